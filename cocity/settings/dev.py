@@ -1,0 +1,6 @@
+"""Local development: `make run`. SQLite, DEBUG on, emails printed to the console."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+INTERNAL_IPS = ["127.0.0.1"]

@@ -1,0 +1,59 @@
+"""Production. Every security-critical value comes from the environment, with no default:
+a missing one stops the process at start-up with a message naming it."""
+
+import dj_database_url
+
+from cocity import env
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = env.required("SECRET_KEY", "a long random string")
+ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS") or env.required(
+    "ALLOWED_HOSTS", "comma-separated host names"
+)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.required("DATABASE_URL", "postgres://user:password@host:5432/name"),
+        conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.required("REDIS_URL", "redis://host:6379/0, the shared cache"),
+        "KEY_PREFIX": "cocity",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
+
+# HTTPS everywhere: the load balancer terminates TLS and sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(env.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
+
+LOGGING["root"]["level"] = env.get("LOG_LEVEL", "INFO")  # noqa: F405

@@ -1,0 +1,268 @@
+"""The shared StreamField block set used by every page type (DESIGN.md §7, bakerydemo style).
+
+Each block has a docstring and a Meta with icon, template, label, description and a
+preview_value, so editors see a real preview in the block chooser.
+"""
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import Image
+
+# Renditions the block templates ask for; prefetched with the images so that a page with
+# thirty images costs the same number of queries as a page with three.
+IMAGE_RENDITION_SPECS = (
+    "width-480|format-webp",
+    "width-800|format-webp",
+    "width-1200|format-webp",
+    "width-800",
+)
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class PrefetchingImageChooserBlock(ImageChooserBlock):
+    """An image chooser that loads all the images of a StreamField, with their renditions,
+    in two queries, whatever the number of image blocks."""
+
+    def bulk_to_python(self, values):
+        ids = [value for value in values if value is not None]
+        images = Image.objects.prefetch_renditions(*IMAGE_RENDITION_SPECS).in_bulk(ids)
+        return [images.get(value) for value in values]
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading; level 2 or 3 keeps the outline of the page correct."""
+
+    text = blocks.CharBlock(label=_("Text"), max_length=120)
+    level = blocks.ChoiceBlock(
+        label=_("Level"),
+        choices=[("h2", _("Section heading")), ("h3", _("Sub-heading"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "home/blocks/heading_block.html"
+        label = _("Heading")
+        description = _("A heading that starts a section of the page.")
+        preview_value = {"text": "Nos quartiers, nos projets", "level": "h2"}
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Formatted text: paragraphs, lists, links."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = "home/blocks/paragraph_block.html"
+        label = _("Paragraph")
+        description = _("Text with paragraphs, lists and links.")
+        preview_value = (
+            "<p>Les Co-citoyens accompagnent les habitantes et habitants des quartiers "
+            "populaires qui portent un projet utile à toutes et à tous.</p>"
+        )
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    """An image with the alternative text screen readers announce, and an optional caption."""
+
+    image = PrefetchingImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=250,
+        help_text=_("Describe what the image shows for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        template = "home/blocks/image_block.html"
+        label = _("Image")
+        description = _("A photo or illustration with alternative text and a caption.")
+        preview_value = {"alt_text": "Un jardin partagé au pied des immeubles", "caption": ""}
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation from a resident, a partner or a project leader."""
+
+    quote = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Who said it"), required=False, max_length=150)
+
+    class Meta:
+        icon = "openquote"
+        template = "home/blocks/quote_block.html"
+        label = _("Quote")
+        description = _("Words from a resident or a partner, with who said them.")
+        preview_value = {
+            "quote": "Ici, chacun peut financer un projet pour son quartier.",
+            "attribution": "Awa, porteuse de projet à Belleville",
+        }
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video from YouTube, Vimeo or PeerTube with a title and an optional transcript.
+
+    The player is the provider's; the link and transcript below it keep the content
+    available without JavaScript or third-party frames.
+    """
+
+    video = EmbedBlock(label=_("Video address"), help_text=_("e.g. https://vimeo.com/…"))
+    title = blocks.CharBlock(
+        label=_("Title"), max_length=150, help_text=_("Read out by screen readers.")
+    )
+    transcript = blocks.RichTextBlock(
+        label=_("Transcript"), required=False, features=["bold", "italic", "link"]
+    )
+
+    class Meta:
+        icon = "media"
+        template = "home/blocks/video_block.html"
+        label = _("Video")
+        description = _("An embedded video with its title and transcript.")
+        preview_value = {"title": "Présentation des Co-citoyens"}
+
+
+class CallToActionBlock(blocks.StructBlock):
+    """A prominent button that leads to a page of the site or to another site."""
+
+    label = blocks.CharBlock(label=_("Button text"), max_length=60)
+    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    url = blocks.URLBlock(label=_("Or an address"), required=False)
+    text = blocks.CharBlock(label=_("Text before the button"), required=False, max_length=250)
+
+    class Meta:
+        icon = "link"
+        template = "home/blocks/call_to_action_block.html"
+        label = _("Call to action")
+        description = _("A button that invites readers to act: give, register, get in touch.")
+        preview_value = {
+            "label": "Proposer un projet",
+            "url": "https://cocity.example/",
+            "text": "Vous avez une idée pour votre quartier ?",
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = _("Choose either a page or an address, not both.")
+            raise StructBlockValidationError({"page": ErrorList([ValidationError(message)])})
+        return value
+
+
+class KeyFigureBlock(blocks.StructBlock):
+    """One figure and what it counts: "94 %" — "of campaigns succeed"."""
+
+    value = blocks.CharBlock(label=_("Figure"), max_length=20)
+    label = blocks.CharBlock(label=_("What it counts"), max_length=80)
+
+    class Meta:
+        icon = "order"
+        label = _("Key figure")
+
+
+class KeyFiguresBlock(blocks.StructBlock):
+    """A row of key figures with an optional heading."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
+    figures = blocks.ListBlock(KeyFigureBlock(), min_num=1, max_num=6, label=_("Figures"))
+
+    class Meta:
+        icon = "table"
+        template = "home/blocks/key_figures_block.html"
+        label = _("Key figures")
+        description = _("Up to six figures that show what the association achieves.")
+        preview_value = {
+            "heading": "En chiffres",
+            "figures": [
+                {"value": "94 %", "label": "de campagnes réussies"},
+                {"value": "320", "label": "projets financés"},
+            ],
+        }
+
+
+class FAQItemBlock(blocks.StructBlock):
+    """A question and its answer."""
+
+    question = blocks.CharBlock(label=_("Question"), max_length=200)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+        label = _("Question")
+
+
+class FAQBlock(blocks.StructBlock):
+    """Questions and answers that open and close without JavaScript (<details>)."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
+    items = blocks.ListBlock(FAQItemBlock(), min_num=1, label=_("Questions"))
+
+    class Meta:
+        icon = "list-ul"
+        template = "home/blocks/faq_block.html"
+        label = _("Questions and answers")
+        description = _("An accordion of questions and answers.")
+        preview_value = {
+            "heading": "Questions fréquentes",
+            "items": [
+                {
+                    "question": "Mon don est-il déductible des impôts ?",
+                    "answer": "<p>Oui, à hauteur de 66 % de son montant.</p>",
+                }
+            ],
+        }
+
+
+class BodyStreamBlock(blocks.StreamBlock):
+    """The block set of every page body."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+    video = VideoBlock()
+    call_to_action = CallToActionBlock()
+    key_figures = KeyFiguresBlock()
+    faq = FAQBlock()
+
+
+class LinkBlock(blocks.StructBlock):
+    """A menu or footer link: a page of the site (followed in the reader's language) or an
+    address elsewhere."""
+
+    label = blocks.CharBlock(
+        label=_("Text"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave empty to use the page's title."),
+    )
+    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    url = blocks.URLBlock(label=_("Or an address"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if bool(value.get("page")) == bool(value.get("url")):
+            errors["page"] = ErrorList(
+                [ValidationError(_("Choose either a page or an address, not both."))]
+            )
+        elif value.get("url") and not value.get("label"):
+            errors["label"] = ErrorList(
+                [ValidationError(_("A link to another site needs a text."))]
+            )
+        if errors:
+            raise StructBlockValidationError(errors)
+        return value

@@ -1,0 +1,418 @@
+"""The demo site's copy, written once: French (the source) with its English and Arabic
+translations beside it. `load_demo` builds the French pages from ``.fr`` and hands the
+translations to wagtail-localize, so every translated string is checked against its source.
+Portuguese and Simplified Chinese are left untranslated on purpose: the demo shows how an
+untranslated page falls back to French with a notice.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class T:
+    """One piece of copy: the French source and its translations."""
+
+    fr: str
+    en: str
+    ar: str
+
+    def __str__(self):
+        return self.fr
+
+
+def p(text: T) -> T:
+    """Wrap a piece of copy as a rich-text paragraph (wagtail-localize segments per <p>)."""
+    return T(f"<p>{text.fr}</p>", f"<p>{text.en}</p>", f"<p>{text.ar}</p>")
+
+
+HOME = {
+    "title": T("Accueil", "Home", "الصفحة الرئيسية"),
+    "seo_title": T(
+        "Co-city — le financement participatif citoyen des quartiers populaires",
+        "Co-city — civic crowdfunding for working-class neighbourhoods",
+        "Co-city — التمويل التشاركي المواطني للأحياء الشعبية",
+    ),
+    "search_description": T(
+        "Les Co-citoyens aident les habitantes et habitants des quartiers populaires "
+        "d'Île-de-France à financer ensemble leurs projets.",
+        "Les Co-citoyens helps residents of working-class neighbourhoods in the Paris region "
+        "fund their projects together.",
+        "تساعد جمعية Les Co-citoyens سكان الأحياء الشعبية في منطقة إيل دو فرانس على تمويل "
+        "مشاريعهم معًا.",
+    ),
+    "hero_heading": T(
+        "Financer ensemble les projets de nos quartiers",
+        "Funding our neighbourhoods' projects, together",
+        "نموّل معًا مشاريع أحيائنا",
+    ),
+    "hero_text": T(
+        "Un jardin partagé, un café de réparation, une fête de rue : les habitantes et "
+        "habitants portent les projets, le quartier les finance, nous les accompagnons.",
+        "A shared garden, a repair café, a street party: residents lead the projects, the "
+        "neighbourhood funds them, and we support them all the way.",
+        "حديقة مشتركة، مقهى للتصليح، احتفال في الشارع: السكان يقودون المشاريع، والحي "
+        "يموّلها، ونحن نرافقهم في كل خطوة.",
+    ),
+    "hero_image_alt": T(
+        "Des voisines et voisins plantent des légumes dans un jardin partagé",
+        "Neighbours planting vegetables in a shared garden",
+        "جيران يزرعون الخضروات في حديقة مشتركة",
+    ),
+    "hero_cta_label": T("Découvrir l'association", "About the association", "تعرّف على الجمعية"),
+    "key_figures": [
+        (
+            T("94 %", "94%", "94٪"),
+            T("de campagnes réussies", "of campaigns succeed", "من الحملات تنجح"),
+        ),
+        (T("320", "320", "320"), T("projets financés", "projects funded", "مشروعًا مموّلًا")),
+        (
+            T("1,2 M€", "€1.2M", "1.2 مليون يورو"),
+            T("collectés depuis 2016", "raised since 2016", "جُمعت منذ 2016"),
+        ),
+        (T("45", "45", "45"), T("quartiers accompagnés", "neighbourhoods supported", "حيًّا نرافقه")),
+    ],
+    "body": [
+        ("heading", T("Comment ça marche ?", "How does it work?", "كيف يعمل ذلك؟")),
+        (
+            "paragraph",
+            p(
+                T(
+                    "Vous avez une idée utile à votre quartier ? Nous vous aidons à la "
+                    "transformer en projet, à fixer un objectif réaliste et à mobiliser vos "
+                    "voisins, les commerces et les partenaires.",
+                    "Do you have an idea that would help your neighbourhood? We help you turn "
+                    "it into a project, set a realistic goal and rally your neighbours, local "
+                    "shops and partners.",
+                    "هل لديك فكرة مفيدة لحيّك؟ نساعدك على تحويلها إلى مشروع، وتحديد هدف "
+                    "واقعي، وتعبئة جيرانك والمحلات التجارية والشركاء.",
+                )
+            ),
+        ),
+        (
+            "quote",
+            (
+                T(
+                    "Ici, chacun peut financer un projet pour son quartier, même avec cinq euros.",
+                    "Here, everyone can fund a project for their neighbourhood, even with five "
+                    "euros.",
+                    "هنا، يستطيع كل شخص أن يموّل مشروعًا لحيّه، ولو بخمسة يوروهات.",
+                ),
+                T(
+                    "Awa, porteuse de projet à Belleville",
+                    "Awa, project leader in Belleville",
+                    "عوا، صاحبة مشروع في بلفيل",
+                ),
+            ),
+        ),
+    ],
+}
+
+STANDARD_PAGES = [
+    {
+        "slug": "qui-sommes-nous",
+        "show_in_menus": True,
+        "title": T("Qui sommes-nous ?", "About us", "من نحن؟"),
+        "search_description": T(
+            "Les Co-citoyens, association parisienne de financement participatif citoyen.",
+            "Les Co-citoyens, a Paris non-profit for civic crowdfunding.",
+            "Les Co-citoyens، جمعية باريسية للتمويل التشاركي المواطني.",
+        ),
+        "introduction": T(
+            "Une association loi 1901 née dans le 20e arrondissement de Paris, qui rend le "
+            "financement participatif accessible à toutes et à tous.",
+            "A French non-profit born in Paris's 20th arrondissement that makes crowdfunding "
+            "accessible to everyone.",
+            "جمعية غير ربحية وُلدت في الدائرة العشرين بباريس، تجعل التمويل التشاركي في متناول "
+            "الجميع.",
+        ),
+        "image": ("Atelier de quartier", 0),
+        "body": [
+            ("heading", T("Notre mission", "Our mission", "مهمتنا")),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Trop d'habitantes et d'habitants restent à l'écart des outils "
+                        "numériques et bancaires de financement. Nous les accompagnons pour "
+                        "qu'ils financent eux-mêmes les projets qui comptent pour leur quartier.",
+                        "Too many residents are shut out of digital and banking tools for "
+                        "raising money. We support them so they can fund the projects that "
+                        "matter to their neighbourhood themselves.",
+                        "كثير من السكان يبقون بعيدين عن الأدوات الرقمية والمصرفية للتمويل. "
+                        "نرافقهم حتى يموّلوا بأنفسهم المشاريع المهمة لحيّهم.",
+                    )
+                ),
+            ),
+            (
+                "image",
+                (
+                    T(
+                        "Une réunion de porteurs de projet autour d'une grande table",
+                        "Project leaders meeting around a large table",
+                        "أصحاب مشاريع مجتمعون حول طاولة كبيرة",
+                    ),
+                    T(
+                        "Atelier de lancement de campagne à la Maison des associations",
+                        "A campaign launch workshop at the community centre",
+                        "ورشة إطلاق حملة في دار الجمعيات",
+                    ),
+                ),
+            ),
+            ("heading", T("Nos engagements", "Our commitments", "التزاماتنا")),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Pas de contrepartie : chaque don va entièrement au projet et ouvre "
+                        "droit à la réduction d'impôt de 66 %.",
+                        "No rewards: every gift goes entirely to the project and qualifies for "
+                        "the 66% French tax reduction.",
+                        "لا مقابل: كل تبرع يذهب بالكامل إلى المشروع ويتيح الاستفادة من "
+                        "التخفيض الضريبي بنسبة 66٪.",
+                    )
+                ),
+            ),
+            (
+                "key_figures",
+                (
+                    T("En chiffres", "In figures", "بالأرقام"),
+                    [
+                        (
+                            T("94 %", "94%", "94٪"),
+                            T("de campagnes réussies", "of campaigns succeed", "من الحملات تنجح"),
+                        ),
+                        (
+                            T("80 %", "80%", "80٪"),
+                            T("de l'objectif suffisent", "of the goal is enough", "من الهدف تكفي"),
+                        ),
+                    ],
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "questions-frequentes",
+        "show_in_menus": True,
+        "title": T("Questions fréquentes", "Frequently asked questions", "الأسئلة الشائعة"),
+        "search_description": T(
+            "Dons, réduction d'impôt, campagnes : les réponses à vos questions.",
+            "Gifts, tax reduction, campaigns: answers to your questions.",
+            "التبرعات، التخفيض الضريبي، الحملات: إجابات عن أسئلتكم.",
+        ),
+        "introduction": T(
+            "Les réponses aux questions que l'on nous pose le plus souvent.",
+            "Answers to the questions we are asked most often.",
+            "إجابات عن الأسئلة التي تُطرح علينا كثيرًا.",
+        ),
+        "body": [
+            (
+                "faq",
+                (
+                    T("Donner", "Giving", "التبرع"),
+                    [
+                        (
+                            T(
+                                "Mon don est-il déductible des impôts ?",
+                                "Is my gift tax-deductible?",
+                                "هل تبرعي قابل للخصم من الضرائب؟",
+                            ),
+                            p(
+                                T(
+                                    "Oui : 66 % de votre don est déductible de votre impôt "
+                                    "sur le revenu, dans la limite de 20 % de vos revenus.",
+                                    "Yes: 66% of your gift can be deducted from French income "
+                                    "tax, up to 20% of your income.",
+                                    "نعم: يمكن خصم 66٪ من تبرعك من ضريبة الدخل الفرنسية، "
+                                    "في حدود 20٪ من دخلك.",
+                                )
+                            ),
+                        ),
+                        (
+                            T(
+                                "Que se passe-t-il si l'objectif n'est pas atteint ?",
+                                "What happens if the goal is not reached?",
+                                "ماذا يحدث إذا لم يتحقق الهدف؟",
+                            ),
+                            p(
+                                T(
+                                    "Une campagne réussit dès 80 % de son objectif. En "
+                                    "dessous, nous cherchons avec le porteur de projet une "
+                                    "solution ou nous vous remboursons.",
+                                    "A campaign succeeds from 80% of its goal. Below that, we "
+                                    "look for a solution with the project leader or refund "
+                                    "you.",
+                                    "تنجح الحملة عند بلوغ 80٪ من هدفها. وإذا لم تبلغها، نبحث "
+                                    "مع صاحب المشروع عن حل أو نعيد إليك مبلغ تبرعك.",
+                                )
+                            ),
+                        ),
+                    ],
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "campagnes",
+        "show_in_menus": True,
+        "title": T("Campagnes", "Campaigns", "الحملات"),
+        "search_description": T(
+            "Les campagnes de financement en cours dans les quartiers.",
+            "Fundraising campaigns under way in the neighbourhoods.",
+            "حملات التمويل الجارية في الأحياء.",
+        ),
+        "introduction": T(
+            "Les campagnes en cours seront bientôt présentées ici.",
+            "Current campaigns will soon be listed here.",
+            "ستُعرض الحملات الجارية هنا قريبًا.",
+        ),
+        "body": [],
+    },
+    {
+        "slug": "histoires",
+        "show_in_menus": True,
+        "title": T("Histoires", "Stories", "قصص"),
+        "search_description": T(
+            "Ce que les projets financés ont changé dans les quartiers.",
+            "What funded projects have changed in the neighbourhoods.",
+            "ما غيّرته المشاريع المموّلة في الأحياء.",
+        ),
+        "introduction": T(
+            "Les récits des porteurs de projet seront bientôt publiés ici.",
+            "Project leaders' stories will soon be published here.",
+            "ستُنشر قصص أصحاب المشاريع هنا قريبًا.",
+        ),
+        "body": [],
+    },
+    {
+        "slug": "ateliers",
+        "show_in_menus": True,
+        "title": T("Ateliers", "Workshops", "ورشات"),
+        "search_description": T(
+            "Ateliers gratuits pour préparer et lancer une campagne.",
+            "Free workshops to prepare and launch a campaign.",
+            "ورشات مجانية لتحضير حملة وإطلاقها.",
+        ),
+        "introduction": T(
+            "Le calendrier des ateliers sera bientôt publié ici.",
+            "The workshop calendar will soon be published here.",
+            "سيُنشر جدول الورشات هنا قريبًا.",
+        ),
+        "body": [],
+    },
+    {
+        "slug": "mentions-legales",
+        "show_in_menus": False,
+        "footer": True,
+        "title": T("Mentions légales", "Legal notice", "إشعار قانوني"),
+        "search_description": T(
+            "Éditeur, hébergeur et responsable de publication du site.",
+            "Publisher, host and editor of this site.",
+            "ناشر الموقع ومستضيفه ومسؤول النشر فيه.",
+        ),
+        "introduction": T(
+            "Ce site est édité par l'association Les Co-citoyens.",
+            "This site is published by the association Les Co-citoyens.",
+            "يصدر هذا الموقع عن جمعية Les Co-citoyens.",
+        ),
+        "body": [
+            ("heading", T("Éditeur", "Publisher", "الناشر")),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Les Co-citoyens, association loi 1901, Paris. Directrice de la "
+                        "publication : la présidente de l'association.",
+                        "Les Co-citoyens, a French non-profit association, Paris. Director of "
+                        "publication: the association's president.",
+                        "Les Co-citoyens، جمعية غير ربحية وفق قانون 1901، باريس. مديرة النشر: "
+                        "رئيسة الجمعية.",
+                    )
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "confidentialite",
+        "show_in_menus": False,
+        "footer": True,
+        "title": T("Confidentialité", "Privacy", "الخصوصية"),
+        "search_description": T(
+            "Quelles données nous collectons, pourquoi, et vos droits.",
+            "What data we collect, why, and your rights.",
+            "ما البيانات التي نجمعها، ولماذا، وما هي حقوقك.",
+        ),
+        "introduction": T(
+            "Nous ne collectons que ce dont nous avons besoin, et vous pouvez tout consulter "
+            "ou effacer.",
+            "We collect only what we need, and you can see or erase all of it.",
+            "لا نجمع إلا ما نحتاج إليه، ويمكنك الاطلاع على كل بياناتك أو حذفها.",
+        ),
+        "body": [
+            ("heading", T("Vos droits", "Your rights", "حقوقك")),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Vous pouvez demander l'accès à vos données, leur rectification ou "
+                        "leur effacement en écrivant à l'association.",
+                        "You can ask to see, correct or erase your data by writing to the "
+                        "association.",
+                        "يمكنك طلب الاطلاع على بياناتك أو تصحيحها أو حذفها بمراسلة الجمعية.",
+                    )
+                ),
+            ),
+        ],
+    },
+]
+
+FOOTER_ABOUT = p(
+    T(
+        "Les Co-citoyens accompagnent depuis 2016 les habitantes et habitants des quartiers "
+        "populaires d'Île-de-France qui financent ensemble des projets ouverts à toutes et à "
+        "tous.",
+        "Since 2016, Les Co-citoyens has supported residents of working-class neighbourhoods "
+        "in the Paris region who fund projects open to all, together.",
+        "منذ عام 2016، ترافق جمعية Les Co-citoyens سكان الأحياء الشعبية في إيل دو فرانس "
+        "الذين يموّلون معًا مشاريع مفتوحة للجميع.",
+    )
+)
+
+CONTACT = {
+    "email": "bonjour@cocity.example",
+    "phone": "+33 1 23 45 67 89",
+    "address": "Maison des associations\n12 rue des Couronnes\n75020 Paris",
+    "social_links": [
+        ("Mastodon", "https://mastodon.example/@cocitoyens"),
+        ("Instagram", "https://instagram.example/cocitoyens"),
+    ],
+}
+
+
+def every_copy():
+    """Yield every T in the demo content (to build the translation tables)."""
+
+    def walk(value):
+        if isinstance(value, T):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from walk(item)
+
+    yield from walk(HOME)
+    yield from walk(STANDARD_PAGES)
+    yield FOOTER_ABOUT
+
+
+def translation_table(language):
+    """Return {French source: translation} for ``language`` ('en' or 'ar')."""
+    table = {}
+    for copy in every_copy():
+        translated = getattr(copy, language)
+        table[copy.fr] = translated
+        if copy.fr.startswith("<p>") and copy.fr.endswith("</p>"):
+            # wagtail-localize segments rich text by paragraph, without the <p> tags
+            table[copy.fr[3:-4]] = translated[3:-4]
+    return table

@@ -1,0 +1,143 @@
+"""Language helpers shared by every app: which version of a page to link to in which language.
+
+All helpers run a fixed number of queries, whatever the number of pages or languages.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_bidi, get_language_info
+
+from wagtail.models import Locale, Page
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """A language the site speaks, and where the current page lives in it."""
+
+    code: str
+    name_local: str
+    url: str
+    is_current: bool
+    is_translated: bool  # False: the page is shown in its source language with a notice
+
+
+@dataclass(frozen=True)
+class PageLanguages:
+    """Everything a template needs about a page's languages (switcher, hreflang, notice)."""
+
+    versions: list
+    canonical_url: str
+    source_language: str  # the language the content is written in
+    source_language_name: str
+    content_is_fallback: bool
+
+    @property
+    def alternates(self):
+        """The versions that really are in their language: those deserve an hreflang."""
+        return [version for version in self.versions if version.is_translated]
+
+    @property
+    def source_direction(self):
+        return "rtl" if get_language_info(self.source_language)["bidi"] else "ltr"
+
+
+def active_locale():
+    """Return the Locale of the active language (the default locale if it has none)."""
+    return Locale.get_active()
+
+
+def localize_pages(pages, locale=None):
+    """Map each page's id to its live version in ``locale`` (default: the active language),
+    or to the page itself when it has none. One query, whatever the number of pages."""
+    pages = [page for page in pages if page is not None]
+    if not pages:
+        return {}
+    locale = locale or active_locale()
+    translations = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            locale=locale, translation_key__in={page.translation_key for page in pages}
+        )
+    }
+    return {page.pk: translations.get(page.translation_key, page) for page in pages}
+
+
+def page_languages(page, request):
+    """Return the PageLanguages of ``page`` as seen from ``request``. Two queries."""
+    current = get_language()
+    versions_by_code = {
+        version.locale.language_code: version
+        for version in Page.objects.live()
+        .filter(translation_key=page.translation_key)
+        .select_related("locale")
+    }
+    by_id = {version.pk: version for version in versions_by_code.values()}
+    source = by_id.get(page.alias_of_id) if page.alias_of_id else None
+    if source is not None and source.locale_id == page.locale_id:
+        source = None  # an alias inside the same language is not a missing translation
+    fallback_page = versions_by_code.get(settings.LANGUAGE_CODE, page)
+
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        version = versions_by_code.get(code)
+        translated = version is not None and (
+            version.alias_of_id is None
+            or version.alias_of_id not in by_id
+            or by_id[version.alias_of_id].locale_id == version.locale_id
+        )
+        target = version or fallback_page
+        versions.append(
+            LanguageVersion(
+                code=code,
+                name_local=get_language_info(code)["name_local"],
+                url=target.get_url(request),
+                is_current=code == current,
+                is_translated=translated,
+            )
+        )
+    written_in = source or page
+    source_language = (
+        next(
+            (code for code, version in versions_by_code.items() if version.pk == written_in.pk),
+            None,
+        )
+        or written_in.locale.language_code
+    )  # a draft being previewed is not among the live
+    canonical = (source or page).get_full_url(request)
+    return PageLanguages(
+        versions=versions,
+        canonical_url=canonical,
+        source_language=source_language,
+        source_language_name=get_language_info(source_language)["name_local"],
+        content_is_fallback=source is not None,
+    )
+
+
+def path_languages(request):
+    """Return PageLanguages for a view that is not a Wagtail page (search, errors)."""
+    current = get_language()
+    path = request.get_full_path()
+    versions = [
+        LanguageVersion(
+            code=code,
+            name_local=get_language_info(code)["name_local"],
+            url=translate_url(path, code),
+            is_current=code == current,
+            is_translated=True,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+    return PageLanguages(
+        versions=versions,
+        canonical_url=request.build_absolute_uri(request.path),
+        source_language=current,
+        source_language_name=get_language_info(current)["name_local"],
+        content_is_fallback=False,
+    )
+
+
+def text_direction():
+    """'rtl' or 'ltr' for the active language."""
+    return "rtl" if get_language_bidi() else "ltr"

@@ -1,0 +1,280 @@
+"""Home and standard pages, the shared page mixin, navigation snippets and site settings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from . import featured
+from .blocks import BodyStreamBlock, KeyFigureBlock, LinkBlock
+from .i18n import localize_pages, page_languages
+
+# Page fields that every page type translates or keeps in step (DESIGN.md §4): the copy is
+# translated, the slug and the social image are the same in every language.
+PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+    SynchronizedField("slug"),
+    SynchronizedField("social_image"),
+]
+
+
+class BasePage(Page):
+    """Abstract base of every public page: SEO and social fields, language context.
+
+    ``get_context`` adds ``languages`` (a home.i18n.PageLanguages) and ``localized_pages``
+    (page links of the body resolved to the reader's language in one query).
+    """
+
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("social image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown when the page is shared on social networks (1200×630 is best)."),
+    )
+
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+                FieldPanel("social_image"),
+            ],
+            heading=_("Search engines and social networks"),
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("Menus")),
+    ]
+
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS
+
+    class Meta:
+        abstract = True
+
+    def linked_pages(self):
+        """Pages that this page's StreamFields link to (call-to-action buttons)."""
+        pages = []
+        for field in self.get_stream_fields():
+            for block in getattr(self, field):
+                if block.block_type == "call_to_action":
+                    pages.append(block.value.get("page"))
+        return pages
+
+    @classmethod
+    def get_stream_fields(cls):
+        return [field.name for field in cls._meta.fields if isinstance(field, StreamField)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["languages"] = page_languages(self, request)
+        context["localized_pages"] = localize_pages(self.linked_pages())
+        return context
+
+
+class HomePage(BasePage):
+    """The home page of one language: hero, key figures, featured sections, free body."""
+
+    hero_heading = models.CharField(_("hero heading"), max_length=120)
+    hero_text = models.TextField(_("hero text"), blank=True, max_length=400)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        _("hero image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it; empty if decorative."),
+    )
+    hero_cta_label = models.CharField(_("hero button text"), max_length=60, blank=True)
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("hero button page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key_figures = StreamField(
+        [("figure", KeyFigureBlock())], blank=True, max_num=6, verbose_name=_("key figures")
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_cta_page"),
+            ],
+            heading=_("Hero"),
+        ),
+        FieldPanel("key_figures"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_text"),
+        index.SearchField("body"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("hero_heading"),
+        TranslatableField("hero_text"),
+        SynchronizedField("hero_image"),
+        TranslatableField("hero_image_alt"),
+        TranslatableField("hero_cta_label"),
+        SynchronizedField("hero_cta_page"),
+        TranslatableField("key_figures"),
+        TranslatableField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def linked_pages(self):
+        return super().linked_pages() + [self.hero_cta_page]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_sections"] = featured.sections_for(self, request)
+        return context
+
+
+class StandardPage(BasePage):
+    """A page of free content: about us, FAQ, legal notice, privacy policy."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("introduction"),
+        TranslatableField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+
+class LinkListSnippet(TranslatableMixin, models.Model):
+    """Abstract base of the menus staff edit as snippets, one per language."""
+
+    links = StreamField([("link", LinkBlock())], blank=True, verbose_name=_("links"))
+
+    panels = [FieldPanel("links")]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+
+    @classmethod
+    def for_active_language(cls):
+        """Return the instance in the reader's language, else the French one, else None."""
+        wanted = [get_language(), settings.LANGUAGE_CODE]
+        instances = {
+            item.locale.language_code: item
+            for item in cls.objects.filter(locale__language_code__in=wanted).select_related(
+                "locale"
+            )
+        }
+        return next((instances[code] for code in wanted if code in instances), None)
+
+    def resolved_links(self, request):
+        """Return [(label, url, is_external)] with page links in the reader's language.
+
+        Two queries in all, whatever the number of links.
+        """
+        pages = localize_pages(block.value["page"] for block in self.links)
+        resolved = []
+        for block in self.links:
+            page = block.value["page"]
+            if page is not None:
+                target = pages[page.pk]
+                resolved.append(
+                    (block.value["label"] or target.title, target.get_url(request), False)
+                )
+            elif block.value["url"]:
+                resolved.append((block.value["label"], block.value["url"], True))
+        return resolved
+
+
+class MainMenu(LinkListSnippet):
+    """The main navigation at the top of every page."""
+
+    translatable_fields = [TranslatableField("links")]
+
+    class Meta(LinkListSnippet.Meta):
+        verbose_name = _("main menu")
+        verbose_name_plural = _("main menus")
+
+    def __str__(self):
+        return str(_("Main menu ({language})")).format(language=self.locale.get_display_name())
+
+
+class Footer(LinkListSnippet):
+    """The footer of every page: a short text about the association and useful links."""
+
+    about = RichTextField(
+        _("about the association"), blank=True, features=["bold", "italic", "link"]
+    )
+
+    panels = [FieldPanel("about"), FieldPanel("links")]
+    translatable_fields = [TranslatableField("about"), TranslatableField("links")]
+
+    class Meta(LinkListSnippet.Meta):
+        verbose_name = _("footer")
+        verbose_name_plural = _("footers")
+
+    def __str__(self):
+        return str(_("Footer ({language})")).format(language=self.locale.get_display_name())
+
+
+@register_setting(icon="site")
+class SiteContact(BaseSiteSetting):
+    """How to reach the association: shown in the footer, the same in every language."""
+
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    social_links = StreamField(
+        [("link", LinkBlock())],
+        blank=True,
+        verbose_name=_("social networks"),
+    )
+
+    panels = [
+        FieldPanel("email"),
+        FieldPanel("phone"),
+        FieldPanel("address"),
+        FieldPanel("social_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("contact details")

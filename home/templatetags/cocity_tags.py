@@ -1,0 +1,57 @@
+"""Template tags of the site frame: languages, menus, localized links."""
+
+from django import template
+from django.utils.translation import get_language_bidi
+
+from home.i18n import path_languages
+from home.models import Footer, MainMenu
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def languages_for(context):
+    """Return the PageLanguages of the page being rendered, or of the current path."""
+    languages = context.get("languages")
+    if languages is None:
+        languages = path_languages(context["request"])
+    return languages
+
+
+@register.simple_tag
+def text_direction():
+    """'rtl' for right-to-left languages (Arabic), otherwise 'ltr'."""
+    return "rtl" if get_language_bidi() else "ltr"
+
+
+@register.inclusion_tag("navigation/main_menu.html", takes_context=True)
+def main_menu(context):
+    """The main navigation in the reader's language (French if not translated yet)."""
+    request = context["request"]
+    menu = MainMenu.for_active_language()
+    return {
+        "links": menu.resolved_links(request) if menu else [],
+        "current_path": request.path,
+    }
+
+
+@register.inclusion_tag("navigation/footer.html", takes_context=True)
+def site_footer(context):
+    """The footer in the reader's language, with the site's contact details."""
+    request = context["request"]
+    footer = Footer.for_active_language()
+    return {
+        "footer": footer,
+        "links": footer.resolved_links(request) if footer else [],
+        "settings": context.get("settings"),
+        "request": request,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def localized_url(context, page):
+    """The URL of ``page`` in the reader's language, using the page's prefetched map."""
+    if page is None:
+        return ""
+    target = context.get("localized_pages", {}).get(page.pk) or page.localized
+    return target.get_url(context.get("request"))
