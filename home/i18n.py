@@ -19,6 +19,7 @@ class LanguageVersion:
     code: str
     name_local: str
     url: str
+    absolute_url: str
     is_current: bool
     is_translated: bool  # False: the page is shown in its source language with a notice
 
@@ -87,12 +88,13 @@ def page_languages(page, request):
             or version.alias_of_id not in by_id
             or by_id[version.alias_of_id].locale_id == version.locale_id
         )
-        target = version or fallback_page
+        url = (version or fallback_page).get_url(request)
         versions.append(
             LanguageVersion(
                 code=code,
                 name_local=get_language_info(code)["name_local"],
-                url=target.get_url(request),
+                url=url,
+                absolute_url=request.build_absolute_uri(url),
                 is_current=code == current,
                 is_translated=translated,
             )
@@ -105,7 +107,7 @@ def page_languages(page, request):
         )
         or written_in.locale.language_code
     )  # a draft being previewed is not among the live
-    canonical = (source or page).get_full_url(request)
+    canonical = request.build_absolute_uri((source or page).get_url(request))
     return PageLanguages(
         versions=versions,
         canonical_url=canonical,
@@ -119,11 +121,13 @@ def path_languages(request):
     """Return PageLanguages for a view that is not a Wagtail page (search, errors)."""
     current = get_language()
     path = request.get_full_path()
+    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
     versions = [
         LanguageVersion(
             code=code,
             name_local=get_language_info(code)["name_local"],
-            url=translate_url(path, code),
+            url=urls[code],
+            absolute_url=request.build_absolute_uri(urls[code]),
             is_current=code == current,
             is_translated=True,
         )

@@ -16,6 +16,10 @@ class MultilingualSitemap(Sitemap):
             in_a_tree |= Q(path__startswith=root.path)
         return Page.objects.live().public().filter(in_a_tree).order_by("path").defer_streamfields()
 
+    def absolute_url(self, page):
+        """Absolute URL on the host the sitemap was asked for, like the pages' own links."""
+        return self.request.build_absolute_uri(page.get_url(self.request))
+
     def _urls(self, page, protocol, domain):
         pages = list(self.paginator.page(page).object_list)
         translated = {}
@@ -32,14 +36,14 @@ class MultilingualSitemap(Sitemap):
             alternates = [
                 {
                     "lang_code": version.locale.language_code,
-                    "location": version.get_full_url(self.request),
+                    "location": self.absolute_url(version),
                 }
                 for version in translated.get(item.translation_key, [])
             ]
             urls.append(
                 {
                     "item": item,
-                    "location": item.get_full_url(self.request),
+                    "location": self.absolute_url(item),
                     "lastmod": item.last_published_at or item.latest_revision_created_at,
                     "alternates": alternates,
                 }

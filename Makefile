@@ -1,0 +1,55 @@
+# Co-city — the two commands: `make run` (demo site) and `make test` (whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LANGS := fr en ar pt zh_Hans
+
+# Variables from a local .env file, if there is one (see .env.example).
+-include .env
+export
+
+.PHONY: install run demo test lint format messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+run: install ## Demo site on SQLite with demo content, at http://127.0.0.1:8000
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+demo: install ## Rebuild the demo content from scratch
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo --reset
+
+test: install ## The whole test suite, browser tests included
+	$(BIN)/pytest
+
+lint: install ## ruff (lint + formatting check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install ## Extract interface strings into locales/ and compile the .mo files
+	$(MANAGE) makemessages $(addprefix -l ,$(LANGS)) --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	$(MANAGE) compilemessages --ignore=.venv
+
+check: install ## Django system checks and migrations up to date
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media test-artifacts

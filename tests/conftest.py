@@ -1,0 +1,16 @@
+"""Fixtures shared by every test folder."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site of `manage.py load_demo`, built inside the test's transaction.
+
+    Returns the live pages (every language)."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Page.objects.live().filter(depth__gte=2)

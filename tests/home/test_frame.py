@@ -1,0 +1,189 @@
+"""The frame around pages: search, sitemap, robots.txt, blocks, settings, demo command."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from wagtail.blocks import StructBlockValidationError
+from wagtail.models import Page, Revision
+
+from cocity import env
+from home import blocks
+from home.models import Footer, MainMenu
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_search_finds_pages_of_the_readers_language_only(client, demo_site):
+    soup = BeautifulSoup(client.get("/en/search/", {"q": "workshops"}).content, "html.parser")
+    titles = [link.get_text() for link in soup.select(".search-results a")]
+    assert "Workshops" in titles
+    assert all(link["href"].startswith("/en/") for link in soup.select(".search-results a"))
+
+
+@pytest.mark.django_db
+def test_search_with_bad_input_answers_400_with_a_translated_message(client, demo_site):
+    response = client.get("/fr/search/", {"q": "x" * 201})
+    assert response.status_code == 400
+    error = BeautifulSoup(response.content, "html.parser").select_one("#search-error")
+    assert "200" in error.get_text() and "recherche" in error.get_text().lower()
+    # a nonsense page number shows a valid page instead of failing
+    assert client.get("/fr/search/", {"q": "jardin", "page": "abc"}).status_code == 200
+    assert client.get("/fr/search/", {"q": "jardin", "page": "999"}).status_code == 200
+    assert client.post("/fr/search/", {"q": "jardin"}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_every_language_with_alternates(client, demo_site):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    locations = [loc.get_text() for loc in soup.find_all("loc")]
+    assert len(locations) == demo_site.count()
+    for language in ("fr", "en", "ar", "pt", "zh-hans"):
+        assert f"http://testserver/{language}/qui-sommes-nous/" in locations
+    first = soup.find("url")
+    hreflangs = {link["hreflang"] for link in first.find_all("xhtml:link")}
+    assert hreflangs == {"fr", "en", "ar"}
+
+
+@pytest.mark.django_db
+def test_robots_txt_points_to_the_sitemap(client, demo_site):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+@pytest.mark.django_db
+def test_footer_shows_contact_details_and_translated_text(client, demo_site):
+    soup = BeautifulSoup(client.get("/ar/").content, "html.parser")
+    footer = soup.select_one("footer.site-footer")
+    assert "bonjour@cocity.example" in footer.get_text()
+    assert "منذ عام 2016" in footer.get_text()
+    assert MainMenu.objects.count() == 3 and Footer.objects.count() == 3  # fr, en, ar
+
+
+@pytest.mark.django_db
+def test_userbar_is_shown_to_editors_only(client, admin_client, demo_site):
+    assert b"w-userbar" not in client.get("/fr/").content
+    assert b"w-userbar" in admin_client.get("/fr/").content
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_reset_rebuilds(demo_site):
+    pages = sorted(Page.objects.values_list("locale__language_code", "url_path", "title"))
+    revisions = Revision.objects.count()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "nothing to do" in output.getvalue()
+    assert sorted(Page.objects.values_list("locale__language_code", "url_path", "title")) == pages
+    assert Revision.objects.count() == revisions
+
+    call_command("load_demo", "--reset", stdout=io.StringIO())
+    rebuilt = sorted(Page.objects.values_list("locale__language_code", "url_path", "title"))
+    assert [(lang, title) for lang, _path, title in rebuilt] == [
+        (lang, title) for lang, _path, title in pages
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_admin_password_comes_from_the_environment(monkeypatch):
+    from django.contrib.auth import authenticate
+
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-demo-password-1")
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert authenticate(username="admin", password="a-demo-password-1") is not None
+    assert "a-demo-password-1" not in output.getvalue()
+
+
+@pytest.mark.parametrize(
+    "block_class",
+    [
+        blocks.HeadingBlock,
+        blocks.ParagraphBlock,
+        blocks.CaptionedImageBlock,
+        blocks.QuoteBlock,
+        blocks.VideoBlock,
+        blocks.CallToActionBlock,
+        blocks.KeyFiguresBlock,
+        blocks.FAQBlock,
+    ],
+)
+def test_every_body_block_is_described_for_editors(block_class):
+    meta = block_class().meta
+    for attribute in ("icon", "label", "description", "template", "preview_value"):
+        assert getattr(meta, attribute, None), f"{block_class.__name__} lacks {attribute}"
+    assert (ROOT / "home" / "templates" / meta.template).exists()
+    assert block_class.__doc__
+
+
+@pytest.mark.parametrize("block", [blocks.CallToActionBlock(), blocks.LinkBlock()])
+@pytest.mark.parametrize("value", [{"page": None, "url": ""}])
+def test_links_need_a_page_or_an_address(block, value):
+    with pytest.raises(StructBlockValidationError):
+        block.clean(block.to_python({"label": "Go", **value}))
+
+
+def test_image_block_requires_alt_text():
+    block = blocks.CaptionedImageBlock()
+    with pytest.raises(Exception) as error:
+        block.clean(block.to_python({"image": None, "alt_text": "", "caption": ""}))
+    assert "alt_text" in str(error.value.block_errors)
+
+
+def test_env_required_names_the_missing_variable(monkeypatch):
+    monkeypatch.delenv("SOME_MISSING_VARIABLE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SOME_MISSING_VARIABLE"):
+        env.required("SOME_MISSING_VARIABLE")
+
+
+def _production_check(**overrides):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="cocity.settings.production",
+        SECRET_KEY="k7#Qz!v9Lm2@pX4&rT8^wY1*bN6(cD3)eF5_gH0+jK-sA=uI~oP",
+        ALLOWED_HOSTS="cocity.example",
+        DATABASE_URL="postgres://cocity:secret@db.internal:5432/cocity",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _production_check()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    result = _production_check(**{missing: None})
+    assert result.returncode != 0
+    assert f"The environment variable {missing} is required in production" in result.stderr

@@ -1,0 +1,129 @@
+"""Every page answers in every language, with the right lang/dir, switcher and hreflang."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def parse(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.mark.django_db
+def test_every_live_page_answers_in_its_language_with_switcher_and_hreflang(client, demo_site):
+    pages = list(demo_site)
+    assert len(pages) == 5 * 8  # home + 7 standard pages, in five languages
+    for page in pages:
+        url = page.get_url()
+        language = page.locale.language_code
+        assert url.startswith(f"/{language}/"), url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = parse(response).html
+        assert html["lang"] == language
+        assert html["dir"] == ("rtl" if language == "ar" else "ltr"), url
+
+        switcher = parse(response).select("nav.language-switcher a")
+        assert [link["hreflang"] for link in switcher] == LANGUAGE_CODES
+        for link in switcher:
+            assert link["href"].startswith(f"/{link['hreflang']}/")
+            assert client.get(link["href"]).status_code == 200, link["href"]
+        current = [link["hreflang"] for link in switcher if link.get("aria-current")]
+        assert current == [language]
+
+        alternates = {
+            link["hreflang"]: link["href"]
+            for link in parse(response).select('link[rel="alternate"][hreflang]')
+        }
+        # fr, en and ar are real translations in the demo; pt and zh-hans are fallbacks
+        assert set(alternates) == {"fr", "en", "ar"}, url
+        assert all(href.startswith("http://testserver/") for href in alternates.values())
+
+
+@pytest.mark.django_db
+def test_switcher_uses_native_language_names(client, demo_site):
+    names = [link.get_text() for link in parse(client.get("/ar/")).select(".language-switcher a")]
+    assert names == ["français", "English", "العربيّة", "Português", "简体中文"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"HTTP_ACCEPT_LANGUAGE": "ar"}, "/ar/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "pt-BR,pt;q=0.9"}, "/pt/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}, "/zh-hans/"),
+        ({}, "/fr/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "de"}, "/fr/"),
+    ],
+)
+def test_root_redirects_to_the_visitors_language(client, demo_site, headers, expected):
+    response = client.get("/", **headers)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.django_db
+def test_the_language_read_last_wins_over_accept_language(client, demo_site):
+    response = client.get("/en/")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ar")["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_untranslated_page_shows_french_with_a_notice_in_the_readers_language(client, demo_site):
+    response = client.get("/pt/qui-sommes-nous/")
+    assert response.status_code == 200
+    soup = parse(response)
+    assert soup.html["lang"] == "pt"
+    notice = soup.select_one(".notice--translation")
+    assert notice is not None
+    assert "français" in notice.get_text()
+    content = soup.select_one('main div[lang="fr"][dir="ltr"]')
+    assert content is not None and "Notre mission" in content.get_text()
+    canonical = soup.select_one('link[rel="canonical"]')["href"]
+    assert canonical == "http://testserver/fr/qui-sommes-nous/"
+
+
+@pytest.mark.django_db
+def test_translated_page_has_no_notice_and_is_its_own_canonical(client, demo_site):
+    soup = parse(client.get("/ar/qui-sommes-nous/"))
+    assert soup.select_one(".notice--translation") is None
+    assert soup.h1.get_text() == "من نحن؟"
+    assert soup.select_one('link[rel="canonical"]')["href"].endswith("/ar/qui-sommes-nous/")
+
+
+@pytest.mark.django_db
+def test_menu_is_translated_and_links_stay_in_the_readers_language(client, demo_site):
+    ar_menu = [a.get_text() for a in parse(client.get("/ar/")).select("nav.main-menu a")]
+    assert ar_menu[0] == "من نحن؟"
+    # Portuguese has no menu of its own: the French one, with links to the Portuguese tree
+    pt_links = parse(client.get("/pt/")).select("nav.main-menu a")
+    assert pt_links[0].get_text() == "Qui sommes-nous ?"
+    assert all(link["href"].startswith("/pt/") for link in pt_links)
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_localized_404(client, demo_site):
+    response = client.get("/ar/no-such-page/")
+    assert response.status_code == 404
+    soup = parse(response)
+    assert soup.html["lang"] == "ar" and soup.html["dir"] == "rtl"
+    switcher = [link["href"] for link in soup.select(".language-switcher a")]
+    assert "/fr/no-such-page/" in switcher
+    assert re.search(r"[\u0600-\u06FF]", soup.h1.get_text()), "the 404 heading is in Arabic"
+
+
+def test_server_error_page_is_localized_without_a_database():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ar"):
+        html = render_to_string("500.html")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == "ar" and soup.html["dir"] == "rtl"
+    assert re.search(r"[\u0600-\u06FF]", soup.h1.get_text())
