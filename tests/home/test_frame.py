@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+
 from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page, Revision
+
+import pytest
+from bs4 import BeautifulSoup
 
 from cocity import env
 from home import blocks
@@ -187,3 +189,16 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
     result = _production_check(**{missing: None})
     assert result.returncode != 0
     assert f"The environment variable {missing} is required in production" in result.stderr
+
+
+def test_env_example_documents_every_variable_the_code_reads():
+    import re
+
+    read = set()
+    for path in [*ROOT.glob("cocity/**/*.py"), *ROOT.glob("*/management/**/*.py")]:
+        source = path.read_text()
+        read |= set(re.findall(r'env\.(?:get|required|boolean|listing)\(\s*"([A-Z_]+)"', source))
+    read |= set(re.findall(r'environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text()))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= read
+    assert read <= documented, read - documented

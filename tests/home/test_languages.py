@@ -2,9 +2,10 @@
 
 import re
 
+from django.conf import settings
+
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 

@@ -3,12 +3,14 @@
 import importlib
 import importlib.util
 
-import pytest
-import wagtail_factories
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import wagtail_factories
 from wagtail.models import Locale, Page, Site
+
+import pytest
+from bs4 import BeautifulSoup
 
 from home import featured
 from home.factories import HomePageFactory, ImageFactory, StandardPageFactory
@@ -173,10 +175,11 @@ def test_every_page_type_has_a_factory():
     }
     assert page_models, "no page types found"
     factory_models = {
-        getattr(factory, "_meta").model
+        factory._meta.model
         for module in factory_modules
         for factory in vars(module).values()
-        if isinstance(factory, type) and issubclass(factory, wagtail_factories.PageFactory)
+        if isinstance(factory, type)
+        and issubclass(factory, wagtail_factories.PageFactory)
         and factory is not wagtail_factories.PageFactory
     }
     assert page_models <= factory_models, page_models - factory_models
