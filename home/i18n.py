@@ -40,6 +40,14 @@ class PageLanguages:
         return [version for version in self.versions if version.is_translated]
 
     @property
+    def default_alternate(self):
+        """The version for visitors whose language the site does not speak (x-default)."""
+        return next(
+            (v for v in self.alternates if v.code == settings.LANGUAGE_CODE),
+            None,
+        )
+
+    @property
     def source_direction(self):
         return "rtl" if get_language_info(self.source_language)["bidi"] else "ltr"
 

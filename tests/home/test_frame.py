@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -46,14 +47,22 @@ def test_search_with_bad_input_answers_400_with_a_translated_message(client, dem
 def test_sitemap_lists_every_language_with_alternates(client, demo_site):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
-    locations = [loc.get_text() for loc in soup.find_all("loc")]
+    namespaces = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "xhtml": "http://www.w3.org/1999/xhtml",
+    }
+    urlset = ElementTree.fromstring(response.content)
+    entries = urlset.findall("s:url", namespaces)
+    locations = [entry.findtext("s:loc", namespaces=namespaces) for entry in entries]
     assert len(locations) == demo_site.count()
     for language in ("fr", "en", "ar", "pt", "zh-hans"):
         assert f"http://testserver/{language}/qui-sommes-nous/" in locations
-    first = soup.find("url")
-    hreflangs = {link["hreflang"] for link in first.find_all("xhtml:link")}
-    assert hreflangs == {"fr", "en", "ar"}
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in entries[0].findall("xhtml:link", namespaces)
+    }
+    assert set(alternates) == {"fr", "en", "ar"}
+    assert alternates["ar"].startswith("http://testserver/ar/")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,205 @@
+"""Browser tests: a real `runserver` on its own SQLite demo database, driven by the system Chromium.
+
+The server runs in a subprocess with the dev settings, so it never sees pytest-django's test
+database (nor a PostgreSQL DATABASE_URL given to the outer run). No test here uses the `db`
+fixture. Playwright never downloads a browser: it launches /usr/bin/chromium.
+
+Without /usr/bin/chromium the tests are skipped, unless REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+SERVER_START_TIMEOUT = 30  # seconds
+COMMAND_TIMEOUT = 180  # seconds, for migrate and load_demo
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_environment(tmp_dir):
+    """The outer environment, minus its database, plus the e2e server's own settings."""
+    env = os.environ.copy()
+    env.pop("DATABASE_URL", None)  # CI's second run points the suite at PostgreSQL
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cocity.settings.dev",
+            "DATABASE_URL": f"sqlite:///{tmp_dir / 'e2e.sqlite3'}",
+            "MEDIA_ROOT": str(tmp_dir / "media"),
+            "DEMO_ADMIN_PASSWORD": "e2e-admin-Pa55word!",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def _manage(*args, env):
+    command = [sys.executable, str(REPO_ROOT / "manage.py"), *args]
+    try:
+        subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+    except subprocess.CalledProcessError as error:
+        pytest.fail(
+            f"`manage.py {' '.join(args)}` failed (exit {error.returncode}).\n"
+            f"--- stdout ---\n{error.stdout}\n--- stderr ---\n{error.stderr}",
+            pytrace=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(
+            f"`manage.py {' '.join(args)}` took more than {COMMAND_TIMEOUT} s.\n"
+            f"--- stdout ---\n{error.stdout}\n--- stderr ---\n{error.stderr}",
+            pytrace=False,
+        )
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable():
+    """The system Chromium; skip (or fail under REQUIRE_BROWSER=1) when it is missing."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} not found: install the `chromium` package to run the browser tests"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def site_url(chromium_executable, tmp_path_factory):
+    """Base URL (no trailing slash) of a real runserver loaded with the demo site."""
+    tmp_dir = tmp_path_factory.mktemp("e2e-server")
+    env = _server_environment(tmp_dir)
+    _manage("migrate", "--no-input", env=env)
+    _manage("load_demo", env=env)
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_dir / "runserver.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(REPO_ROOT / "manage.py"),
+                "runserver",
+                "--noreload",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"runserver exited with {process.returncode}:\n{log_path.read_text()}",
+                    pytrace=False,
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/fr/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"runserver did not answer on {url} within {SERVER_START_TIMEOUT} s:\n"
+                    f"{log_path.read_text()}",
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+        yield url
+    finally:
+        _stop(process)
+
+
+# Playwright's sync API keeps an asyncio loop running while it is started, and Django refuses
+# database queries ("SynchronousOnlyOperation") while a loop runs. pytest-django happens to run
+# database tests first, but rather than rely on that ordering, Playwright and the browser are
+# started once for the whole e2e package and stopped when its last test is done.
+@pytest.fixture(scope="package")
+def playwright_instance(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="package")
+def browser(playwright_instance, chromium_executable):
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_executable, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory: a page in a fresh context (viewport, JavaScript…), closed after the test."""
+    contexts = []
+
+    def make(viewport=None, **context_options):
+        context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop (1280×800) page with JavaScript on, in its own context."""
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir():
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS_DIR

@@ -1,0 +1,76 @@
+"""Staff work in the Wagtail admin: edit every page type, menus, settings, translate."""
+
+from django.urls import reverse
+
+from wagtail.models import Locale, Page
+
+import pytest
+
+from home.factories import StandardPageFactory
+from home.locales import publish_everywhere
+from home.models import Footer, HomePage, MainMenu, StandardPage
+
+
+@pytest.mark.django_db
+def test_staff_can_open_the_editor_of_every_page_type_and_snippet(admin_client, demo_site):
+    for model in (HomePage, StandardPage):
+        for page in model.objects.filter(locale__language_code__in=["fr", "ar", "pt"]):
+            response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+            assert response.status_code == 200, page
+    for model in (MainMenu, Footer):
+        instance = model.objects.get(locale__language_code="ar")
+        url = reverse(f"wagtailsnippets_home_{model._meta.model_name}:edit", args=[instance.pk])
+        assert admin_client.get(url).status_code == 200
+    settings_url = reverse("wagtailsettings:edit", args=["home", "sitecontact"])
+    assert admin_client.get(settings_url, follow=True).status_code == 200
+    home = HomePage.objects.get(locale__language_code="fr")
+    assert (
+        admin_client.get(
+            reverse("wagtailadmin_pages:add", args=["home", "standardpage", home.pk])
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.django_db
+def test_new_page_is_reachable_in_every_language_until_translated(client, admin_client, demo_site):
+    home = HomePage.objects.get(locale__language_code="fr")
+    page = StandardPageFactory(
+        parent=home, slug="jardin-des-couronnes", title="Jardin des Couronnes"
+    )
+    publish_everywhere(page)
+    for language in ("en", "ar", "pt", "zh-hans"):
+        response = client.get(f"/{language}/jardin-des-couronnes/")
+        assert response.status_code == 200, language
+        assert b"notice--translation" in response.content
+
+    # A translator starts the Portuguese translation from the admin (wagtail-localize)
+    pt = Locale.objects.get(language_code="pt")
+    response = admin_client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[page.pk]),
+        {"locales": [pt.pk]},
+    )
+    assert response.status_code == 302
+    translation = page.get_translation(pt)
+    assert translation.alias_of_id is None
+    # Until the translator publishes, readers keep getting the French page with the notice
+    response = client.get("/pt/jardin-des-couronnes/")
+    assert response.status_code == 200
+    assert Page.objects.get(pk=translation.pk).live
+
+
+@pytest.mark.django_db
+def test_every_page_type_can_be_previewed_as_a_draft(demo_site):
+    for model, shown_field in ((HomePage, "hero_heading"), (StandardPage, "title")):
+        for language in ("fr", "ar"):
+            page = model.objects.filter(locale__language_code=language).first()
+            setattr(page, shown_field, "Brouillon en cours")
+            page.save_revision()  # a draft: the live page is unchanged
+            draft = page.get_latest_revision_as_object()
+            response = draft.make_preview_request()
+            assert response.status_code == 200, (model, language)
+            assert "Brouillon en cours" in response.content.decode()
+        alias = model.objects.filter(locale__language_code="pt").first()
+        response = alias.make_preview_request()
+        assert response.status_code == 200
+        assert "notice--translation" in response.content.decode()
