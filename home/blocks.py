@@ -23,6 +23,19 @@ IMAGE_RENDITION_SPECS = tuple(
     for width in (480, 800, 1200)
 )
 
+
+def page_or_url_errors(value):
+    """Return the StructBlock errors of a link that needs exactly one of ``page`` and ``url``
+    (empty when it is valid)."""
+    if value.get("page") and value.get("url"):
+        message = _("Choose either a page or an address, not both.")
+    elif not value.get("page") and not value.get("url"):
+        message = _("Choose a page or enter an address.")
+    else:
+        return {}
+    return {"page": ErrorList([ValidationError(message)])}
+
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -152,9 +165,9 @@ class CallToActionBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            message = _("Choose either a page or an address, not both.")
-            raise StructBlockValidationError({"page": ErrorList([ValidationError(message)])})
+        errors = page_or_url_errors(value)
+        if errors:
+            raise StructBlockValidationError(errors)
         return value
 
 
@@ -254,12 +267,8 @@ class LinkBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        errors = {}
-        if bool(value.get("page")) == bool(value.get("url")):
-            errors["page"] = ErrorList(
-                [ValidationError(_("Choose either a page or an address, not both."))]
-            )
-        elif value.get("url") and not value.get("label"):
+        errors = page_or_url_errors(value)
+        if not errors and value.get("url") and not value.get("label"):
             errors["label"] = ErrorList(
                 [ValidationError(_("A link to another site needs a text."))]
             )

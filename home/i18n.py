@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_bidi, get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Locale, Page
 
@@ -148,8 +148,3 @@ def path_languages(request):
         source_language_name=get_language_info(current)["name_local"],
         content_is_fallback=False,
     )
-
-
-def text_direction():
-    """'rtl' or 'ltr' for the active language."""
-    return "rtl" if get_language_bidi() else "ltr"

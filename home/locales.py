@@ -33,8 +33,9 @@ def sync_all_trees():
         synchronize_tree(sync.sync_from, sync.locale, page_index=page_index)
 
 
-def publish_everywhere(page: Page):
-    """Create aliases of a newly created page in every locale that syncs from its locale.
+def create_language_aliases(page: Page):
+    """Create an alias of a newly created page in every locale that syncs from its locale,
+    so that it is reachable (in its own language, with a notice) in every language.
 
     The admin does this through wagtail-localize's `after_create_page` hook; code that
     creates pages (demo data, factories) calls this instead.

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.utils import translation
 
 from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page, Revision
@@ -139,11 +140,31 @@ def test_every_body_block_is_described_for_editors(block_class):
     assert block_class.__doc__
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("block", [blocks.CallToActionBlock(), blocks.LinkBlock()])
-@pytest.mark.parametrize("value", [{"page": None, "url": ""}])
-def test_links_need_a_page_or_an_address(block, value):
-    with pytest.raises(StructBlockValidationError):
-        block.clean(block.to_python({"label": "Go", **value}))
+@pytest.mark.parametrize(
+    ("with_page", "url", "message"),
+    [
+        (False, "", "Choose a page or enter an address."),
+        (True, "https://cocity.example/", "Choose either a page or an address, not both."),
+    ],
+)
+def test_links_need_a_page_or_an_address(block, with_page, url, message):
+    page = Page.get_first_root_node() if with_page else None
+    value = block.to_python({"label": "Go", "page": page and page.pk, "url": url})
+    with pytest.raises(StructBlockValidationError) as error, translation.override("en"):
+        block.clean(value)
+    with translation.override("en"):
+        assert [str(m) for m in error.value.block_errors["page"]] == [message]
+
+
+@pytest.mark.django_db
+def test_valid_links_pass_and_external_links_need_a_text():
+    link = blocks.LinkBlock()
+    assert link.clean(link.to_python({"label": "", "page": Page.get_first_root_node().pk}))
+    with pytest.raises(StructBlockValidationError) as error:
+        link.clean(link.to_python({"label": "", "url": "https://cocity.example/"}))
+    assert "label" in error.value.block_errors
 
 
 def test_image_block_requires_alt_text():

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from home import featured
 from home.factories import HomePageFactory, ImageFactory, StandardPageFactory
-from home.locales import publish_everywhere
+from home.locales import create_language_aliases
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def home(db):
     root = Page.get_first_root_node()
     page = HomePageFactory(parent=root, locale=Locale.objects.get(language_code="fr"))
     Site.objects.filter(is_default_site=True).update(root_page=page)
-    publish_everywhere(page)
+    create_language_aliases(page)
     return page
 
 
@@ -72,12 +72,12 @@ def images(db):
 def test_render_cost_does_not_grow_with_blocks_or_images(client, home, images, kind, language):
     targets = [StandardPageFactory(parent=home) for _index in range(30)]
     for target in targets:
-        publish_everywhere(target)
+        create_language_aliases(target)
     counts = {}
     for size in (3, 30):
         body = [block_of(kind, index, images, targets[index]) for index in range(size)]
         page = StandardPageFactory(parent=home, body=body)
-        publish_everywhere(page)
+        create_language_aliases(page)
         counts[size] = render_queries(client, page, language)
     assert counts[3] == counts[30], counts
     assert counts[30] <= 25, counts
@@ -152,7 +152,7 @@ def test_featured_sections_come_from_registered_providers(client, home):
 def test_every_page_type_renders_in_every_language(client, home):
     for factory in (StandardPageFactory,):
         page = factory(parent=home)
-        publish_everywhere(page)
+        create_language_aliases(page)
         for version in page.get_translations(inclusive=True):
             assert client.get(version.get_url()).status_code == 200
     for version in home.get_translations(inclusive=True):

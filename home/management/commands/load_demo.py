@@ -31,10 +31,6 @@ DEMO_IMAGE_PREFIX = "Démo · "
 TRANSLATED_LANGUAGES = ("en", "ar")  # pt and zh-hans stay untranslated to show the fallback
 
 
-def rich(copy):
-    return copy.fr
-
-
 def stream_value(blocks, images):
     """Turn the (type, copy) pairs of demo_content into a French StreamField value."""
     value = []
@@ -42,7 +38,7 @@ def stream_value(blocks, images):
         if block_type == "heading":
             value.append((block_type, {"text": data.fr, "level": "h2"}))
         elif block_type == "paragraph":
-            value.append((block_type, rich(data)))
+            value.append((block_type, data.fr))
         elif block_type == "quote":
             quote, attribution = data
             value.append((block_type, {"quote": quote.fr, "attribution": attribution.fr}))
@@ -72,7 +68,7 @@ def stream_value(blocks, images):
                     block_type,
                     {
                         "heading": heading.fr,
-                        "items": [{"question": q.fr, "answer": rich(a)} for q, a in items],
+                        "items": [{"question": q.fr, "answer": a.fr} for q, a in items],
                     },
                 )
             )
