@@ -74,28 +74,24 @@ def localize_pages(pages, locale=None):
 
 
 def page_languages(page, request):
-    """Return the PageLanguages of ``page`` as seen from ``request``. Two queries."""
+    """Return the PageLanguages of ``page`` as seen from ``request``. Two queries.
+
+    A version whose ``alias_of`` is another live version is an untranslated alias (the
+    (translation_key, locale) pair is unique, so such an alias is always in another language).
+    """
     current = get_language()
-    versions_by_code = {
-        version.locale.language_code: version
-        for version in Page.objects.live()
-        .filter(translation_key=page.translation_key)
-        .select_related("locale")
-    }
-    by_id = {version.pk: version for version in versions_by_code.values()}
-    source = by_id.get(page.alias_of_id) if page.alias_of_id else None
-    if source is not None and source.locale_id == page.locale_id:
-        source = None  # an alias inside the same language is not a missing translation
-    fallback_page = versions_by_code.get(settings.LANGUAGE_CODE, page)
+    live_versions = list(
+        Page.objects.live().filter(translation_key=page.translation_key).select_related("locale")
+    )
+    by_id = {version.pk: version for version in live_versions}
+    by_code = {version.locale.language_code: version for version in live_versions}
+    source = by_id.get(page.alias_of_id)
+    written_in = source or page
+    fallback_page = by_code.get(settings.LANGUAGE_CODE, page)
 
     versions = []
     for code, _name in settings.LANGUAGES:
-        version = versions_by_code.get(code)
-        translated = version is not None and (
-            version.alias_of_id is None
-            or version.alias_of_id not in by_id
-            or by_id[version.alias_of_id].locale_id == version.locale_id
-        )
+        version = by_code.get(code)
         url = (version or fallback_page).get_url(request)
         versions.append(
             LanguageVersion(
@@ -104,21 +100,18 @@ def page_languages(page, request):
                 url=url,
                 absolute_url=request.build_absolute_uri(url),
                 is_current=code == current,
-                is_translated=translated,
+                is_translated=version is not None and version.alias_of_id not in by_id,
             )
         )
-    written_in = source or page
+    # A draft being previewed is not among the live versions: ask its locale then.
     source_language = (
-        next(
-            (code for code, version in versions_by_code.items() if version.pk == written_in.pk),
-            None,
-        )
-        or written_in.locale.language_code
-    )  # a draft being previewed is not among the live
-    canonical = request.build_absolute_uri((source or page).get_url(request))
+        by_id[written_in.pk].locale.language_code
+        if written_in.pk in by_id
+        else written_in.locale.language_code
+    )
     return PageLanguages(
         versions=versions,
-        canonical_url=canonical,
+        canonical_url=request.build_absolute_uri(written_in.get_url(request)),
         source_language=source_language,
         source_language_name=get_language_info(source_language)["name_local"],
         content_is_fallback=source is not None,
