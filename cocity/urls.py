@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from donations.views import stripe_webhook
 from home.sitemap import MultilingualSitemap
 from home.views import robots_txt, search
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
     path(
         "sitemap.xml",
         sitemap,
@@ -31,6 +33,7 @@ if settings.DEBUG:
 # visitor's language (cookie, then Accept-Language, then French).
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path("", include("donations.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

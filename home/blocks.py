@@ -14,6 +14,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import Image
 
+from donations.blocks import DonationBlock
+
 # Renditions the block templates ask for ({% picture … format-{webp,jpeg} width-{480,800,1200} %}),
 # prefetched with the images so that a page with thirty images costs the same number of
 # queries as a page with three.
@@ -246,6 +248,7 @@ class BodyStreamBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     key_figures = KeyFiguresBlock()
     faq = FAQBlock()
+    donation = DonationBlock()
 
 
 class LinkBlock(blocks.StructBlock):

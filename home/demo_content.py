@@ -252,22 +252,6 @@ STANDARD_PAGES = [
         ],
     },
     {
-        "slug": "campagnes",
-        "show_in_menus": True,
-        "title": T("Campagnes", "Campaigns", "الحملات"),
-        "search_description": T(
-            "Les campagnes de financement en cours dans les quartiers.",
-            "Fundraising campaigns under way in the neighbourhoods.",
-            "حملات التمويل الجارية في الأحياء.",
-        ),
-        "introduction": T(
-            "Les campagnes en cours seront bientôt présentées ici.",
-            "Current campaigns will soon be listed here.",
-            "ستُعرض الحملات الجارية هنا قريبًا.",
-        ),
-        "body": [],
-    },
-    {
         "slug": "histoires",
         "show_in_menus": True,
         "title": T("Histoires", "Stories", "قصص"),
@@ -389,30 +373,17 @@ CONTACT = {
 
 
 def every_copy():
-    """Yield every T in the demo content (to build the translation tables)."""
-
-    def walk(value):
-        if isinstance(value, T):
-            yield value
-        elif isinstance(value, dict):
-            for item in value.values():
-                yield from walk(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from walk(item)
-
-    yield from walk(HOME)
-    yield from walk(STANDARD_PAGES)
-    yield FOOTER_ABOUT
+    """Every T of the home app's demo content."""
+    return [*walk_copies(HOME), *walk_copies(STANDARD_PAGES), FOOTER_ABOUT]
 
 
-def translation_table(language):
-    """Return {French source: translation} for ``language`` ('en' or 'ar')."""
-    table = {}
-    for copy in every_copy():
-        translated = getattr(copy, language)
-        table[copy.fr] = translated
-        if copy.fr.startswith("<p>") and copy.fr.endswith("</p>"):
-            # wagtail-localize segments rich text by paragraph, without the <p> tags
-            table[copy.fr[3:-4]] = translated[3:-4]
-    return table
+def walk_copies(value):
+    """Every T inside ``value`` (nested dicts, lists and tuples)."""
+    if isinstance(value, T):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from walk_copies(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from walk_copies(item)

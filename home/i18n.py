@@ -57,18 +57,19 @@ def active_locale():
     return Locale.get_active()
 
 
-def localize_pages(pages, locale=None):
+def localize_pages(pages, locale=None, specific=False):
     """Map each page's id to its live version in ``locale`` (default: the active language),
-    or to the page itself when it has none. One query, whatever the number of pages."""
+    or to the page itself when it has none. One query, whatever the number of pages (plus
+    one per page type with ``specific``)."""
     pages = [page for page in pages if page is not None]
     if not pages:
         return {}
     locale = locale or active_locale()
+    queryset = Page.objects.live().filter(
+        locale=locale, translation_key__in={page.translation_key for page in pages}
+    )
     translations = {
-        page.translation_key: page
-        for page in Page.objects.live().filter(
-            locale=locale, translation_key__in={page.translation_key for page in pages}
-        )
+        page.translation_key: page for page in (queryset.specific() if specific else queryset)
     }
     return {page.pk: translations.get(page.translation_key, page) for page in pages}
 

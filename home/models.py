@@ -62,13 +62,16 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    # StreamField blocks that link to a page, and the child block holding it
+    PAGE_LINK_BLOCKS = {"call_to_action": "page", "donation": "campaign"}
+
     def linked_pages(self):
-        """Pages that this page's StreamFields link to (call-to-action buttons)."""
+        """Pages that this page's StreamFields link to (buttons, donation blocks)."""
         pages = []
         for field in self.get_stream_fields():
             for block in getattr(self, field):
-                if block.block_type == "call_to_action":
-                    pages.append(block.value.get("page"))
+                if block.block_type in self.PAGE_LINK_BLOCKS:
+                    pages.append(block.value.get(self.PAGE_LINK_BLOCKS[block.block_type]))
         return pages
 
     @classmethod
@@ -78,7 +81,7 @@ class BasePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["languages"] = page_languages(self, request)
-        context["localized_pages"] = localize_pages(self.linked_pages())
+        context["localized_pages"] = localize_pages(self.linked_pages(), specific=True)
         return context
 
 

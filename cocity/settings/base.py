@@ -138,6 +138,15 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Co-city <bonjour@cocity.example>")
 
+# Donations (DESIGN.md §5). Without a Stripe key the demo checkout is used.
+STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env.get("STRIPE_API_BASE")  # tests point this at tests/fakes/stripe_server
+STRIPE_TIMEOUT = float(env.get("STRIPE_TIMEOUT", "10"))
+PAYMENT_BACKEND = env.get("PAYMENT_BACKEND", "stripe" if STRIPE_SECRET_KEY else "demo")
+DONATION_MAX_CENTS = int(env.get("DONATION_MAX_CENTS", "500000"))
+DONATION_PENDING_MINUTES = int(env.get("DONATION_PENDING_MINUTES", "30"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Co-city"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

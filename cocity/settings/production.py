@@ -1,6 +1,8 @@
 """Production. Every security-critical value comes from the environment, with no default:
 a missing one stops the process at start-up with a message naming it."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 import dj_database_url
 
 from cocity import env
@@ -33,6 +35,13 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Real payments only: the demo checkout is refused here.
+STRIPE_SECRET_KEY = env.required("STRIPE_SECRET_KEY", "sk_live_… from the Stripe dashboard")
+STRIPE_WEBHOOK_SECRET = env.required("STRIPE_WEBHOOK_SECRET", "whsec_… of the webhook endpoint")
+PAYMENT_BACKEND = "stripe"
+if env.get("PAYMENT_BACKEND", "stripe") != "stripe":
+    raise ImproperlyConfigured("PAYMENT_BACKEND must be 'stripe' in production.")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -5,6 +5,7 @@ from django.utils.translation import get_language_bidi
 
 from home.i18n import path_languages
 from home.models import Footer, MainMenu
+from home.money import format_money
 
 register = template.Library()
 
@@ -55,3 +56,11 @@ def localized_url(context, page):
         return ""
     target = context.get("localized_pages", {}).get(page.pk) or page.localized
     return target.get_url(context.get("request"))
+
+
+@register.filter
+def money(cents):
+    """Integer cents as money in the reader's locale: {{ campaign.goal_cents|money }}."""
+    if cents in (None, ""):
+        return ""
+    return format_money(cents)

@@ -184,7 +184,7 @@ def _production_check(**overrides):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}
+        if key not in set(PRODUCTION_REQUIRED) | {"PAYMENT_BACKEND"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="cocity.settings.production",
@@ -192,6 +192,8 @@ def _production_check(**overrides):
         ALLOWED_HOSTS="cocity.example",
         DATABASE_URL="postgres://cocity:secret@db.internal:5432/cocity",
         REDIS_URL="redis://cache.internal:6379/0",
+        STRIPE_SECRET_KEY="sk_live_placeholder",
+        STRIPE_WEBHOOK_SECRET="whsec_placeholder",
     )
     for key, value in overrides.items():
         if value is None:
@@ -208,13 +210,29 @@ def _production_check(**overrides):
     )
 
 
+def test_production_refuses_the_demo_checkout():
+    result = _production_check(PAYMENT_BACKEND="demo")
+    assert result.returncode != 0
+    assert "PAYMENT_BACKEND must be 'stripe' in production" in result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     result = _production_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+PRODUCTION_REQUIRED = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+]
+
+
+@pytest.mark.parametrize("missing", PRODUCTION_REQUIRED)
 def test_production_refuses_to_start_without_a_required_variable(missing):
     result = _production_check(**{missing: None})
     assert result.returncode != 0

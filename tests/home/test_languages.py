@@ -17,7 +17,9 @@ def parse(response):
 @pytest.mark.django_db
 def test_every_live_page_answers_in_its_language_with_switcher_and_hreflang(client, demo_site):
     pages = list(demo_site)
-    assert len(pages) == 5 * 8  # home + 7 standard pages, in five languages
+    french = [page for page in pages if page.locale.language_code == "fr"]
+    assert len(french) >= 8  # home, standard pages, campaigns…
+    assert len(pages) == 5 * len(french)  # every page in every language
     for page in pages:
         url = page.get_url()
         language = page.locale.language_code

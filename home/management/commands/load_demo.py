@@ -13,9 +13,10 @@ from django.db import transaction
 
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
-from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.models import TranslationSource
 
 from cocity import env
+from home import demo
 from home import demo_content as content
 from home.factories import (
     FooterFactory,
@@ -27,8 +28,7 @@ from home.factories import (
 from home.locales import ensure_locales, sync_all_trees
 from home.models import Footer, HomePage, MainMenu, SiteContact
 
-DEMO_IMAGE_PREFIX = "Démo · "
-TRANSLATED_LANGUAGES = ("en", "ar")  # pt and zh-hans stay untranslated to show the fallback
+DEMO_IMAGE_PREFIX = demo.IMAGE_PREFIX
 
 
 def stream_value(blocks, images):
@@ -107,6 +107,9 @@ class Command(BaseCommand):
                     home.delete()
             MainMenu.objects.all().delete()
             Footer.objects.all().delete()
+            for _build, reset in demo.builders():
+                if reset is not None:
+                    reset()
             Image.objects.filter(title__startswith=DEMO_IMAGE_PREFIX).delete()
             TranslationSource.objects.all().delete()
 
@@ -159,13 +162,18 @@ class Command(BaseCommand):
 
         home.hero_cta_page = pages[0]
         home.save_revision().publish()
+        demo_site = demo.DemoSite(
+            home=home, images=images, menu_pages=[page for page in pages if page.show_in_menus]
+        )
+        demo_site.translate([home, *pages], content.every_copy())
+
+        for build, _reset in demo.builders():
+            build(demo_site)
 
         menu = MainMenuFactory(
             locale=fr,
             links=[
-                ("link", {"label": "", "page": page, "url": ""})
-                for page in pages
-                if page.show_in_menus
+                ("link", {"label": "", "page": page, "url": ""}) for page in demo_site.menu_pages
             ],
         )
         footer = FooterFactory(
@@ -173,12 +181,7 @@ class Command(BaseCommand):
             about=content.FOOTER_ABOUT.fr,
             links=[("link", {"label": "", "page": page, "url": ""}) for page in footer_pages],
         )
-
-        for language in TRANSLATED_LANGUAGES:
-            table = content.translation_table(language)
-            locale = Locale.objects.get(language_code=language)
-            for instance in [home, *pages, menu, footer]:
-                self.translate(instance, locale, table)
+        demo_site.translate([menu, footer], content.every_copy())
         sync_all_trees()
         self.configure_contact()
 
@@ -193,32 +196,6 @@ class Command(BaseCommand):
         for page in Page.objects.filter(depth=2).exclude(translation_key=home.translation_key):
             if not isinstance(page.specific, HomePage):
                 page.delete()
-
-    def translate(self, instance, locale, table):
-        """Translate ``instance`` into ``locale`` through wagtail-localize, as a translator
-        would in the admin, with every string taken from ``table``."""
-        source, _created = TranslationSource.get_or_create_from_instance(instance)
-        translation, _created = Translation.objects.get_or_create(
-            source=source, target_locale=locale
-        )
-        po = translation.export_po()
-        missing = []
-        for entry in po:
-            entry.msgstr = table.get(entry.msgid, "")
-            if not entry.msgstr:
-                missing.append(entry.msgid)
-        if missing:
-            raise CommandError(
-                f"The demo copy has no {locale.language_code} translation for: {missing}"
-            )
-        translation.import_po(po)
-        if isinstance(instance, Page):
-            # save_target(publish=True) publishes on commit, from a revision taken before
-            # the children were translated, which would reset the tree's child count.
-            translation.save_target(publish=False)
-            instance.get_translation(locale).get_latest_revision().publish()
-        else:
-            translation.save_target()
 
     def configure_contact(self):
         site = Site.objects.get(is_default_site=True)

@@ -1,0 +1,318 @@
+"""Demo campaigns for `load_demo`: every status, several districts, online and offline gifts,
+in French with English and Arabic translations (registered from CampaignsConfig.ready)."""
+
+import datetime
+
+from django.utils import timezone
+
+from donations import ledger
+from home.demo import IMAGE_PREFIX
+from home.demo_content import T, p, walk_copies
+from home.factories import generated_image
+
+from .factories import CampaignIndexPageFactory, CampaignPageFactory
+from .models import BudgetLine, CampaignPage, Category, District, FundingRule
+
+INDEX = {
+    "title": T("Campagnes", "Campaigns", "الحملات"),
+    "search_description": T(
+        "Les campagnes de financement des projets de quartier.",
+        "Fundraising campaigns for neighbourhood projects.",
+        "حملات تمويل مشاريع الأحياء.",
+    ),
+    "introduction": T(
+        "Choisissez un projet près de chez vous et donnez ce que vous pouvez : chaque euro compte.",
+        "Pick a project near you and give what you can: every euro counts.",
+        "اختر مشروعًا قريبًا منك وتبرّع بما تستطيع: كل يورو مهم.",
+    ),
+}
+
+DISTRICTS = [
+    ("75020", District.Kind.ARRONDISSEMENT, T("Paris 20e", "Paris 20th", "باريس، الدائرة 20")),
+    ("75019", District.Kind.ARRONDISSEMENT, T("Paris 19e", "Paris 19th", "باريس، الدائرة 19")),
+    ("montreuil", District.Kind.TOWN, T("Montreuil", "Montreuil", "مونتروي")),
+    ("saint-denis", District.Kind.TOWN, T("Saint-Denis", "Saint-Denis", "سان دوني")),
+]
+
+CATEGORIES = [
+    ("nature", T("Nature en ville", "Nature in the city", "الطبيعة في المدينة")),
+    ("solidarite", T("Solidarité", "Solidarity", "التضامن")),
+    ("culture", T("Culture", "Culture", "الثقافة")),
+]
+
+# (slug, district, category, goal €, opens in days, closes in days, rule, texts, lines, gifts)
+# gifts: (name, euros, display, message, source)
+CAMPAIGNS = [
+    {
+        "slug": "jardin-des-couronnes",
+        "district": "75020",
+        "category": "nature",
+        "goal": 3000,
+        "opens": -20,
+        "closes": 25,
+        "colour": (46, 125, 50),
+        "title": T(
+            "Jardin partagé des Couronnes", "Couronnes shared garden", "حديقة كورون المشتركة"
+        ),
+        "summary": T(
+            "Transformer une friche au pied des immeubles en jardin ouvert à tout le quartier.",
+            "Turning a wasteland at the foot of the flats into a garden open to the whole "
+            "neighbourhood.",
+            "تحويل أرض مهملة عند أسفل العمارات إلى حديقة مفتوحة لكل الحي.",
+        ),
+        "alt": T(
+            "Des bacs de légumes entre deux immeubles",
+            "Vegetable beds between two blocks of flats",
+            "أحواض خضروات بين عمارتين",
+        ),
+        "body": T(
+            "Les habitantes et habitants de la rue des Couronnes veulent cultiver ensemble, "
+            "accueillir les écoles et partager les récoltes.",
+            "The residents of rue des Couronnes want to grow food together, welcome the "
+            "schools and share the harvests.",
+            "يريد سكان شارع كورون أن يزرعوا معًا وأن يستقبلوا المدارس وأن يتقاسموا المحاصيل.",
+        ),
+        "lines": [
+            (T("Bacs et terre", "Beds and soil", "أحواض وتربة"), 1800),
+            (T("Outils et récupérateur d'eau", "Tools and a rain butt", "أدوات وخزان مياه"), 1200),
+        ],
+        "gifts": [
+            ("Awa D.", 50, "name", "Vive le jardin !", "online"),
+            ("Karim", 25, "name", "", "online"),
+            ("", 100, "anonymous", "Pour les enfants du quartier", "online"),
+            ("Association des locataires", 1500, "name", "", "offline"),
+            ("Lucie", 20, "hide_amount", "", "online"),
+        ],
+    },
+    {
+        "slug": "repair-cafe-belleville",
+        "district": "75019",
+        "category": "solidarite",
+        "goal": 1500,
+        "opens": -5,
+        "closes": 40,
+        "colour": (21, 101, 192),
+        "title": T("Repair café de Belleville", "Belleville repair café", "مقهى التصليح في بلفيل"),
+        "summary": T(
+            "Un atelier mensuel où l'on répare ensemble au lieu de jeter.",
+            "A monthly workshop where we repair things together instead of throwing them away.",
+            "ورشة شهرية نصلح فيها الأشياء معًا بدل رميها.",
+        ),
+        "alt": T(
+            "Des mains réparent une radio sur un établi",
+            "Hands repairing a radio on a workbench",
+            "أيادٍ تصلح مذياعًا على طاولة عمل",
+        ),
+        "body": T(
+            "Bénévoles et voisins partagent leur savoir-faire pour réparer vélos, appareils et "
+            "vêtements.",
+            "Volunteers and neighbours share their skills to repair bikes, appliances and clothes.",
+            "يتقاسم المتطوعون والجيران مهاراتهم لتصليح الدراجات والأجهزة والملابس.",
+        ),
+        "lines": [(T("Outillage", "Tools", "عُدّة"), 900), (T("Local", "Premises", "المقر"), 600)],
+        "gifts": [
+            ("Sofia", 30, "name", "", "online"),
+            ("Chen L.", 40, "name", "Bravo !", "online"),
+            ("", 15, "anonymous", "", "offline"),
+        ],
+    },
+    {
+        "slug": "fete-rue-denoyez",
+        "district": "75020",
+        "category": "culture",
+        "goal": 2000,
+        "opens": 10,
+        "closes": 50,
+        "colour": (173, 20, 87),
+        "title": T("Fête de la rue Dénoyez", "Rue Dénoyez street party", "احتفال شارع دونوايي"),
+        "summary": T(
+            "Une journée de musique, de repas partagés et de fresques pour toute la rue.",
+            "A day of music, shared meals and murals for the whole street.",
+            "يوم من الموسيقى والوجبات المشتركة والجداريات لكل الشارع.",
+        ),
+        "alt": T(
+            "Une rue décorée de guirlandes et de fresques",
+            "A street decorated with bunting and murals",
+            "شارع مزيّن بالأعلام الملونة والجداريات",
+        ),
+        "body": T(
+            "La fête est gratuite et ouverte à toutes et à tous.",
+            "The party is free and open to everyone.",
+            "الاحتفال مجاني ومفتوح للجميع.",
+        ),
+        "lines": [(T("Son et scène", "Sound and stage", "الصوت والمنصة"), 2000)],
+        "gifts": [],
+    },
+    {
+        "slug": "bibliotheque-de-rue-montreuil",
+        "district": "montreuil",
+        "category": "culture",
+        "goal": 2000,
+        "opens": -90,
+        "closes": -30,
+        "colour": (255, 143, 0),
+        "title": T(
+            "Bibliothèque de rue à Montreuil", "Montreuil street library", "مكتبة الشارع في مونتروي"
+        ),
+        "summary": T(
+            "Des boîtes à livres et des lectures en plein air pour les enfants.",
+            "Book boxes and open-air readings for children.",
+            "صناديق كتب وقراءات في الهواء الطلق للأطفال.",
+        ),
+        "alt": T(
+            "Une boîte à livres colorée dans un square",
+            "A colourful book box in a park",
+            "صندوق كتب ملوّن في حديقة صغيرة",
+        ),
+        "body": T(
+            "Objectif atteint : trois boîtes à livres sont installées.",
+            "Goal reached: three book boxes are in place.",
+            "تحقق الهدف: رُكّبت ثلاثة صناديق للكتب.",
+        ),
+        "lines": [(T("Boîtes à livres", "Book boxes", "صناديق الكتب"), 2000)],
+        "gifts": [
+            ("Mairie de quartier", 1200, "name", "", "offline"),
+            ("Inès", 500, "name", "Pour la lecture !", "online"),
+            ("", 400, "anonymous", "", "online"),
+        ],
+    },
+    {
+        "slug": "cuisine-solidaire-saint-denis",
+        "district": "saint-denis",
+        "category": "solidarite",
+        "goal": 5000,
+        "opens": -80,
+        "closes": -10,
+        "rule": FundingRule.ALL_OR_NOTHING,
+        "colour": (93, 64, 55),
+        "title": T(
+            "Cuisine solidaire de Saint-Denis",
+            "Saint-Denis community kitchen",
+            "مطبخ سان دوني التضامني",
+        ),
+        "summary": T(
+            "Équiper une cuisine pour des repas à prix libre.",
+            "Equipping a kitchen for pay-what-you-can meals.",
+            "تجهيز مطبخ لوجبات بسعر حر.",
+        ),
+        "alt": T(
+            "Une grande cuisine avec des marmites",
+            "A large kitchen with cooking pots",
+            "مطبخ كبير فيه قدور",
+        ),
+        "body": T(
+            "La campagne n'a pas atteint son seuil : les donateurs sont remboursés.",
+            "The campaign did not reach its threshold: donors are refunded.",
+            "لم تبلغ الحملة عتبتها: ستُعاد التبرعات إلى أصحابها.",
+        ),
+        "lines": [(T("Équipement", "Equipment", "التجهيزات"), 5000)],
+        "gifts": [("Marc", 1000, "name", "", "online"), ("Yasmine", 600, "name", "", "online")],
+    },
+]
+
+DONATE = {
+    "heading": T("Soutenez ce projet", "Support this project", "ادعم هذا المشروع"),
+    "text": T(
+        "Votre don est déductible à 66 % de vos impôts.",
+        "66% of your gift is tax-deductible in France.",
+        "يُخصم 66٪ من تبرعك من الضرائب في فرنسا.",
+    ),
+    "button": T("Donner", "Give", "تبرّع"),
+}
+
+
+def every_copy():
+    return [*walk_copies([INDEX, DISTRICTS, CATEGORIES, CAMPAIGNS, DONATE])]
+
+
+def build(site):
+    """Create the campaign listing, districts, categories, campaigns and their gifts."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    copies = every_copy()
+    districts = {
+        code: District.objects.create(name=name.fr, code=code, kind=kind, locale=site.locale)
+        for code, kind, name in DISTRICTS
+    }
+    categories = {
+        code: Category.objects.create(name=name.fr, code=code, locale=site.locale)
+        for code, name in CATEGORIES
+    }
+    site.translate([*districts.values(), *categories.values()], copies)
+
+    index = CampaignIndexPageFactory.build(
+        title=INDEX["title"].fr,
+        slug="campagnes",
+        search_description=INDEX["search_description"].fr,
+        introduction=INDEX["introduction"].fr,
+        show_in_menus=True,
+        locale=site.locale,
+    )
+    site.home.add_child(instance=index)
+    index.save_revision().publish()
+    site.translate([index], copies)
+    site.menu_pages.insert(1, index)
+
+    for spec in CAMPAIGNS:
+        image = generated_image(f"{IMAGE_PREFIX}{spec['slug']}", colour=spec["colour"])
+        campaign = CampaignPageFactory.build(
+            title=spec["title"].fr,
+            slug=spec["slug"],
+            summary=spec["summary"].fr,
+            search_description=spec["summary"].fr,
+            hero_image=image,
+            social_image=image,
+            hero_image_alt=spec["alt"].fr,
+            district=districts[spec["district"]],
+            category=categories[spec["category"]],
+            goal_cents=spec["goal"] * 100,
+            funding_rule=spec.get("rule", FundingRule.KEEP_IT_ALL),
+            opens_at=now + datetime.timedelta(days=spec["opens"]),
+            closes_at=now + datetime.timedelta(days=spec["closes"]),
+            locale=site.locale,
+        )
+        campaign.budget_lines = [
+            BudgetLine(label=label.fr, amount_cents=euros * 100) for label, euros in spec["lines"]
+        ]
+        index.add_child(instance=campaign)
+        campaign.body = [
+            ("paragraph", f"<p>{spec['body'].fr}</p>"),
+            (
+                "donation",
+                {
+                    "campaign": campaign,
+                    "heading": DONATE["heading"].fr,
+                    "text": DONATE["text"].fr,
+                    "preset_amounts": [10, 25, 50],
+                    "allow_custom_amount": True,
+                    "button_label": DONATE["button"].fr,
+                },
+            ),
+        ]
+        campaign.save_revision().publish()
+        site.translate([campaign], [*copies, *(p(spec["body"]),)])
+        for name, euros, display, message, source in spec["gifts"]:
+            give(campaign, name, euros, display, message, source)
+
+
+def give(campaign, name, euros, display, message, source):
+    """Record a demo gift through the ledger, as the site would."""
+    fields = {
+        "campaign_key": campaign.translation_key,
+        "amount_cents": euros * 100,
+        "donor_name": name,
+        "display": display,
+        "message": message,
+    }
+    if source == "offline":
+        ledger.record_offline(**fields, offline_method="cheque", evidence="Démo")
+        return
+    donation = ledger.create_pending(**fields, provider="demo", language="fr")
+    ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+
+
+def reset():
+    """Remove the demo's campaign data that deleting the page tree leaves behind."""
+    keys = list(CampaignPage.objects.values_list("translation_key", flat=True))
+    ledger.erase_campaigns(keys)
+    District.objects.all().delete()
+    Category.objects.all().delete()

@@ -1,0 +1,51 @@
+"""Factories for campaigns (tests and `load_demo`)."""
+
+import datetime
+
+from django.utils import timezone
+
+import wagtail_factories
+
+import factory
+
+from .models import CampaignIndexPage, CampaignPage, Category, District
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Paris {n}e")
+    code = factory.Sequence(lambda n: f"750{n:02d}")
+    kind = District.Kind.ARRONDISSEMENT
+
+    class Meta:
+        model = District
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Catégorie {n}")
+    code = factory.Sequence(lambda n: f"categorie-{n}")
+
+    class Meta:
+        model = Category
+
+
+class CampaignIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Campagnes"
+    slug = factory.Sequence(lambda n: f"campagnes-{n}")
+    introduction = "Les projets des quartiers à soutenir."
+
+    class Meta:
+        model = CampaignIndexPage
+
+
+class CampaignPageFactory(wagtail_factories.PageFactory):
+    """A live campaign: opened yesterday, closes in 30 days, goal 1 000 €."""
+
+    title = factory.Sequence(lambda n: f"Projet {n}")
+    slug = factory.Sequence(lambda n: f"projet-{n}")
+    summary = "Un projet utile à tout le quartier."
+    goal_cents = 100_000
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+    class Meta:
+        model = CampaignPage

@@ -1,0 +1,45 @@
+"""The home page's "campaigns to support" section."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from donations import ledger
+from home.featured import FeaturedItem, FeaturedSection
+from home.money import format_money
+
+from .models import CampaignIndexPage, CampaignPage
+
+FEATURED_COUNT = 3
+
+
+def live_campaigns_section(home_page, request):
+    """Up to three live campaigns of the home page's language, closing soonest first."""
+    now = timezone.now()
+    campaigns = (
+        CampaignPage.objects.live()
+        .descendant_of(home_page)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("hero_image")
+        .annotate(**ledger.tally_annotations())
+        .order_by("closes_at")[:FEATURED_COUNT]
+    )
+    index = CampaignIndexPage.objects.live().descendant_of(home_page).first()
+    items = [
+        FeaturedItem(
+            title=campaign.title,
+            url=campaign.get_url(request),
+            text=campaign.summary,
+            image=campaign.hero_image,
+            image_alt=campaign.hero_image_alt,
+            meta=_("%(raised)s raised of %(goal)s")
+            % {"raised": format_money(campaign.raised), "goal": format_money(campaign.goal_cents)},
+        )
+        for campaign in campaigns
+    ]
+    return FeaturedSection(
+        key="campaigns",
+        heading=_("Campaigns to support"),
+        items=items,
+        more_url=index.get_url(request) if index else "",
+        more_label=_("All campaigns"),
+    )

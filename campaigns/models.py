@@ -1,0 +1,337 @@
+"""Campaign pages: listing and campaign, districts and categories (translatable snippets)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from donations import ledger
+from home.blocks import BodyStreamBlock
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+from home.money import format_money
+
+
+class District(TranslatableMixin, models.Model):
+    """A Paris arrondissement or an Île-de-France town."""
+
+    class Kind(models.TextChoices):
+        ARRONDISSEMENT = "arrondissement", _("Paris arrondissement")
+        TOWN = "town", _("Town")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(
+        _("code"), max_length=40, help_text=_("Used in addresses, e.g. 75020 or montreuil.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("kind")]
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("code"),
+        SynchronizedField("kind"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(TranslatableMixin, models.Model):
+    """What a project is about: garden, culture, solidarity…"""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40)
+
+    panels = [FieldPanel("name"), FieldPanel("code")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("code")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Upcoming")
+    LIVE = "live", _("Live")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Not funded")
+    CLOSED = "closed", _("Closed")
+
+
+class FundingRule(models.TextChoices):
+    KEEP_IT_ALL = "keep_it_all", _("Keep it all: the project receives what was raised")
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing: donors are refunded below the threshold")
+
+
+class CampaignIndexPage(BasePage):
+    """The campaigns of one language, as cards, filterable without JavaScript."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
+    subpage_types = ["campaigns.CampaignPage"]
+    parent_page_types = ["home.HomePage"]
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("campaign listing")
+
+    def campaigns(self):
+        """The live campaigns under this page with their totals, in one query."""
+        return (
+            CampaignPage.objects.child_of(self)
+            .live()
+            .select_related("district", "category", "hero_image")
+            .annotate(**ledger.tally_annotations())
+            .order_by("-opens_at")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        campaigns = self.campaigns()
+        status = request.GET.get("status", "")
+        district = request.GET.get("district", "")
+        category = request.GET.get("category", "")
+        if status in STATUS_FILTERS:
+            campaigns = STATUS_FILTERS[status](campaigns, timezone.now())
+        if district:
+            campaigns = campaigns.filter(district__code=district)
+        if category:
+            campaigns = campaigns.filter(category__code=category)
+        context.update(
+            campaigns=Paginator(campaigns, self.per_page).get_page(request.GET.get("page")),
+            districts=District.objects.filter(locale=self.locale),
+            categories=Category.objects.filter(locale=self.locale),
+            status_choices=[
+                (value, label) for value, label in CampaignStatus.choices if value in STATUS_FILTERS
+            ],
+            selected={"status": status, "district": district, "category": category},
+        )
+        return context
+
+
+def _ended(campaigns, now):
+    return campaigns.filter(closes_at__lte=now)
+
+
+def _reached_threshold():
+    return models.Q(
+        raised_cents__gte=models.F("goal_cents") * models.F("success_threshold_percent") / 100
+    )
+
+
+STATUS_FILTERS = {
+    "live": lambda qs, now: qs.filter(opens_at__lte=now, closes_at__gt=now),
+    "upcoming": lambda qs, now: qs.filter(opens_at__gt=now),
+    "succeeded": lambda qs, now: _ended(qs, now).filter(_reached_threshold()),
+    "closed": lambda qs, now: _ended(qs, now).exclude(_reached_threshold()),
+}
+
+
+class CampaignPage(BasePage):
+    """A civic project raising money: story, budget, donations, progress."""
+
+    summary = models.TextField(_("summary"), max_length=300)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leaders = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project leaders"),
+        blank=True,
+        related_name="led_campaigns",
+    )
+    goal_cents = models.PositiveIntegerField(_("goal (cents)"))
+    success_threshold_percent = models.PositiveSmallIntegerField(
+        _("success threshold (% of the goal)"),
+        default=80,
+        help_text=_("Co-city counts a campaign as a success from 80 % of its goal."),
+    )
+    funding_rule = models.CharField(
+        _("funding rule"),
+        max_length=20,
+        choices=FundingRule.choices,
+        default=FundingRule.KEEP_IT_ALL,
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
+        ),
+        FieldRowPanel([FieldPanel("district"), FieldPanel("category")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("goal_cents"),
+                FieldPanel("success_threshold_percent"),
+                FieldPanel("funding_rule"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
+            heading=_("Funding"),
+        ),
+        InlinePanel("budget_lines", label=_("Budget: what the money pays for")),
+        FieldPanel("leaders"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("summary"),
+        SynchronizedField("hero_image"),
+        TranslatableField("hero_image_alt"),
+        TranslatableField("district"),
+        TranslatableField("category"),
+        SynchronizedField("leaders"),
+        SynchronizedField("goal_cents"),
+        SynchronizedField("success_threshold_percent"),
+        SynchronizedField("funding_rule"),
+        SynchronizedField("opens_at"),
+        SynchronizedField("closes_at"),
+        TranslatableField("budget_lines"),
+        TranslatableField("body"),
+    ]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A campaign must close after it opens.")})
+        lines = [line for line in self.budget_lines.all() if not getattr(line, "DELETE", False)]
+        total = sum(line.amount_cents or 0 for line in lines)
+        if lines and self.goal_cents is not None and total != self.goal_cents:
+            raise ValidationError(
+                {
+                    "goal_cents": _(
+                        "The budget lines add up to %(total)s but the goal is %(goal)s: "
+                        "they must be equal."
+                    )
+                    % {"total": format_money(total), "goal": format_money(self.goal_cents)}
+                }
+            )
+
+    # Totals come from the ledger's tally (annotated by listings, read once otherwise)
+    @property
+    def totals(self):
+        if not hasattr(self, "raised_cents"):
+            self.raised_cents, self.donor_count = ledger.tally(self.translation_key)
+        return self.raised_cents, self.donor_count
+
+    @property
+    def raised(self):
+        """Cents raised so far (the ledger's tally)."""
+        return self.totals[0]
+
+    @property
+    def donors(self):
+        """Number of gifts counted so far (the ledger's tally)."""
+        return self.totals[1]
+
+    @property
+    def threshold_cents(self):
+        return self.goal_cents * self.success_threshold_percent // 100
+
+    @property
+    def percent_raised(self):
+        raised, _donors = self.totals
+        return min(100, raised * 100 // self.goal_cents) if self.goal_cents else 0
+
+    @property
+    def status(self):
+        """Derived status: draft, upcoming, live, succeeded, failed or closed."""
+        if not self.live:
+            return CampaignStatus.DRAFT
+        now = timezone.now()
+        if now < self.opens_at:
+            return CampaignStatus.UPCOMING
+        if now < self.closes_at:
+            return CampaignStatus.LIVE
+        raised, _donors = self.totals
+        if raised >= self.threshold_cents:
+            return CampaignStatus.SUCCEEDED
+        if self.funding_rule == FundingRule.ALL_OR_NOTHING:
+            return CampaignStatus.FAILED
+        return CampaignStatus.CLOSED
+
+    @property
+    def accepts_donations(self):
+        return self.status == CampaignStatus.LIVE
+
+    @property
+    def days_left(self):
+        return max(0, (self.closes_at - timezone.now()).days)
+
+    def recent_donations(self, request):
+        """The public list of gifts, paginated (20 a page) from ``?donations=N``."""
+        return Paginator(ledger.public_donations(self.translation_key), 20).get_page(
+            request.GET.get("donations")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["donations"] = self.recent_donations(request)
+        return context
+
+
+class BudgetLine(TranslatableMixin, Orderable):
+    """One line of a campaign's budget: what part of the money pays for."""
+
+    campaign = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="budget_lines")
+    label = models.CharField(_("what it pays for"), max_length=150)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+
+    panels = [FieldPanel("label"), FieldPanel("amount_cents")]
+    translatable_fields = [TranslatableField("label"), SynchronizedField("amount_cents")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("budget line")

@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Category, District
+
+
+class DistrictViewSet(SnippetViewSet):
+    model = District
+    icon = "site"
+    list_display = ["name", "code", "kind", "locale"]
+    list_filter = ["kind", "locale"]
+    search_fields = ["name", "code"]
+
+
+class CategoryViewSet(SnippetViewSet):
+    model = Category
+    icon = "tag"
+    list_display = ["name", "code", "locale"]
+    list_filter = ["locale"]
+
+
+class CampaignSnippetsGroup(SnippetViewSetGroup):
+    items = (DistrictViewSet, CategoryViewSet)
+    menu_icon = "folder-inverse"
+    menu_label = _("Campaign settings")
+    menu_name = "campaign-settings"
+
+
+register_snippet(CampaignSnippetsGroup)

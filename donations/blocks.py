@@ -1,0 +1,62 @@
+"""The donation block any page can embed (campaign, story, standard and home pages)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+
+from home.i18n import localize_pages
+from home.money import format_money
+
+
+class DonationBlock(blocks.StructBlock):
+    """Invites readers to give to a chosen campaign, in their language.
+
+    The block holds no form token and nothing personal: it links to the campaign's
+    donation page with the chosen amount, so the page can be served from a shared cache.
+    Outside a live campaign it says why donations are closed.
+    """
+
+    campaign = blocks.PageChooserBlock(label=_("Campaign"), page_type="campaigns.CampaignPage")
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.TextBlock(label=_("Text"), required=False, max_length=400)
+    preset_amounts = blocks.ListBlock(
+        blocks.IntegerBlock(min_value=1, max_value=5000),
+        label=_("Suggested amounts (€)"),
+        default=[10, 25, 50],
+        min_num=1,
+        max_num=6,
+    )
+    allow_custom_amount = blocks.BooleanBlock(
+        label=_("Let donors choose another amount"), required=False, default=True
+    )
+    button_label = blocks.CharBlock(label=_("Button text"), max_length=40, default=_("Give"))
+
+    class Meta:
+        icon = "pick"
+        template = "donations/blocks/donation_block.html"
+        label = _("Donation")
+        description = _("A call to give to a campaign, with suggested amounts.")
+        preview_value = {
+            "heading": "Soutenez le jardin des Couronnes",
+            "text": "Chaque euro compte pour ouvrir le jardin à tout le quartier.",
+            "preset_amounts": [10, 25, 50],
+            "allow_custom_amount": True,
+            "button_label": "Donner",
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = value.get("campaign")
+        campaign = None
+        if page is not None:
+            localized = (parent_context or {}).get("localized_pages", {}).get(page.pk)
+            campaign = (localized or localize_pages([page])[page.pk]).specific
+        context["campaign"] = campaign
+        context["open"] = bool(campaign and getattr(campaign, "accepts_donations", False))
+        if campaign is not None:
+            context["donate_url"] = reverse("donations:donate", args=[campaign.translation_key])
+        context["amounts"] = [
+            (euros, format_money(euros * 100)) for euros in value["preset_amounts"]
+        ]
+        return context

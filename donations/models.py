@@ -1,0 +1,175 @@
+"""The donation ledger (DESIGN.md §5): one row per gift, amounts in integer cents.
+
+Never change ``status``, ``amount_cents`` or ``refunded_cents`` directly: go through
+``donations.ledger``, which keeps every campaign's tally equal to the ledger.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DonationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DonationSource(models.TextChoices):
+    ONLINE = "online", _("Online")
+    OFFLINE = "offline", _("Offline")
+    MATCH = "match", _("Matching gift")
+
+
+class DisplayChoice(models.TextChoices):
+    NAME = "name", _("Show my name and the amount")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    HIDE_AMOUNT = "hide_amount", _("Show my name, hide the amount")
+
+
+class OfflineMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+MESSAGE_MAX_LENGTH = 500
+
+
+class DonationQuerySet(models.QuerySet):
+    def for_campaign(self, campaign_key):
+        """Donations to the campaign whose pages share ``campaign_key`` (translation_key)."""
+        return self.filter(campaign_key=campaign_key)
+
+    def counted(self):
+        """Donations that count in a campaign's total: paid (possibly partly refunded)."""
+        return self.filter(status=DonationStatus.PAID)
+
+    def public(self):
+        """What the campaign page lists: counted gifts, newest first."""
+        return self.counted().order_by("-paid_at", "-pk")
+
+
+class Donation(models.Model):
+    """A gift to a campaign, online (Stripe or demo checkout) or recorded by staff."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign_key = models.UUIDField(
+        _("campaign"), db_index=True, help_text=_("The translation key of the campaign pages.")
+    )
+    amount_cents = models.PositiveIntegerField(
+        _("amount (cents)"), validators=[MinValueValidator(1)]
+    )
+    refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DonationStatus.choices, default=DonationStatus.PENDING
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=DonationSource.choices, default=DonationSource.ONLINE
+    )
+    display = models.CharField(
+        _("public display"),
+        max_length=12,
+        choices=DisplayChoice.choices,
+        default=DisplayChoice.NAME,
+    )
+    donor_name = models.CharField(_("donor's name"), max_length=100, blank=True)
+    donor_email = models.EmailField(_("donor's email"), blank=True)
+    message = models.TextField(
+        _("message"), blank=True, validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)]
+    )
+    language = models.CharField(_("language"), max_length=10, default="fr")
+    provider = models.CharField(_("payment provider"), max_length=20, blank=True)
+    provider_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    provider_payment_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    offline_method = models.CharField(
+        _("method"), max_length=10, choices=OfflineMethod.choices, blank=True
+    )
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    evidence = models.TextField(
+        _("evidence"),
+        blank=True,
+        help_text=_("Where the proof is kept: receipt number, bank statement line…"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at"]
+        permissions = [("view_donor_details", _("Can see donors' email addresses"))]
+        indexes = [models.Index(fields=["campaign_key", "status", "paid_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_cents__lte=models.F("amount_cents")),
+                name="donation_refund_not_above_amount",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.amount_cents / 100:.2f} € · {self.get_status_display()} · {self.uuid}"
+
+    @property
+    def counted_cents(self):
+        """What this gift adds to its campaign's total right now."""
+        if self.status == DonationStatus.PAID:
+            return self.amount_cents - self.refunded_cents
+        return 0
+
+    @property
+    def public_name(self):
+        """The name shown on the campaign page, or "" for an anonymous gift."""
+        return "" if self.display == DisplayChoice.ANONYMOUS else self.donor_name
+
+    @property
+    def amount_is_public(self):
+        return self.display != DisplayChoice.HIDE_AMOUNT
+
+
+class CampaignTally(models.Model):
+    """A campaign's raised amount and donor count, kept equal to the ledger by
+    ``donations.ledger`` (recomputed under a row lock at every change)."""
+
+    campaign_key = models.UUIDField(primary_key=True)
+    raised_cents = models.PositiveBigIntegerField(default=0)
+    donor_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign tally")
+
+    def __str__(self):
+        return f"{self.campaign_key}: {self.raised_cents} cents, {self.donor_count} gifts"
+
+
+class WebhookEvent(models.Model):
+    """Each payment-provider event id, stored once: a duplicate delivery is ignored."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    event_type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

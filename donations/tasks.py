@@ -1,0 +1,42 @@
+"""Background work of the ledger: emails go out from here, never from a request or webhook."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from wagtail.models import Page
+
+from django_tasks import task
+
+from home.money import format_money
+
+from .models import Donation, DonationStatus
+
+
+@task()
+def send_donation_confirmation(donation_id):
+    """Email the donor, in the language they gave in, that their gift is confirmed.
+
+    Does nothing for a gift without email or no longer paid. Returns True when sent.
+    """
+    donation = Donation.objects.filter(pk=donation_id, status=DonationStatus.PAID).first()
+    if donation is None or not donation.donor_email:
+        return False
+    with translation.override(donation.language):
+        campaign = (
+            Page.objects.live()
+            .filter(translation_key=donation.campaign_key, locale__language_code=donation.language)
+            .first()
+            or Page.objects.live().filter(translation_key=donation.campaign_key).first()
+        )
+        context = {
+            "donation": donation,
+            "amount": format_money(donation.amount_cents, donation.language),
+            "campaign_title": campaign.title if campaign else "",
+            "campaign_url": campaign.get_full_url() if campaign else "",
+        }
+        subject = render_to_string("donations/email/confirmation_subject.txt", context).strip()
+        body = render_to_string("donations/email/confirmation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [donation.donor_email])
+    return True

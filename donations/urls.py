@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "donations"
+
+urlpatterns = [
+    path("donate/<uuid:campaign_key>/", views.donate, name="donate"),
+    path("donate/checkout/<uuid:donation_uuid>/", views.demo_checkout, name="demo_checkout"),
+    path("donate/thanks/<uuid:donation_uuid>/", views.thanks, name="thanks"),
+    path("donate/cancelled/<uuid:donation_uuid>/", views.cancelled, name="cancelled"),
+]

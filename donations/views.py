@@ -1,0 +1,199 @@
+"""Giving: the donation form, the demo checkout, thank-you and cancelled pages, webhooks."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wagtail.models import Page
+
+import stripe
+
+from home.i18n import localize_pages
+from home.money import format_money
+
+from . import ledger, payments
+from .forms import CUSTOM, DonationForm
+from .models import Donation, DonationStatus
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PRESETS = (10, 25, 50, 100)
+WEBHOOK_HANDLED_TYPES = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "charge.refunded",
+}
+
+
+def campaign_for(campaign_key):
+    """The live campaign page with ``campaign_key`` in the reader's language (or its source);
+    raises Http404 when there is none."""
+    page = Page.objects.live().filter(translation_key=campaign_key).first()
+    if page is None:
+        raise Http404
+    return localize_pages([page])[page.pk].specific
+
+
+def initial_amount(form_data, presets):
+    """Preselect the amount chosen in a donation block (?amount=25)."""
+    try:
+        euros = int(form_data.get("amount", ""))
+    except ValueError:
+        return {}
+    if euros in presets:
+        return {"amount_choice": str(euros)}
+    return {"amount_choice": CUSTOM, "custom_amount": euros} if euros > 0 else {}
+
+
+@require_http_methods(["GET", "POST"])
+def donate(request, campaign_key):
+    """Show the donation form of a campaign (GET) or start the payment (POST)."""
+    campaign = campaign_for(campaign_key)
+    context = {"campaign": campaign, "page_title": campaign.title}
+    if not getattr(campaign, "accepts_donations", False):
+        return render(request, "donations/closed.html", context, status=200)
+
+    if request.method == "GET":
+        form = DonationForm(
+            presets=DEFAULT_PRESETS, initial=initial_amount(request.GET, DEFAULT_PRESETS)
+        )
+        return render(request, "donations/donate.html", {**context, "form": form})
+
+    form = DonationForm(request.POST, presets=DEFAULT_PRESETS)
+    if not form.is_valid():
+        return render(request, "donations/donate.html", {**context, "form": form}, status=400)
+    backend = payments.get_backend()
+    donation = ledger.create_pending(
+        campaign_key=campaign_key,
+        amount_cents=form.cleaned_data["amount_cents"],
+        donor_name=form.cleaned_data["donor_name"],
+        donor_email=form.cleaned_data["donor_email"],
+        display=form.cleaned_data["display"],
+        message=form.cleaned_data["message"],
+        language=get_language(),
+        provider=backend.name,
+    )
+    try:
+        checkout_url = backend.start_checkout(donation, request)
+    except payments.PaymentUnavailable:
+        ledger.transition(donation.pk, DonationStatus.FAILED)
+        return render(
+            request,
+            "donations/donate.html",
+            {**context, "form": form, "payment_unavailable": True},
+            status=503,
+        )
+    return redirect(checkout_url)
+
+
+def _donation_context(donation):
+    campaign = campaign_for(donation.campaign_key)
+    return {
+        "donation": donation,
+        "campaign": campaign,
+        "amount": format_money(donation.amount_cents),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def demo_checkout(request, donation_uuid):
+    """The demo backend's checkout: says plainly that no money moves."""
+    if settings.PAYMENT_BACKEND != "demo":
+        raise Http404
+    donation = get_object_or_404(Donation, uuid=donation_uuid, provider="demo")
+    if request.method == "POST":
+        if request.POST.get("action") == "pay":
+            ledger.transition(donation.pk, DonationStatus.PAID, payment_id=f"demo-{donation.uuid}")
+            return redirect("donations:thanks", donation.uuid)
+        return redirect("donations:cancelled", donation.uuid)
+    if donation.status != DonationStatus.PENDING:
+        return redirect("donations:thanks", donation.uuid)
+    return render(request, "donations/demo_checkout.html", _donation_context(donation))
+
+
+def thanks(request, donation_uuid):
+    """Back from the checkout. The payment is confirmed by the provider, not by this visit:
+    a pending Stripe donation is checked with Stripe (the same fulfilment as the webhook)."""
+    donation = get_object_or_404(Donation, uuid=donation_uuid, source="online")
+    if donation.status == DonationStatus.PENDING and donation.provider == "stripe":
+        try:
+            donation = payments.StripeBackend().settle(donation)
+        except payments.PaymentUnavailable:
+            pass  # the webhook or reconcile_donations will settle it
+    return render(request, "donations/thanks.html", _donation_context(donation))
+
+
+def cancelled(request, donation_uuid):
+    """The donor left the checkout without paying: nothing was charged."""
+    donation = get_object_or_404(Donation, uuid=donation_uuid, source="online")
+    donation, _changed = ledger.transition(donation.pk, DonationStatus.CANCELLED)
+    context = _donation_context(donation)
+    context["retry_url"] = (
+        reverse("donations:donate", args=[donation.campaign_key])
+        + f"?amount={donation.amount_cents // 100}"
+    )
+    return render(request, "donations/cancelled.html", context)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe events: signature checked, each event applied once, 2xx quickly.
+
+    Bad, missing or stale signature → 400 and nothing changes. A failure while applying
+    answers 503 so that Stripe delivers the event again (its record is rolled back).
+    """
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body,
+            request.headers.get("Stripe-Signature", ""),
+            settings.STRIPE_WEBHOOK_SECRET,
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("invalid payload or signature")
+    if event.type not in WEBHOOK_HANDLED_TYPES:
+        return HttpResponse("ignored")
+    try:
+        with transaction.atomic():
+            if not ledger.record_event_once(event.id, event.type):
+                return HttpResponse("duplicate")
+            apply_event(event)
+    except payments.PaymentUnavailable:
+        return HttpResponse("stripe unreachable, retry later", status=503)
+    return HttpResponse("ok")
+
+
+def apply_event(event):
+    """Apply one verified Stripe event to the ledger."""
+    obj = event.data.object
+    if event.type == "charge.refunded":
+        donation = Donation.objects.filter(provider_payment_id=obj.payment_intent).first()
+        if donation is None:
+            donation = _donation_of_payment_intent(obj.payment_intent)
+        if donation is not None:
+            ledger.transition(
+                donation.pk,
+                DonationStatus.REFUNDED,
+                refunded_cents=obj.amount_refunded,
+                payment_id=obj.payment_intent,
+            )
+        return
+    payments.apply_session(obj, event.type)
+
+
+def _donation_of_payment_intent(payment_intent_id):
+    """A refund can arrive before the payment's own event: ask Stripe whose it is."""
+    try:
+        intent = payments.StripeBackend().client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as error:
+        raise payments.PaymentUnavailable(str(error)) from error
+    return payments.find_donation(intent)
