@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -169,6 +170,10 @@ def stripe_webhook(request):
             apply_event(event)
     except payments.PaymentUnavailable:
         return HttpResponse("stripe unreachable, retry later", status=503)
+    except (AttributeError, KeyError, TypeError, ValueError, ValidationError):
+        # signed by Stripe yet not shaped as we expect: refuse it, record nothing
+        logger.exception("Malformed Stripe event %s", getattr(event, "id", "?"))
+        return HttpResponseBadRequest("malformed event")
     return HttpResponse("ok")
 
 
@@ -194,6 +199,8 @@ def _donation_of_payment_intent(payment_intent_id):
     """A refund can arrive before the payment's own event: ask Stripe whose it is."""
     try:
         intent = payments.StripeBackend().client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.InvalidRequestError:
+        return None  # not a payment of this account: nothing of ours to refund
     except stripe.StripeError as error:
         raise payments.PaymentUnavailable(str(error)) from error
     return payments.find_donation(intent)
