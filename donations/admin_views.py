@@ -1,0 +1,477 @@
+"""Staff views of the donation ledger (registered in wagtail_hooks.py).
+
+Offline gifts are created, edited and deleted only through ``donations.ledger`` so that every
+campaign's tally stays equal to the ledger; online gifts can be looked at, never changed here.
+Each change is logged, so it shows in the donation's history and the site history report.
+"""
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.views import generic
+from wagtail.admin.views.reports import ReportView
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+
+from home.money import format_money
+
+from . import ledger
+from .admin_forms import (
+    DONOR_DETAILS_PERMISSION,
+    campaign_pages,
+    campaign_titles,
+    default_language,
+)
+from .models import Donation, DonationSource
+
+ANY_DONATION_PERMISSION = ["add", "change", "delete", "view"]
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def can_see_donor_details(user):
+    return user.has_perm(DONOR_DETAILS_PERMISSION)
+
+
+def is_editable(donation):
+    """Only gifts recorded by staff are changed in the admin; online ones come from the
+    payment provider and matching gifts from their own process."""
+    return donation.source == DonationSource.OFFLINE
+
+
+def amount_display(donation):
+    amount = format_money(donation.amount_cents)
+    if donation.refunded_cents:
+        return _("%(amount)s (%(refunded)s refunded)") % {
+            "amount": amount,
+            "refunded": format_money(donation.refunded_cents),
+        }
+    return amount
+
+
+def cents_to_euros(cents):
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+# Listing and export
+
+
+def in_language(rows, language, zone):
+    """Yield from the generator ``rows``, running each step in ``language`` and ``zone``."""
+    while True:
+        with translation.override(language), timezone.override(zone):
+            row = next(rows, None)
+        if row is None:
+            return
+        yield row
+
+
+class DonationIndexView(generic.IndexView):
+    """Every donation, newest first, with filters, search and CSV/XLSX export."""
+
+    export_headings = {
+        "paid_at": _("Paid on"),
+        "uuid": _("Reference"),
+        "campaign_title": _("Campaign"),
+        "amount": _("Amount (€)"),
+        "refunded": _("Refunded (€)"),
+        "public_name": _("Public name"),
+    }
+    custom_value_preprocess = {
+        **generic.IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            **generic.IndexView.custom_value_preprocess[datetime.datetime],
+            generic.IndexView.FORMAT_CSV: lambda value: timezone.localtime(value).isoformat(
+                timespec="seconds"
+            ),
+        },
+    }
+
+    @cached_property
+    def donor_details(self):
+        return can_see_donor_details(self.request.user)
+
+    @cached_property
+    def search_fields(self):
+        return ["donor_name", "donor_email"] if self.donor_details else ["donor_name"]
+
+    @cached_property
+    def list_display(self):
+        columns = [
+            "created_at",
+            Column("campaign", label=_("Campaign"), accessor="campaign_title"),
+            Column("amount", label=_("Amount"), accessor=amount_display, sort_key="amount_cents"),
+            "status",
+            "source",
+            Column("public_name", label=_("Public name"), accessor="public_name"),
+        ]
+        if self.donor_details:
+            columns.append(
+                Column(
+                    "donor_email",
+                    label=_("Donor's email"),
+                    accessor="donor_email",
+                    classname="donor-email",
+                )
+            )
+        return columns
+
+    @cached_property
+    def list_export(self):
+        fields = [
+            "created_at",
+            "paid_at",
+            "campaign_title",
+            "amount",
+            "refunded",
+            "currency",
+            "status",
+            "source",
+            "offline_method",
+            "received_on",
+            "display",
+            "public_name",
+            "donor_name",
+        ]
+        if self.donor_details:
+            fields.append("donor_email")
+        return fields + ["uuid"]
+
+    @cached_property
+    def add_item_label(self):
+        return _("Record an offline gift")
+
+    def get_edit_url(self, instance):
+        if is_editable(instance):
+            return super().get_edit_url(instance)
+
+    def get_delete_url(self, instance):
+        if is_editable(instance):
+            return super().get_delete_url(instance)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = donations = list(object_list)
+        titles = campaign_titles({donation.campaign_key for donation in donations})
+        for donation in donations:
+            donation.campaign_title = titles.get(donation.campaign_key, "")
+        return paginator, page, donations, is_paginated
+
+    # Export: the whole filtered list, campaign titles read in one query
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.export_titles = campaign_titles(queryset.values("campaign_key"))
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def stream_csv(self, queryset):
+        # The response streams after the view returns, when Wagtail no longer applies the
+        # user's admin language and time zone: apply them (read now) to each row.
+        return in_language(
+            super().stream_csv(queryset),
+            translation.get_language(),
+            timezone.get_current_timezone(),
+        )
+
+    def export_value(self, donation, name):
+        if name == "campaign_title":
+            return self.export_titles.get(donation.campaign_key, "")
+        if name == "amount":
+            return cents_to_euros(donation.amount_cents)
+        if name == "refunded":
+            return cents_to_euros(donation.refunded_cents)
+        if name in {"status", "source", "offline_method", "display"}:
+            return getattr(donation, f"get_{name}_display")()
+        return getattr(donation, name)
+
+    def to_row_dict(self, item):
+        return OrderedDict((name, self.export_value(item, name)) for name in self.list_export)
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # Donors type their own names and messages: never let a spreadsheet run them
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            if value.startswith(CSV_FORMULA_STARTS):
+                value = "'" + value
+        return value
+
+
+# Looking at one donation
+
+
+class DonationInspectView(generic.InspectView):
+    def get_fields(self):
+        fields = [
+            "uuid",
+            "campaign_key",
+            "amount_cents",
+            "refunded_cents",
+            "status",
+            "source",
+            "offline_method",
+            "received_on",
+            "evidence",
+            "entered_by",
+            "display",
+            "donor_name",
+            "donor_email",
+            "message",
+            "language",
+            "provider",
+            "provider_payment_id",
+            "created_at",
+            "paid_at",
+            "updated_at",
+        ]
+        if not can_see_donor_details(self.request.user):
+            fields.remove("donor_email")
+        return fields
+
+    def get_field_label(self, field_name, field):
+        labels = {
+            "uuid": _("Reference"),
+            "campaign_key": _("Campaign"),
+            "amount_cents": _("Amount"),
+            "refunded_cents": _("Refunded"),
+        }
+        return labels.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime):
+            # the generic template localizes but does not convert to the user's time zone
+            return timezone.localtime(value)
+        return "" if value is None else value
+
+    def get_campaign_key_display_value(self):
+        key = self.object.campaign_key
+        return campaign_titles([key]).get(key) or str(key)
+
+    def get_amount_cents_display_value(self):
+        return format_money(self.object.amount_cents)
+
+    def get_refunded_cents_display_value(self):
+        return format_money(self.object.refunded_cents)
+
+    def get_entered_by_display_value(self):
+        user = self.object.entered_by
+        return get_user_display_name(user) if user else ""
+
+    def get_edit_url(self):
+        if is_editable(self.object):
+            return super().get_edit_url()
+
+    def get_delete_url(self):
+        if is_editable(self.object):
+            return super().get_delete_url()
+
+
+# Recording, correcting and deleting offline gifts
+
+
+class OfflineOnlyMixin:
+    """Refuse to change a donation that was not recorded by staff: back to its details
+    page with an error, before any form is built or saved."""
+
+    inspect_url_name = None
+    refused_message = _(
+        "Only offline gifts can be changed here. Online donations follow their payment: "
+        "refund them with the payment provider."
+    )
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is None:
+            self.object = super().get_object(queryset)
+        return self.object
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        donation = self.get_object()
+        if not is_editable(donation):
+            messages.error(request, self.refused_message)
+            return redirect(reverse(self.inspect_url_name, args=[quote(donation.pk)]))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def gift_message(message, donation):
+    return message % {"amount": format_money(donation.amount_cents)}
+
+
+class OfflineDonationCreateView(generic.CreateView):
+    page_title = _("Record an offline gift")
+    success_message = _("Offline gift of %(amount)s recorded.")
+
+    def get_page_subtitle(self):
+        return _("Offline gift")
+
+    def save_instance(self):
+        donation = ledger.save_offline(self.form.save(commit=False), self.request.user)
+        log(
+            instance=donation, action="wagtail.create", user=self.request.user, content_changed=True
+        )
+        return donation
+
+    def get_success_message(self, instance):
+        return gift_message(self.success_message, instance)
+
+
+class OfflineDonationEditView(OfflineOnlyMixin, generic.EditView):
+    success_message = _("Offline gift of %(amount)s updated.")
+
+    def save_instance(self):
+        donation = ledger.save_offline(self.form.save(commit=False), self.request.user)
+        log(
+            instance=donation,
+            action="wagtail.edit",
+            user=self.request.user,
+            content_changed=self.form.has_changed(),
+        )
+        return donation
+
+    def get_success_message(self):
+        return gift_message(self.success_message, self.object)
+
+
+class OfflineDonationDeleteView(OfflineOnlyMixin, generic.DeleteView):
+    success_message = _("Offline gift of %(amount)s deleted.")
+
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            ledger.delete_offline(self.object)
+
+    def get_success_message(self):
+        return gift_message(self.success_message, self.object)
+
+
+# Campaign totals
+
+
+@dataclass
+class CampaignTotal:
+    key: object
+    title: str
+    page_id: int | None = None
+    cents: dict = field(default_factory=dict)
+    gifts: int = 0
+
+    @property
+    def online(self):
+        return self.cents.get(DonationSource.ONLINE, 0)
+
+    @property
+    def offline(self):
+        return self.cents.get(DonationSource.OFFLINE, 0)
+
+    @property
+    def match(self):
+        return self.cents.get(DonationSource.MATCH, 0)
+
+    @property
+    def total(self):
+        return sum(self.cents.values())
+
+    def add(self, source, cents, gifts):
+        self.cents[source] = self.cents.get(source, 0) + cents
+        self.gifts += gifts
+
+
+def campaign_totals():
+    """Per campaign, the counted (paid, net of refunds) amount of each source and the number
+    of gifts: one aggregate query grouped by campaign and source, one for the campaigns' titles
+    (every campaign of the default locale, with or without gifts), and one more only if some
+    gifts belong to a campaign that has no page in the default locale."""
+    sums = (
+        Donation.objects.counted()
+        .order_by()
+        .values("campaign_key", "source")
+        .annotate(cents=Sum(F("amount_cents") - F("refunded_cents")), gifts=Count("pk"))
+    )
+    pages = (
+        campaign_pages()
+        .filter(locale__language_code=default_language())
+        .values_list("translation_key", "title", "pk")
+    )
+    rows = {key: CampaignTotal(key, title, page_id) for key, title, page_id in pages}
+    orphans = {}
+    for row in sums:
+        key = row["campaign_key"]
+        if key not in rows:
+            rows[key] = orphans[key] = CampaignTotal(key, str(key))
+        rows[key].add(row["source"], row["cents"] or 0, row["gifts"])
+    if orphans:
+        for key, title in campaign_titles(list(orphans)).items():
+            orphans[key].title = title
+    return sorted(rows.values(), key=lambda row: (row.title.casefold(), str(row.key)))
+
+
+def money_column(name, label):
+    return Column(
+        name,
+        label=label,
+        accessor=lambda row: format_money(getattr(row, name)),
+        classname="w-text-right",
+    )
+
+
+class CampaignTotalsView(ReportView):
+    """What each campaign raised, online, offline and from matching gifts."""
+
+    page_title = _("Campaign totals")
+    header_icon = "table"
+    results_template_name = "donations/admin/campaign_totals_results.html"
+    any_permission_required = ANY_DONATION_PERMISSION
+    paginate_by = None
+
+    @cached_property
+    def permission_policy(self):
+        return policy_registry.get_by_type(Donation)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn("title", label=_("Campaign"), get_url=self.campaign_url),
+            money_column("online", _("Online")),
+            money_column("offline", _("Offline")),
+            money_column("match", _("Matching gifts")),
+            money_column("total", _("Total")),
+            NumberColumn("gifts", label=_("Gifts")),
+        ]
+
+    def campaign_url(self, row):
+        if row.page_id:
+            return reverse("wagtailadmin_pages:edit", args=[row.page_id])
+
+    def get_queryset(self):
+        return campaign_totals()
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        rows = context["object_list"]
+        grand = CampaignTotal(None, _("All campaigns"))
+        for row in rows:
+            for source, cents in row.cents.items():
+                grand.add(source, cents, 0)
+            grand.gifts += row.gifts
+        context["grand_total"] = {
+            "online": format_money(grand.online),
+            "offline": format_money(grand.offline),
+            "match": format_money(grand.match),
+            "total": format_money(grand.total),
+            "gifts": grand.gifts,
+        }
+        return context

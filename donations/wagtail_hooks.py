@@ -1,0 +1,88 @@
+"""The "Donations" admin menu: every donation (offline gifts recorded by staff), and the
+campaigns' totals. Views are in admin_views.py, forms in admin_forms.py."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import policy_registry
+
+from .admin_forms import DonationFilterSet, OfflineDonationForm
+from .admin_views import (
+    ANY_DONATION_PERMISSION,
+    CampaignTotalsView,
+    DonationIndexView,
+    DonationInspectView,
+    OfflineDonationCreateView,
+    OfflineDonationDeleteView,
+    OfflineDonationEditView,
+)
+from .models import Donation
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    # "donations" is the public app's URL namespace: keep the admin's apart
+    name = "donations_admin"
+    url_prefix = "donations"
+    icon = "pick"
+    menu_label = _("All donations")
+    ordering = "-created_at"
+    list_per_page = 50
+    filterset_class = DonationFilterSet
+    export_filename = "donations"
+    index_view_class = DonationIndexView
+    add_view_class = OfflineDonationCreateView
+    edit_view_class = OfflineDonationEditView
+    delete_view_class = OfflineDonationDeleteView
+    inspect_view_class = DonationInspectView
+    inspect_view_enabled = True  # also offers the "view" permission in group settings
+    copy_view_enabled = False
+    # The ledger saves donations on the payment path: keep it free of reference indexing
+    add_to_reference_index = False
+
+    def get_form_class(self, for_update=False):
+        return OfflineDonationForm
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(
+            inspect_url_name=self.get_url_name("inspect"), **kwargs
+        )
+
+
+class CampaignTotalsViewSet(ViewSet):
+    name = "donation_totals"
+    url_prefix = "donations-totals"
+    icon = "table"
+    menu_label = _("Campaign totals")
+
+    @property
+    def menu_item_class(self):
+        class CampaignTotalsMenuItem(MenuItem):
+            def is_shown(self, request):
+                policy = policy_registry.get_by_type(Donation)
+                return policy.user_has_any_permission(request.user, ANY_DONATION_PERMISSION)
+
+        return CampaignTotalsMenuItem
+
+    @property
+    def index_view(self):
+        return CampaignTotalsView.as_view(index_url_name=self.get_url_name("index"))
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view, name="index")]
+
+
+class DonationsViewSetGroup(ViewSetGroup):
+    items = (DonationViewSet, CampaignTotalsViewSet)
+    menu_icon = "pick"
+    menu_label = _("Donations")
+    menu_name = "donations"
+
+
+@hooks.register("register_admin_viewset")
+def register_donations_viewsets():
+    return DonationsViewSetGroup()
