@@ -182,7 +182,15 @@ def public_donations(campaign_key):
     return (
         Donation.objects.for_campaign(campaign_key)
         .public()
-        .only("donor_name", "display", "amount_cents", "refunded_cents", "message", "paid_at")
+        .only(
+            "donor_name",
+            "display",
+            "status",
+            "amount_cents",
+            "refunded_cents",
+            "message",
+            "paid_at",
+        )
     )
 
 

@@ -1,0 +1,1 @@
+from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
