@@ -312,9 +312,9 @@ class CampaignPage(BasePage):
         return max(0, (self.closes_at - timezone.now()).days)
 
     def recent_donations(self, request):
-        """The public list of gifts, paginated (20 a page) from ``?donations=N``."""
+        """The public list of gifts, paginated (20 a page) from ``?page=N``."""
         return Paginator(ledger.public_donations(self.translation_key), 20).get_page(
-            request.GET.get("donations")
+            request.GET.get("page")
         )
 
     def get_context(self, request, *args, **kwargs):

@@ -102,17 +102,7 @@ class OfflineDonationForm(WagtailAdminModelForm):
         ]
         field_permissions = {"donor_email": DONOR_DETAILS_PERMISSION}
 
-    field_order = [
-        "campaign",
-        "amount",
-        "received_on",
-        "offline_method",
-        "donor_name",
-        "donor_email",
-        "display",
-        "message",
-        "evidence",
-    ]
+    field_order = ["campaign", "amount", *Meta.fields]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -251,3 +251,16 @@ def test_demo_has_campaigns_in_every_status_with_online_and_offline_gifts(client
         paid = Donation.objects.filter(campaign_key=campaign.translation_key, status="paid")
         assert raised == sum(d.amount_cents - d.refunded_cents for d in paid)
         assert donors == paid.count()
+
+
+@pytest.mark.django_db
+def test_gifts_are_paginated_without_javascript(client, campaign):
+    for number in range(25):
+        pay(campaign, 1, donor_name=f"Donneur {number:02d}")
+    first = soup_of(client.get(campaign.get_url()))
+    assert len(first.select(".donations-list li")) == 20
+    next_link = first.select_one('.donations-list a[rel="next"]')["href"]
+    assert next_link == "?page=2#donations"
+    second = soup_of(client.get(campaign.get_url() + "?page=2"))
+    names = [li.strong.get_text() for li in second.select(".donations-list li")]
+    assert names == [f"Donneur {number:02d}" for number in range(4, -1, -1)]
