@@ -30,6 +30,7 @@ class DonationForm(forms.Form):
     )
     donor_email = forms.EmailField(
         label=_("Your email"),
+        max_length=254,
         help_text=_("Only to send your receipt and tax certificate. Never shown, never shared."),
     )
     display = forms.ChoiceField(
