@@ -184,9 +184,9 @@ class CampaignPage(BasePage):
     )
     goal_cents = models.PositiveIntegerField(_("goal (cents)"))
     success_threshold_percent = models.PositiveSmallIntegerField(
-        _("success threshold (% of the goal)"),
+        _("success threshold (percentage of the goal)"),
         default=80,
-        help_text=_("Co-city counts a campaign as a success from 80 % of its goal."),
+        help_text=_("Co-city counts a campaign as a success from 80 percent of its goal."),
     )
     funding_rule = models.CharField(
         _("funding rule"),
