@@ -26,11 +26,14 @@ class DonationForm(forms.Form):
         label=_("Your name"),
         max_length=100,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("Shown on the campaign page if you choose so."),
     )
     donor_email = forms.EmailField(
         label=_("Your email"),
         max_length=254,
+        # addresses read left to right, also on an Arabic page
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
         help_text=_("Only to send your receipt and tax certificate. Never shown, never shared."),
     )
     display = forms.ChoiceField(
