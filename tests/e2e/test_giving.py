@@ -9,11 +9,11 @@ structure, URLs, lang/dir, numbers and names rather than wording.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.axe import assert_no_serious_axe_violations
 
 pytestmark = pytest.mark.e2e
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 360, "height": 740}
 LIVE = "jardin-des-couronnes"
 UPCOMING = "fete-rue-denoyez"
@@ -50,28 +50,6 @@ def read_totals(page):
     parts = figures.inner_text().split("·")
     assert len(parts) >= 2, f"unexpected progress figures: {figures.inner_text()!r}"
     return digits(raised_text), raised_text, digits(parts[1])
-
-
-def describe(violations):
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
-            f"<{violation.get('helpUrl', '')}>"
-        )
-        for node in violation["nodes"]:
-            lines.append(f"    at {node['target']}")
-    return "\n".join(lines)
-
-
-def assert_no_serious_axe_violations(page):
-    results = Axe().run(page).response
-    assert results["passes"], "axe-core ran no rule at all: is it injected?"
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, (
-        f"axe found {len(blocking)} serious/critical violation(s) on {page.url}:\n"
-        + describe(blocking)
-    )
 
 
 def open_form_from_block(page, site_url, lang, euros=25):
