@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from donations import ledger
+from home import featured
 from home.blocks import BodyStreamBlock
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
 from home.money import format_money
@@ -320,6 +321,7 @@ class CampaignPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["donations"] = self.recent_donations(request)
+        context["featured_sections"] = featured.sections_for(self, request, slot="campaign")
         return context
 
 

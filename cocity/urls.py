@@ -34,6 +34,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("", include("donations.urls")),
+    path("", include("stories.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -252,22 +252,6 @@ STANDARD_PAGES = [
         ],
     },
     {
-        "slug": "histoires",
-        "show_in_menus": True,
-        "title": T("Histoires", "Stories", "قصص"),
-        "search_description": T(
-            "Ce que les projets financés ont changé dans les quartiers.",
-            "What funded projects have changed in the neighbourhoods.",
-            "ما غيّرته المشاريع المموّلة في الأحياء.",
-        ),
-        "introduction": T(
-            "Les récits des porteurs de projet seront bientôt publiés ici.",
-            "Project leaders' stories will soon be published here.",
-            "ستُنشر قصص أصحاب المشاريع هنا قريبًا.",
-        ),
-        "body": [],
-    },
-    {
         "slug": "ateliers",
         "show_in_menus": True,
         "title": T("Ateliers", "Workshops", "ورشات"),

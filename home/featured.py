@@ -1,11 +1,12 @@
-"""Featured sections of the home page, filled by the apps that own the content.
+"""Featured sections of pages, filled by the apps that own the content.
 
-home/ must not import campaigns/, stories/ or workshops/ (DESIGN.md §3), so each of those
-apps registers a provider here from its AppConfig.ready():
+Apps must not import each other (DESIGN.md §3), so each app registers a provider here from
+its AppConfig.ready(), for a slot: "home" (the home page) or "campaign" (a campaign page):
 
-    featured.register("campaigns", _("Campaigns to support"), provider, order=10)
+    featured.register("campaigns", provider, order=10)                  # on the home page
+    featured.register("campaign-stories", provider, slot="campaign")    # on campaign pages
 
-A provider is called with (home_page, request) and returns a FeaturedSection or None.
+A provider is called with (page, request) and returns a FeaturedSection or None.
 """
 
 from dataclasses import dataclass, field
@@ -37,12 +38,12 @@ class FeaturedSection:
 _providers = {}
 
 
-def register(key, provider, order=100):
-    """Register ``provider(home_page, request) -> FeaturedSection | None`` under ``key``.
+def register(key, provider, order=100, slot="home"):
+    """Register ``provider(page, request) -> FeaturedSection | None`` under ``key``.
 
     Registering the same key again replaces the provider (safe with autoreload).
     """
-    _providers[key] = (order, provider)
+    _providers[key] = (order, slot, provider)
 
 
 def unregister(key):
@@ -50,11 +51,13 @@ def unregister(key):
     _providers.pop(key, None)
 
 
-def sections_for(home_page, request):
-    """Return the non-empty FeaturedSections for ``home_page``, in registration order."""
+def sections_for(page, request, slot="home"):
+    """Return the non-empty FeaturedSections of ``slot`` for ``page``, in order."""
     sections = []
-    for _order, provider in sorted(_providers.values(), key=lambda entry: entry[0]):
-        section = provider(home_page, request)
+    for _order, provider_slot, provider in sorted(_providers.values(), key=lambda e: e[0]):
+        if provider_slot != slot:
+            continue
+        section = provider(page, request)
         if section is not None and section.items:
             sections.append(section)
     return sections

@@ -3,9 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StoriesConfig(AppConfig):
-    """Placeholder app: its models arrive with the issue that builds it (see DESIGN.md §3)."""
+    """Impact stories: reading, the project leaders' space, the review workflow."""
 
     name = "stories"
     label = "stories"
     verbose_name = _("Stories")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from home import demo, featured
+
+        from . import demo as stories_demo
+        from . import workflow
+        from .featured import campaign_stories_section, latest_stories_section
+
+        featured.register("stories", latest_stories_section, order=20)
+        featured.register("campaign-stories", campaign_stories_section, order=10, slot="campaign")
+        workflow.connect(self)
+        demo.register("stories", stories_demo.build, stories_demo.reset, order=20)

@@ -210,11 +210,13 @@ def test_campaign_page_queries_do_not_grow_with_donations(client, campaign):
 
 
 @pytest.mark.django_db
-def test_listing_queries_do_not_grow_with_campaigns(client, home_page):
+def test_listing_queries_do_not_grow_with_campaigns(client, home_page, monkeypatch):
+    from campaigns.models import CampaignIndexPage
+
+    monkeypatch.setattr(CampaignIndexPage, "per_page", 50)
     index = CampaignIndexPageFactory(parent=home_page)
     fr = Locale.objects.get(language_code="fr")
     district = DistrictFactory(locale=fr)
-    index.per_page = 50
 
     def add(count):
         for _ in range(count):
@@ -226,6 +228,8 @@ def test_listing_queries_do_not_grow_with_campaigns(client, home_page):
     add(45)
     fifty = queries_to_render(client, index.get_url() + "?page=1")
     assert five == fifty, (five, fifty)
+    cards = soup_of(client.get(index.get_url())).select(".campaign-card")
+    assert len(cards) == 50
 
 
 @pytest.mark.django_db

@@ -1,0 +1,58 @@
+"""Stories on other pages: the home page's latest stories, a campaign's own stories."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from home.featured import FeaturedItem, FeaturedSection
+
+from .models import StoryIndexPage, StoryPage
+
+
+def _items(stories, request):
+    return [
+        FeaturedItem(
+            title=story.title,
+            url=story.get_url(request),
+            text=story.introduction,
+            image=story.hero_image,
+            image_alt=story.hero_image_alt,
+            meta=date_format(story.date, "DATE_FORMAT"),
+        )
+        for story in stories
+    ]
+
+
+def latest_stories_section(home_page, request):
+    """The three latest published stories of the home page's language."""
+    stories = (
+        StoryPage.objects.live()
+        .descendant_of(home_page)
+        .select_related("hero_image")
+        .order_by("-date", "-pk")[:3]
+    )
+    index = StoryIndexPage.objects.live().descendant_of(home_page).first()
+    return FeaturedSection(
+        key="stories",
+        heading=_("What the money did"),
+        items=_items(stories, request),
+        more_url=index.get_url(request) if index else "",
+        more_label=_("All stories"),
+    )
+
+
+def campaign_stories_section(campaign_page, request):
+    """The published stories about a campaign, in the campaign page's language."""
+    stories = (
+        StoryPage.objects.live()
+        .filter(
+            locale_id=campaign_page.locale_id,
+            campaign__translation_key=campaign_page.translation_key,
+        )
+        .select_related("hero_image")
+        .order_by("-date", "-pk")[:6]
+    )
+    return FeaturedSection(
+        key="campaign-stories",
+        heading=_("Stories from this project"),
+        items=_items(stories, request),
+    )

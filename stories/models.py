@@ -1,0 +1,192 @@
+"""Impact stories: what the money did, told by project leaders and reviewed by staff."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from home.blocks import BodyStreamBlock
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+
+from .blocks import GalleryBlock
+
+
+class StoryStreamBlock(BodyStreamBlock):
+    """The shared blocks (quote, key figures, donation…) plus a photo gallery."""
+
+    gallery = GalleryBlock()
+
+
+class LeaderProfile(models.Model):
+    """What a project leader shows publicly, and the language they read their emails in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_profile"
+    )
+    public_name = models.CharField(
+        _("public name"), max_length=100, help_text=_("Shown as the author of their stories.")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("project leader profile")
+
+    def __str__(self):
+        return self.public_name
+
+
+class StoryIndexPage(BasePage):
+    """The stories of one language, newest first, filterable by campaign and district."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
+    subpage_types = ["stories.StoryPage"]
+    parent_page_types = ["home.HomePage"]
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("story listing")
+
+    def stories(self):
+        """The published stories under this listing, with what the cards show, one query."""
+        return (
+            StoryPage.objects.child_of(self)
+            .live()
+            .select_related("hero_image", "district", "campaign", "owner__leader_profile")
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = self.stories()
+        campaign = request.GET.get("campaign", "")
+        district = request.GET.get("district", "")
+        if campaign:
+            stories = stories.filter(campaign__slug=campaign)
+        if district:
+            stories = stories.filter(district__code=district)
+        linked = StoryPage.objects.child_of(self).live()
+        context.update(
+            stories=Paginator(stories, self.per_page).get_page(request.GET.get("page")),
+            campaign_choices=Page.objects.filter(pk__in=linked.values("campaign"))
+            .order_by("title")
+            .values_list("slug", "title")
+            .distinct(),
+            district_choices=self.districts_of(linked),
+            selected={"campaign": campaign, "district": district},
+        )
+        return context
+
+    @staticmethod
+    def districts_of(stories):
+        from django.apps import apps
+
+        District = apps.get_model("campaigns", "District")
+        return District.objects.filter(pk__in=stories.values("district")).values_list(
+            "code", "name"
+        )
+
+
+class StoryPage(BasePage):
+    """A story: what a funded project did, with photos, in the leader's own words."""
+
+    introduction = models.TextField(_("introduction"), max_length=500)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    campaign = models.ForeignKey(
+        "campaigns.CampaignPage",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "campaigns.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
+    body = StreamField(StoryStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("introduction"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("campaign"), FieldPanel("district")]),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("introduction"),
+        SynchronizedField("date"),
+        SynchronizedField("campaign"),
+        TranslatableField("district"),
+        SynchronizedField("hero_image"),
+        TranslatableField("hero_image_alt"),
+        TranslatableField("body"),
+    ]
+    parent_page_types = ["stories.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    @property
+    def author_name(self):
+        """The leader's public name, or nothing for a story written by staff."""
+        profile = getattr(self.owner, "leader_profile", None) if self.owner_id else None
+        return profile.public_name if profile else ""
+
+    def related_stories(self, count=3):
+        """Other published stories of the same language about the same campaign or district."""
+        same = models.Q()
+        if self.campaign_id:
+            same |= models.Q(campaign__translation_key=self.campaign.translation_key)
+        if self.district_id:
+            same |= models.Q(district__code=self.district.code)
+        if not same:
+            return StoryPage.objects.none()
+        return (
+            StoryPage.objects.live()
+            .filter(same, locale_id=self.locale_id)
+            .exclude(pk=self.pk)
+            .select_related("hero_image")
+            .order_by("-date")[:count]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_stories"] = self.related_stories()
+        if self.campaign_id:
+            context["campaign_page"] = (
+                self.campaign.get_translation_or_none(self.locale) or self.campaign
+            )
+        return context

@@ -1,0 +1,76 @@
+"""The "Story review" workflow and the two groups around it.
+
+Project leaders (group "Project leaders") write drafts from their front-end space and submit
+them; the "Communications" group reviews them in Wagtail (comment, request changes, approve —
+approval publishes). Set up on `migrate` and whenever a story listing is published.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_noop
+
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+from wagtail.signals import page_published
+
+LEADERS_GROUP = "Project leaders"
+REVIEWERS_GROUP = "Communications"
+WORKFLOW_NAME = gettext_noop("Story review")
+TASK_NAME = gettext_noop("Review by the communications team")
+
+
+def ensure_groups(**kwargs):
+    """Create the leaders' and reviewers' groups (idempotent); return (leaders, reviewers)."""
+    leaders, _created = Group.objects.get_or_create(name=LEADERS_GROUP)
+    reviewers, created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    if created:
+        reviewers.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        root = Page.get_first_root_node()
+        if root is not None:
+            for codename in ("add_page", "change_page", "publish_page"):
+                GroupPagePermission.objects.get_or_create(
+                    group=reviewers,
+                    page=root,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+    return leaders, reviewers
+
+
+def story_review_workflow():
+    """The workflow (created once) with its group-approval task for the reviewers."""
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is not None:
+        return workflow
+    _leaders, reviewers = ensure_groups()
+    task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.set([reviewers])
+    workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+def assign_to_story_listing(page):
+    """Make stories under ``page`` (a story listing) go through the review workflow."""
+    WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": story_review_workflow()})
+
+
+def _on_publish(sender, instance, **kwargs):
+    from .models import StoryIndexPage
+
+    if isinstance(instance, StoryIndexPage):
+        assign_to_story_listing(instance)
+
+
+def connect(app_config):
+    post_migrate.connect(ensure_groups, sender=app_config, dispatch_uid="stories.ensure_groups")
+    page_published.connect(_on_publish, dispatch_uid="stories.assign_workflow")
