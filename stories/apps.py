@@ -14,10 +14,11 @@ class StoriesConfig(AppConfig):
         from home import demo, featured
 
         from . import demo as stories_demo
-        from . import workflow
+        from . import notifications, workflow
         from .featured import campaign_stories_section, latest_stories_section
 
         featured.register("stories", latest_stories_section, order=20)
         featured.register("campaign-stories", campaign_stories_section, order=10, slot="campaign")
         workflow.connect(self)
+        notifications.connect()
         demo.register("stories", stories_demo.build, stories_demo.reset, order=20)

@@ -147,6 +147,13 @@ PAYMENT_BACKEND = env.get("PAYMENT_BACKEND", "stripe" if STRIPE_SECRET_KEY else 
 DONATION_MAX_CENTS = int(env.get("DONATION_MAX_CENTS", "500000"))
 DONATION_PENDING_MINUTES = int(env.get("DONATION_PENDING_MINUTES", "30"))
 
+# Project leaders' space (stories): its own login, never the Wagtail admin's.
+LEADER_LOGIN_URL = "stories:login"
+LOGIN_REDIRECT_URL = "stories:space"
+STORY_MAX_PHOTOS = 6
+STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+LEADER_RATE_LIMIT = (20, 60)  # at most 20 form submissions per 60 s per leader
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Co-city"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

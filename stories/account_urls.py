@@ -1,0 +1,39 @@
+"""URLs of the leaders' accounts, included into stories/urls.py (namespace "stories")."""
+
+from django.urls import path
+
+from . import accounts
+from .ratelimit import per_ip, per_ip_and_username, rate_limited
+
+urlpatterns = [
+    path(
+        "space/login/",
+        rate_limited(per_ip_and_username, scope="stories.login")(
+            accounts.LeaderLoginView.as_view()
+        ),
+        name="login",
+    ),
+    path("space/logout/", accounts.LeaderLogoutView.as_view(), name="logout"),
+    path(
+        "space/password/reset/",
+        rate_limited(per_ip, scope="stories.password_reset")(
+            accounts.LeaderPasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
+    path(
+        "space/password/reset/done/",
+        accounts.LeaderPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "space/password/reset/complete/",
+        accounts.LeaderPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "space/password/reset/<uidb64>/<token>/",
+        accounts.LeaderPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+]

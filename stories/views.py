@@ -1,0 +1,252 @@
+"""The project leaders' space: my campaigns and stories, write, edit, submit, preview."""
+
+from html import unescape
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from wagtail.coreutils import find_available_slug
+from wagtail.images.models import Image
+from wagtail.models import Page, WorkflowState
+
+from donations import ledger
+from home.i18n import active_locale
+from home.locales import create_language_aliases
+
+from .access import leader_campaigns, leader_required
+from .forms import StoryForm, paragraphs_to_html, sign_kept_photo, unsign_kept_photo
+from .models import StoryIndexPage, StoryPage
+from .ratelimit import per_user, rate_limited
+from .workflow import story_review_workflow
+
+
+class StoryState:
+    """Where a leader's story stands, for the dashboard."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+
+    LABELS = {
+        DRAFT: _("Draft"),
+        IN_REVIEW: _("In review"),
+        CHANGES_REQUESTED: _("Changes requested"),
+        PUBLISHED: _("Published"),
+    }
+
+
+def story_state(story):
+    """Return (state, reviewer's comment or "") for ``story``."""
+    workflow_state = story.current_workflow_state
+    if workflow_state is not None:
+        if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            task_state = workflow_state.current_task_state
+            return StoryState.CHANGES_REQUESTED, (task_state.get_comment() if task_state else "")
+        return StoryState.IN_REVIEW, ""
+    if story.live and not story.has_unpublished_changes:
+        return StoryState.PUBLISHED, ""
+    return StoryState.DRAFT, ""
+
+
+def own_story(request, story_id):
+    """The leader's own story, or 404: another leader's drafts do not exist for them."""
+    return get_object_or_404(StoryPage, pk=story_id, owner=request.user)
+
+
+@leader_required
+def space(request):
+    """My campaigns (live totals, recent gifts as donors chose) and my stories."""
+    campaigns = []
+    for page in leader_campaigns(request.user):
+        campaign = (page.get_translation_or_none(active_locale()) or page).specific
+        campaigns.append(
+            {"page": campaign, "gifts": ledger.public_donations(campaign.translation_key)[:5]}
+        )
+    stories = []
+    for story in StoryPage.objects.filter(owner=request.user).order_by(
+        "-latest_revision_created_at"
+    ):
+        state, comment = story_state(story)
+        stories.append(
+            {"page": story, "state": state, "label": StoryState.LABELS[state], "comment": comment}
+        )
+    return render(request, "stories/space/space.html", {"campaigns": campaigns, "stories": stories})
+
+
+def _kept_photos(request, data):
+    """Photos uploaded in an earlier attempt of this form, by slot number."""
+    kept = {}
+    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
+        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), request.user)
+        if image_id:
+            image = Image.objects.filter(pk=image_id, uploaded_by_user=request.user).first()
+            if image:
+                kept[number] = image
+    return kept
+
+
+def _keep_valid_photos(request, form):
+    """After a failed submission, store the photos that were fine so the leader does not
+    send them again; their ids travel back signed in hidden fields."""
+    data = form.data.copy()
+    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
+        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
+        if photo and f"photo_{number}" not in form.errors:
+            image = Image(title=photo.name[:200], uploaded_by_user=request.user)
+            image.file = photo
+            image.save()
+            form.kept_photos[number] = image
+            data[f"kept_{number}"] = sign_kept_photo(image, request.user)
+    form.data = data
+
+
+def _story_index(language):
+    index = StoryIndexPage.objects.filter(locale__language_code=language).first()
+    if index is None:
+        index = StoryIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    if index is None:
+        raise Http404
+    return index
+
+
+@transaction.atomic
+def _save_story(request, form, story=None):
+    """Create or update the leader's draft StoryPage from a valid form; return it."""
+    data = form.cleaned_data
+    language = data["language"]
+    campaign = Page.objects.filter(
+        translation_key=data["campaign"], locale__language_code=language
+    ).first() or Page.objects.get(
+        translation_key=data["campaign"], locale__language_code=settings.LANGUAGE_CODE
+    )
+    campaign = campaign.specific
+    photos = []
+    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
+        upload = data.get(f"photo_{number}")
+        image = form.kept_photos.get(number)
+        if upload:
+            image = Image(title=upload.name[:200], uploaded_by_user=request.user)
+            image.file = upload
+            image.save()
+        if image:
+            photos.append((image, data[f"alt_{number}"]))
+    paragraphs = form.paragraphs()
+    body = [("paragraph", html) for html in paragraphs_to_html(paragraphs)]
+    if photos:
+        body.append(
+            (
+                "gallery",
+                {
+                    "heading": "",
+                    "images": [
+                        {"image": image, "alt_text": alt, "caption": ""} for image, alt in photos
+                    ],
+                },
+            )
+        )
+    fields = {
+        "title": data["title"],
+        "introduction": paragraphs[0][:500] if paragraphs else "",
+        "campaign": campaign,
+        "district": campaign.district,
+        "hero_image": photos[0][0] if photos else None,
+        "hero_image_alt": photos[0][1] if photos else "",
+        "body": body,
+    }
+    if story is None:
+        index = _story_index(language)
+        story = StoryPage(
+            **fields,
+            slug=find_available_slug(index, slugify(data["title"], allow_unicode=True) or "story"),
+            owner=request.user,
+            live=False,
+            locale=index.locale,
+        )
+        index.add_child(instance=story)
+        story.save_revision(user=request.user)
+        create_language_aliases(story)
+        return story
+    draft = story.get_latest_revision_as_object()
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save_revision(user=request.user)
+    return story
+
+
+def _initial_from(story):
+    draft = story.get_latest_revision_as_object()
+    text = "\n\n".join(
+        block.value.source.removeprefix("<p>").removesuffix("</p>")
+        for block in draft.body
+        if block.block_type == "paragraph"
+    )
+    return {
+        "language": draft.locale.language_code,
+        "campaign": str(draft.campaign.translation_key) if draft.campaign else "",
+        "title": draft.title,
+        "text": unescape(strip_tags(text.replace("<br/>", "\n"))),
+    }
+
+
+@leader_required
+@rate_limited(per_user)
+def story_form(request, story_id=None):
+    """Write a new story, or edit a draft or a story with changes requested."""
+    story = own_story(request, story_id) if story_id else None
+    if story is not None and story_state(story)[0] == StoryState.IN_REVIEW:
+        return render(request, "stories/space/locked.html", {"story": story}, status=409)
+    if request.method == "POST":
+        form = StoryForm(
+            request.POST,
+            request.FILES,
+            user=request.user,
+            kept_photos=_kept_photos(request, request.POST),
+        )
+        if form.is_valid():
+            story = _save_story(request, form, story)
+            if "submit" in request.POST:
+                return submit(request, story.pk)
+            return redirect("stories:space")
+        _keep_valid_photos(request, form)
+        status = 400
+    else:
+        initial = _initial_from(story) if story else {"language": _leader_language(request)}
+        form = StoryForm(user=request.user, initial=initial)
+        status = 200
+    return render(
+        request, "stories/space/story_form.html", {"form": form, "story": story}, status=status
+    )
+
+
+def _leader_language(request):
+    profile = getattr(request.user, "leader_profile", None)
+    return profile.language if profile else settings.LANGUAGE_CODE
+
+
+@leader_required
+@require_POST
+def submit(request, story_id):
+    """Send the story to the communications team (starts or resumes the workflow)."""
+    story = own_story(request, story_id)
+    workflow_state = story.current_workflow_state
+    if workflow_state is None:
+        (story.get_workflow() or story_review_workflow()).start(story, request.user)
+    elif workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        workflow_state.resume(request.user)
+    return redirect("stories:space")
+
+
+@leader_required
+def preview(request, story_id):
+    """The leader's own story as it will look, draft included."""
+    story = own_story(request, story_id).get_latest_revision_as_object()
+    response = story.serve_preview(request, story.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,244 @@
+"""The project leaders' space: write, submit, review, resubmit, publish — and what a
+leader may never do."""
+
+import io
+
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from wagtail.models import WorkflowState
+
+import pytest
+from PIL import Image as PILImage
+
+from stories.models import LeaderProfile, StoryPage
+from stories.workflow import LEADERS_GROUP, REVIEWERS_GROUP, ensure_groups
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def photo(name="photo.jpg", size=(60, 40), colour="green", fmt="JPEG"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def url(name, *args, language="ar"):
+    with translation.override(language):
+        return reverse(f"stories:{name}", args=args)
+
+
+def make_leader(django_user_model, username, campaign=None, language="ar"):
+    ensure_groups()
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
+    user.groups.add(Group.objects.get(name=LEADERS_GROUP))
+    LeaderProfile.objects.create(user=user, public_name=username.title(), language=language)
+    if campaign is not None:
+        for page in campaign.get_translations(inclusive=True):
+            page.specific.leaders.add(user)
+            page.specific.save()
+    return user
+
+
+@pytest.fixture
+def leader(django_user_model, campaign, story_index):
+    from home.locales import create_language_aliases  # noqa: F401 - index aliases exist
+
+    return make_leader(django_user_model, "nadia", campaign)
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    ensure_groups()
+    user = django_user_model.objects.create_user("camille", "camille@example.org", "pw")
+    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    return user
+
+
+def story_data(campaign, **overrides):
+    overrides.setdefault("campaign", str(campaign.translation_key))
+    return {
+        "language": "ar",
+        "title": "افتتاح الحديقة",
+        "text": "الفقرة الأولى.\n\nالفقرة الثانية.",
+        "consent": "on",
+        "alt_1": "أطفال يسقون النباتات",
+        "alt_2": "الحديقة من الأعلى",
+        **overrides,
+    }
+
+
+@pytest.mark.django_db
+def test_leader_writes_submits_fixes_and_gets_published(
+    client, leader, reviewer, campaign, story_index, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    data = story_data(campaign, photo_1=photo(), photo_2=photo("b.png", fmt="PNG"))
+    response = client.post(url("story_new"), data)
+    assert response.status_code == 302
+    story = StoryPage.objects.get(owner=leader)
+    assert story.locale.language_code == "ar" and not story.live
+    draft = story.get_latest_revision_as_object()
+    assert [b.block_type for b in draft.body] == ["paragraph", "paragraph", "gallery"]
+    assert len(draft.body[2].value["images"]) == 2
+    assert draft.hero_image_alt == "أطفال يسقون النباتات"
+
+    response = client.post(url("story_submit", story.pk))
+    assert response.status_code == 302
+    state = story.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert client.get(url("story_edit", story.pk)).status_code == 409  # in review: locked
+
+    with django_capture_on_commit_callbacks(execute=True):
+        state.current_task_state.specific.reject(user=reviewer, comment="أضيفوا عدد الزوار")
+    space = client.get(url("space")).content.decode()
+    assert "أضيفوا عدد الزوار" in space
+    assert any("أضيفوا عدد الزوار" in message.body for message in mail.outbox)
+
+    response = client.post(
+        url("story_edit", story.pk),
+        {**story_data(campaign, text="جاء مئة زائر."), "submit": "1"},
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.current_workflow_state.current_task_state.specific.approve(user=reviewer)
+    story.refresh_from_db()
+    assert story.live
+    public = client.get(story.get_url())
+    assert public.status_code == 200 and "جاء مئة زائر." in public.content.decode()
+    assert (
+        "افتتاح الحديقة"
+        in client.get(campaign.get_translation(story.locale).get_url()).content.decode()
+    )
+    assert "افتتاح الحديقة" in client.get("/ar/stories/feed/").content.decode()
+    assert mail.outbox and mail.outbox[0].to == [leader.email]
+
+
+@pytest.mark.django_db
+def test_another_leader_cannot_see_or_touch_a_draft(
+    client, django_user_model, leader, campaign, story_index
+):
+    client.force_login(leader)
+    client.post(url("story_new"), story_data(campaign, consent=""))
+    story = StoryPage.objects.get(owner=leader)
+    other = make_leader(django_user_model, "bruno", campaign=None, language="fr")
+    client.force_login(other)
+    for name in ("story_edit", "story_preview"):
+        assert client.get(url(name, story.pk)).status_code == 404
+    assert client.post(url("story_submit", story.pk)).status_code == 404
+    assert client.post(url("story_edit", story.pk), story_data(campaign)).status_code == 404
+    assert story.title not in client.get(url("space")).content.decode()
+    assert client.get(story.get_url() or "/ar/").status_code in (200, 404)
+    # a leader never reaches the Wagtail admin
+    assert client.get("/admin/").status_code in (302, 403)
+    assert "/admin/login/" in client.get("/admin/").get("Location", "/admin/login/")
+
+
+@pytest.mark.django_db
+def test_a_leader_cannot_pick_a_campaign_that_is_not_theirs(
+    client, django_user_model, leader, campaign, story_index
+):
+    from campaigns.factories import CampaignPageFactory
+
+    foreign = CampaignPageFactory(parent=campaign.get_parent(), title="Pas à moi")
+    client.force_login(leader)
+    page = client.get(url("story_new")).content.decode()
+    assert "Pas à moi" not in page
+    response = client.post(url("story_new"), story_data(foreign))
+    assert response.status_code == 400
+    assert not StoryPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_and_non_leaders_are_kept_out(client, django_user_model, story_index):
+    response = client.get(url("space", language="fr"))
+    assert response.status_code == 302 and "/fr/space/login/" in response["Location"]
+    client.force_login(django_user_model.objects.create_user("visitor"))
+    assert client.get(url("space", language="fr")).status_code == 403
+
+
+def text_as_jpeg():
+    return SimpleUploadedFile("fake.jpg", b"just some text, not a photo", content_type="image/jpeg")
+
+
+def too_big():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (10, 10)).save(buffer, format="PNG")
+    return SimpleUploadedFile("big.png", buffer.getvalue() + b"\0" * (12 * 1024 * 1024))
+
+
+def bomb():
+    buffer = io.BytesIO()
+    PILImage.new("1", (16_000, 16_000)).save(buffer, format="PNG")
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [text_as_jpeg, too_big, bomb], ids=["text", "12MB", "bomb"])
+def test_bad_uploads_are_refused_and_nothing_is_created(client, leader, campaign, bad):
+    from wagtail.images.models import Image
+
+    client.force_login(leader)
+    images_before = Image.objects.count()
+    response = client.post(url("story_new"), story_data(campaign, photo_1=bad()))
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert "افتتاح الحديقة" in response.content.decode()  # what was typed is kept
+    assert not StoryPage.objects.exists()
+    assert Image.objects.count() == images_before
+
+
+@pytest.mark.django_db
+def test_seven_photos_are_refused(client, leader, campaign):
+    client.force_login(leader)
+    photos = {f"photo_{n}": photo(f"p{n}.jpg") for n in range(1, 8)}
+    alts = {f"alt_{n}": "x" for n in range(1, 8)}
+    response = client.post(url("story_new"), {**story_data(campaign), **photos, **alts})
+    assert response.status_code == 400
+    assert not StoryPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_valid_photos_are_kept_when_the_form_comes_back(client, leader, campaign):
+    client.force_login(leader)
+    response = client.post(url("story_new"), story_data(campaign, title="", photo_1=photo()))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'name="kept_1"' in body and "<img" in body
+    kept = body.split('name="kept_1" value="')[1].split('"')[0]
+    response = client.post(url("story_new"), story_data(campaign, kept_1=kept))
+    assert response.status_code == 302
+    story = StoryPage.objects.get()
+    assert story.get_latest_revision_as_object().hero_image is not None
+    # a forged kept value is ignored
+    response = client.post(url("story_new"), story_data(campaign, kept_1="forged", title="B"))
+    assert StoryPage.objects.get(title="B").get_latest_revision_as_object().hero_image is None
+
+
+@pytest.mark.django_db
+def test_payloads_are_escaped_in_the_leaders_story(client, leader, reviewer, campaign):
+    client.force_login(leader)
+    client.post(
+        url("story_new"),
+        story_data(campaign, title=f"T {XSS}", text=f"P {XSS}", alt_1=XSS, photo_1=photo()),
+    )
+    story = StoryPage.objects.get()
+    client.post(url("story_submit", story.pk))
+    story.current_workflow_state.current_task_state.specific.approve(user=reviewer)
+    story.refresh_from_db()
+    for address in (
+        story.get_url(),
+        url("space"),
+        url("story_preview", story.pk),
+        "/ar/stories/feed/",
+    ):
+        html = client.get(address).content.decode()
+        assert "<script>alert" not in html, address
+        assert "<img src=x" not in html, address
