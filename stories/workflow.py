@@ -28,21 +28,21 @@ TASK_NAME = gettext_noop("Review by the communications team")
 def ensure_groups(**kwargs):
     """Create the leaders' and reviewers' groups (idempotent); return (leaders, reviewers)."""
     leaders, _created = Group.objects.get_or_create(name=LEADERS_GROUP)
-    reviewers, created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
-    if created:
-        reviewers.permissions.add(
-            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        )
-        root = Page.get_first_root_node()
-        if root is not None:
-            for codename in ("add_page", "change_page", "publish_page"):
-                GroupPagePermission.objects.get_or_create(
-                    group=reviewers,
-                    page=root,
-                    permission=Permission.objects.get(
-                        content_type__app_label="wagtailcore", codename=codename
-                    ),
-                )
+    reviewers, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    # Idempotent, and tolerant of a database where permissions or the root page are not
+    # there yet (post_migrate runs app by app; a test flush empties every table).
+    reviewers.permissions.add(
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    root = Page.get_first_root_node()
+    if root is not None:
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore",
+            codename__in=["add_page", "change_page", "publish_page"],
+        ):
+            GroupPagePermission.objects.get_or_create(
+                group=reviewers, page=root, permission=permission
+            )
     return leaders, reviewers
 
 
@@ -72,5 +72,6 @@ def _on_publish(sender, instance, **kwargs):
 
 
 def connect(app_config):
-    post_migrate.connect(ensure_groups, sender=app_config, dispatch_uid="stories.ensure_groups")
+    # every app's post_migrate, so the reviewers get permissions created by later apps
+    post_migrate.connect(ensure_groups, dispatch_uid="stories.ensure_groups")
     page_published.connect(_on_publish, dispatch_uid="stories.assign_workflow")
