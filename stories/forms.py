@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.images.fields import WagtailImageField
 
+from home.i18n import localize_pages
+
 from .access import leader_campaigns
 
 PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
 KEPT_PHOTO_SALT = "stories.kept-photo"
+KEPT_PHOTO_MAX_AGE = 3 * 24 * 3600  # seconds: a form left open over a weekend still works
 
 
 def text_to_paragraphs(text):
@@ -44,8 +47,11 @@ class StoryForm(forms.Form):
     def __init__(self, *args, user, kept_photos=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        campaigns = list(leader_campaigns(user))
+        # Each campaign under its title in the leader's reading language, where it has one.
+        localized = localize_pages(campaigns)
         self.fields["campaign"].choices = [
-            (str(page.translation_key), page.title) for page in leader_campaigns(user)
+            (str(page.translation_key), localized.get(page.id, page).title) for page in campaigns
         ]
         self.kept_photos = kept_photos or {}
         for number in range(1, settings.STORY_MAX_PHOTOS + 1):
@@ -61,14 +67,18 @@ class StoryForm(forms.Form):
             self.fields[f"kept_{number}"] = forms.CharField(
                 required=False, widget=forms.HiddenInput
             )
+            self.fields[f"remove_{number}"] = forms.BooleanField(
+                label=_("Remove this photo"), required=False
+            )
 
     def photo_slots(self):
-        """(photo field, alt field, kept field, kept image) for each of the six slots."""
+        """(photo, alt, kept, remove fields, kept image) for each of the six slots."""
         return [
             (
                 self[f"photo_{number}"],
                 self[f"alt_{number}"],
                 self[f"kept_{number}"],
+                self[f"remove_{number}"],
                 self.kept_photos.get(number),
             )
             for number in range(1, settings.STORY_MAX_PHOTOS + 1)
@@ -90,6 +100,8 @@ class StoryForm(forms.Form):
             )
         has_photo = False
         for number in range(1, settings.STORY_MAX_PHOTOS + 1):
+            if cleaned.get(f"remove_{number}"):
+                self.kept_photos.pop(number, None)
             photo = cleaned.get(f"photo_{number}")
             if photo and photo.name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
                 self.add_error(f"photo_{number}", _("Please send a JPEG, PNG or WebP photo."))
@@ -114,9 +126,10 @@ def sign_kept_photo(image, user):
 
 
 def unsign_kept_photo(value, user):
-    """The image id kept from an earlier attempt by this user, or None if forged."""
+    """The image id this user was handed back (an earlier attempt, or the story being
+    edited), or None if forged or older than KEPT_PHOTO_MAX_AGE."""
     try:
-        data = signing.loads(value, salt=KEPT_PHOTO_SALT, max_age=24 * 3600)
+        data = signing.loads(value, salt=KEPT_PHOTO_SALT, max_age=KEPT_PHOTO_MAX_AGE)
     except signing.BadSignature:
         return None
     return data["image"] if data.get("user") == user.pk else None

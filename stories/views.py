@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -81,15 +82,17 @@ def space(request):
 
 
 def _kept_photos(request, data):
-    """Photos uploaded in an earlier attempt of this form, by slot number."""
-    kept = {}
+    """Photos handed back by an earlier attempt of this form, or by the story being edited,
+    by slot number."""
+    ids = {}
     for number in range(1, settings.STORY_MAX_PHOTOS + 1):
         image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), request.user)
         if image_id:
-            image = Image.objects.filter(pk=image_id, uploaded_by_user=request.user).first()
-            if image:
-                kept[number] = image
-    return kept
+            ids[number] = image_id
+    # The signature, bound to this user, is the permission: the server only signs the
+    # leader's own uploads and the photos already in the story they are editing.
+    images = Image.objects.in_bulk(ids.values())
+    return {number: images[pk] for number, pk in ids.items() if pk in images}
 
 
 def _keep_valid_photos(request, form):
@@ -180,19 +183,31 @@ def _save_story(request, form, story=None):
     return story
 
 
-def _initial_from(story):
+def _initial_from(story, user):
+    """The form's initial data and kept photos for editing the leader's ``story``."""
     draft = story.get_latest_revision_as_object()
     text = "\n\n".join(
         block.value.source.removeprefix("<p>").removesuffix("</p>")
         for block in draft.body
         if block.block_type == "paragraph"
     )
-    return {
+    initial = {
         "language": draft.locale.language_code,
         "campaign": str(draft.campaign.translation_key) if draft.campaign else "",
         "title": draft.title,
         "text": unescape(strip_tags(text.replace("<br/>", "\n"))),
     }
+    kept = {}
+    gallery = [block for block in draft.body if block.block_type == "gallery"]
+    photos = list(gallery[0].value["images"]) if gallery else []
+    for number, photo in enumerate(photos[: settings.STORY_MAX_PHOTOS], start=1):
+        if photo["image"] is not None:
+            kept[number] = photo["image"]
+            initial[f"kept_{number}"] = sign_kept_photo(photo["image"], user)
+            initial[f"alt_{number}"] = photo["alt_text"]
+    # Its photos could only be saved with the consent box ticked: it stays ticked.
+    initial["consent"] = bool(kept)
+    return initial, kept
 
 
 @leader_required
@@ -217,17 +232,17 @@ def story_form(request, story_id=None):
         _keep_valid_photos(request, form)
         status = 400
     else:
-        initial = _initial_from(story) if story else {"language": _leader_language(request)}
-        form = StoryForm(user=request.user, initial=initial)
+        initial, kept = (
+            _initial_from(story, request.user)
+            if story
+            # A new story is in the language the leader is reading the site in.
+            else ({"language": get_language()}, {})
+        )
+        form = StoryForm(user=request.user, initial=initial, kept_photos=kept)
         status = 200
     return render(
         request, "stories/space/story_form.html", {"form": form, "story": story}, status=status
     )
-
-
-def _leader_language(request):
-    profile = getattr(request.user, "leader_profile", None)
-    return profile.language if profile else settings.LANGUAGE_CODE
 
 
 @leader_required

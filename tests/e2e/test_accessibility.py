@@ -11,6 +11,10 @@ PAGES = [
     ("qui-sommes-nous", "/{lang}/qui-sommes-nous/"),
     ("questions-frequentes", "/{lang}/questions-frequentes/"),
     ("search", "/{lang}/search/?q=jardin"),
+    ("stories", "/{lang}/histoires/"),
+    ("stories-filtered", "/{lang}/histoires/?district=75020"),
+    ("story", "/{lang}/histoires/le-jardin-a-ouvert/"),
+    ("leader-login", "/{lang}/space/login/"),
 ]
 # The 404 page is not here: the e2e server runs with DEBUG on (to serve media), which shows
 # Django's technical 404; tests/home/test_languages.py checks the real one.

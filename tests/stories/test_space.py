@@ -242,3 +242,84 @@ def test_payloads_are_escaped_in_the_leaders_story(client, leader, reviewer, cam
         html = client.get(address).content.decode()
         assert "<script>alert" not in html, address
         assert "<img src=x" not in html, address
+
+
+def form_fields(html):
+    """What a browser would send back for the story form, unchanged (no files)."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").select_one("form.story-form")
+    data = {}
+    for field in form.select("input, textarea, select"):
+        name, kind = field.get("name"), field.get("type")
+        if not name or kind in ("file", "submit") or field.name == "button":
+            continue
+        if kind == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = "on"
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            data[name] = chosen.get("value", "")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def gallery_of(story):
+    draft = StoryPage.objects.get(pk=story.pk).get_latest_revision_as_object()
+    galleries = [block.value for block in draft.body if block.block_type == "gallery"]
+    return (
+        [(photo["image"].title, photo["alt_text"]) for photo in galleries[0]["images"]]
+        if (galleries)
+        else []
+    )
+
+
+@pytest.mark.django_db
+def test_editing_a_story_keeps_its_photos_and_can_remove_or_replace_one(client, leader, campaign):
+    client.force_login(leader)
+    client.post(
+        url("story_new"),
+        story_data(campaign, photo_1=photo("one.jpg"), photo_2=photo("two.png", fmt="PNG")),
+    )
+    story = StoryPage.objects.get(owner=leader)
+    assert gallery_of(story) == [
+        ("one.jpg", "أطفال يسقون النباتات"),
+        ("two.png", "الحديقة من الأعلى"),
+    ]
+
+    # Opened again and sent back unchanged but for the text: both photos stay, with their alt.
+    page = client.get(url("story_edit", story.pk)).content.decode()
+    assert page.count("<img") >= 2 and 'name="remove_1"' in page
+    data = form_fields(page)
+    assert data["title"] == "افتتاح الحديقة" and data["alt_2"] == "الحديقة من الأعلى"
+    assert data["consent"] == "on"  # given once for these photos, it stays given
+    data.update(text="نص جديد.")
+    assert client.post(url("story_edit", story.pk), data).status_code == 302
+    assert [title for title, _ in gallery_of(story)] == ["one.jpg", "two.png"]
+
+    # Remove the second photo, replace the first with a new file.
+    data = form_fields(client.get(url("story_edit", story.pk)).content.decode())
+    data.update(
+        consent="on", remove_2="on", alt_1="صورة جديدة", photo_1=photo("new.webp", fmt="WEBP")
+    )
+    assert client.post(url("story_edit", story.pk), data).status_code == 302
+    assert gallery_of(story) == [("new.webp", "صورة جديدة")]
+    story.refresh_from_db()
+    assert story.get_latest_revision_as_object().hero_image.title == "new.webp"
+
+
+@pytest.mark.django_db
+def test_a_kept_photo_signed_for_another_leader_is_ignored(
+    client, django_user_model, leader, campaign
+):
+    client.force_login(leader)
+    page = client.post(url("story_new"), story_data(campaign, title="", photo_1=photo()))
+    kept = form_fields(page.content.decode())["kept_1"]
+    assert kept
+    other = make_leader(django_user_model, "bruno", campaign)
+    client.force_login(other)
+    client.post(url("story_new"), story_data(campaign, title="Volée", kept_1=kept))
+    assert StoryPage.objects.get(title="Volée").get_latest_revision_as_object().hero_image is None
