@@ -31,8 +31,13 @@ def ensure_groups(**kwargs):
     reviewers, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     # Idempotent, and tolerant of a database where permissions or the root page are not
     # there yet (post_migrate runs app by app; a test flush empties every table).
+    # Reviewers reach the admin and, once a story is published, translate it with
+    # wagtail-localize ("Translate this page").
     reviewers.permissions.add(
-        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+        *Permission.objects.filter(
+            content_type__app_label="wagtail_localize", codename="submit_translation"
+        ),
     )
     root = Page.get_first_root_node()
     if root is not None:

@@ -3,72 +3,18 @@ leader may never do."""
 
 import io
 
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import translation
 
 from wagtail.models import WorkflowState
 
 import pytest
 from PIL import Image as PILImage
 
-from stories.models import LeaderProfile, StoryPage
-from stories.workflow import LEADERS_GROUP, REVIEWERS_GROUP, ensure_groups
+from stories.models import StoryPage
+from tests.stories.helpers import make_leader, photo, story_data, url
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def photo(name="photo.jpg", size=(60, 40), colour="green", fmt="JPEG"):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, colour).save(buffer, format=fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
-
-
-def url(name, *args, language="ar"):
-    with translation.override(language):
-        return reverse(f"stories:{name}", args=args)
-
-
-def make_leader(django_user_model, username, campaign=None, language="ar"):
-    ensure_groups()
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(Group.objects.get(name=LEADERS_GROUP))
-    LeaderProfile.objects.create(user=user, public_name=username.title(), language=language)
-    if campaign is not None:
-        for page in campaign.get_translations(inclusive=True):
-            page.specific.leaders.add(user)
-            page.specific.save()
-    return user
-
-
-@pytest.fixture
-def leader(django_user_model, campaign, story_index):
-    from home.locales import create_language_aliases  # noqa: F401 - index aliases exist
-
-    return make_leader(django_user_model, "nadia", campaign)
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    ensure_groups()
-    user = django_user_model.objects.create_user("camille", "camille@example.org", "pw")
-    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
-    return user
-
-
-def story_data(campaign, **overrides):
-    overrides.setdefault("campaign", str(campaign.translation_key))
-    return {
-        "language": "ar",
-        "title": "افتتاح الحديقة",
-        "text": "الفقرة الأولى.\n\nالفقرة الثانية.",
-        "consent": "on",
-        "alt_1": "أطفال يسقون النباتات",
-        "alt_2": "الحديقة من الأعلى",
-        **overrides,
-    }
 
 
 @pytest.mark.django_db
