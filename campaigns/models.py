@@ -17,6 +17,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from donations import ledger
 from home import featured
 from home.blocks import BodyStreamBlock
+from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
 from home.money import format_money
 
@@ -108,25 +109,33 @@ class CampaignIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns = self.campaigns()
-        status = request.GET.get("status", "")
-        district = request.GET.get("district", "")
-        category = request.GET.get("category", "")
-        if status in STATUS_FILTERS:
-            campaigns = STATUS_FILTERS[status](campaigns, timezone.now())
-        if district:
-            campaigns = campaigns.filter(district__code=district)
-        if category:
-            campaigns = campaigns.filter(category__code=category)
-        context.update(
-            campaigns=Paginator(campaigns, self.per_page).get_page(request.GET.get("page")),
-            districts=District.objects.filter(locale=self.locale),
-            categories=Category.objects.filter(locale=self.locale),
-            status_choices=[
-                (value, label) for value, label in CampaignStatus.choices if value in STATUS_FILTERS
+        campaigns, filters = filter_and_paginate(
+            request,
+            self.campaigns(),
+            [
+                ListingFilter(
+                    "status",
+                    _("Status"),
+                    [(v, label) for v, label in CampaignStatus.choices if v in STATUS_FILTERS],
+                    lambda qs, value: STATUS_FILTERS[value](qs, timezone.now()),
+                    strict=True,
+                ),
+                ListingFilter(
+                    "district",
+                    _("District"),
+                    District.objects.filter(locale=self.locale).values_list("code", "name"),
+                    lambda qs, value: qs.filter(district__code=value),
+                ),
+                ListingFilter(
+                    "category",
+                    _("Category"),
+                    Category.objects.filter(locale=self.locale).values_list("code", "name"),
+                    lambda qs, value: qs.filter(category__code=value),
+                ),
             ],
-            selected={"status": status, "district": district, "category": category},
+            self.per_page,
         )
+        context.update(campaigns=campaigns, filters=filters)
         return context
 
 

@@ -1,7 +1,6 @@
 """Impact stories: what the money did, told by project leaders and reviewed by staff."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyStreamBlock
+from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
 
 from .blocks import GalleryBlock
@@ -69,23 +69,30 @@ class StoryIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        stories = self.stories()
-        campaign = request.GET.get("campaign", "")
-        district = request.GET.get("district", "")
-        if campaign:
-            stories = stories.filter(campaign__slug=campaign)
-        if district:
-            stories = stories.filter(district__code=district)
         linked = StoryPage.objects.child_of(self).live()
-        context.update(
-            stories=Paginator(stories, self.per_page).get_page(request.GET.get("page")),
-            campaign_choices=Page.objects.filter(pk__in=linked.values("campaign"))
-            .order_by("title")
-            .values_list("slug", "title")
-            .distinct(),
-            district_choices=self.districts_of(linked),
-            selected={"campaign": campaign, "district": district},
+        stories, filters = filter_and_paginate(
+            request,
+            self.stories(),
+            [
+                ListingFilter(
+                    "campaign",
+                    _("Campaign"),
+                    Page.objects.filter(pk__in=linked.values("campaign"))
+                    .order_by("title")
+                    .values_list("slug", "title")
+                    .distinct(),
+                    lambda qs, value: qs.filter(campaign__slug=value),
+                ),
+                ListingFilter(
+                    "district",
+                    _("District"),
+                    self.districts_of(linked),
+                    lambda qs, value: qs.filter(district__code=value),
+                ),
+            ],
+            self.per_page,
         )
+        context.update(stories=stories, filters=filters)
         return context
 
     @staticmethod
