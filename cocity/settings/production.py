@@ -54,6 +54,9 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
 
 # HTTPS everywhere: the load balancer terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that load balancer every request comes from its address: rate limits per visitor
+# read the address it saw (the last one of X-Forwarded-For) instead.
+RATE_LIMIT_PROXY_HOPS = int(env.get("RATE_LIMIT_PROXY_HOPS", "1"))
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

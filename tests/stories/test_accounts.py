@@ -311,6 +311,31 @@ def test_rate_limited_decorator_counts_per_key_and_only_posts(rf, home_page, dja
     assert view(request("post", first)).status_code == 429
 
 
+@pytest.mark.django_db
+def test_behind_the_load_balancer_each_visitor_has_their_own_limit(
+    client, home_page, make_leader, settings
+):
+    """Every request reaches the app from the load balancer's address; the visitor's is the
+    last one of X-Forwarded-For. What a client puts in front of it cannot reset its count."""
+    make_leader()
+    settings.LEADER_RATE_LIMIT = (2, 60)
+    settings.RATE_LIMIT_PROXY_HOPS = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def reset(forwarded):
+        return client.post(
+            "/fr/space/password/reset/",
+            {"email": "awa@example.org"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+            **balancer,
+        ).status_code
+
+    assert [reset("198.51.100.1") for _ in range(2)] == [302, 302]
+    assert reset("198.51.100.1") == 429
+    assert reset("203.0.113.9, 198.51.100.1") == 429  # a forged address in front: same visitor
+    assert reset("198.51.100.2") == 302  # another visitor, same load balancer
+
+
 # Accounts created by staff in the admin
 
 
