@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("", include("donations.urls")),
     path("", include("stories.urls")),
+    path("", include("workshops.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from home.ratelimit import per_ip, per_ip_and_username, rate_limited
+
 from . import accounts
-from .ratelimit import per_ip, per_ip_and_username, rate_limited
 
 urlpatterns = [
     path(

@@ -19,11 +19,11 @@ from wagtail.models import Page, WorkflowState
 from donations import ledger
 from home.i18n import active_locale
 from home.locales import create_language_aliases
+from home.ratelimit import per_user, rate_limited
 
 from .access import leader_campaigns, leader_required
 from .forms import StoryForm, paragraphs_to_html, sign_kept_photo, unsign_kept_photo
 from .models import StoryIndexPage, StoryPage
-from .ratelimit import per_user, rate_limited
 from .workflow import story_review_workflow
 
 

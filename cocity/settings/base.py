@@ -153,6 +153,7 @@ LOGIN_REDIRECT_URL = "stories:space"
 STORY_MAX_PHOTOS = 6
 STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 LEADER_RATE_LIMIT = (20, 60)  # at most 20 form submissions per 60 s per leader
+REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
 # How many proxies of our own stand in front of the app (load balancer: 1). Rate limits per
 # IP address then read the address that proxy saw in X-Forwarded-For; 0 uses REMOTE_ADDR.
 RATE_LIMIT_PROXY_HOPS = int(env.get("RATE_LIMIT_PROXY_HOPS", "0"))

@@ -1,6 +1,6 @@
 """Limit how often a form may be submitted: counts kept in the shared cache, 429 beyond.
 
-    from stories.ratelimit import per_user, rate_limited
+    from home.ratelimit import per_user, rate_limited
 
     @rate_limited(per_user)                               # settings.LEADER_RATE_LIMIT, read live
     @rate_limited(per_user, *settings.LEADER_RATE_LIMIT)  # or fixed: (limit, window in seconds)
@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 DEFAULT_SETTING = "LEADER_RATE_LIMIT"
-TEMPLATE = "stories/accounts/rate_limited.html"
+TEMPLATE = "rate_limited.html"
 
 
 # Key functions

@@ -1,0 +1,389 @@
+"""Workshops: venues, the listing and workshop pages, registrations and the seat counter.
+
+A workshop exists once per language (a page and its translations share a translation_key);
+its room is one room. Registrations and the seat counter are therefore keyed by the
+workshop's translation_key, like donations are by campaign, whatever language people
+registered in. Every change to a workshop's seats goes through workshops/registrations.py.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from home.blocks import BodyStreamBlock
+from home.i18n import localize_pages
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+
+MAX_SEATS_PER_REGISTRATION = 5
+
+# Languages people speak at workshops, beyond the site's five: each under its own name, so
+# that a reader recognises their language whatever language the page is in.
+SPOKEN_LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("pt", "Português"),
+    ("zh-hans", "简体中文"),
+    ("es", "Español"),
+    ("tr", "Türkçe"),
+    ("ta", "தமிழ்"),
+    ("bm", "Bamanankan"),
+    ("wo", "Wolof"),
+    ("ro", "Română"),
+    ("fr-sign", "LSF (langue des signes française)"),
+]
+SPOKEN_LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
+
+
+class Venue(TranslatableMixin, models.Model):
+    """Where workshops happen: a community centre, a library, a school yard."""
+
+    name = models.CharField(_("name"), max_length=150)
+    address = models.TextField(_("address"), max_length=300)
+    district = models.ForeignKey(
+        "campaigns.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    access = models.TextField(
+        _("getting there"),
+        blank=True,
+        max_length=500,
+        help_text=_("Metro, bus, entrance: how to find the room."),
+    )
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        max_length=500,
+        help_text=_("Step-free access, lift, toilets, hearing loop… and what is missing."),
+    )
+    map_url = models.URLField(_("map link"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("district"),
+        FieldPanel("access"),
+        FieldPanel("accessibility"),
+        FieldPanel("map_url"),
+    ]
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("address"),
+        TranslatableField("district"),
+        TranslatableField("access"),
+        TranslatableField("accessibility"),
+        SynchronizedField("map_url"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkshopIndexPage(BasePage):
+    """The workshops of one language: upcoming first, past ones on their own tab."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
+    subpage_types = ["workshops.WorkshopPage"]
+    parent_page_types = ["home.HomePage"]
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("workshop listing")
+
+    def workshops(self):
+        """The live workshops under this listing, with venue, district and seats taken."""
+        from .registrations import seat_annotations
+
+        return (
+            WorkshopPage.objects.child_of(self)
+            .live()
+            .select_related("venue__district", "hero_image")
+            .annotate(**seat_annotations())
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(self, request))
+        return context
+
+
+class WorkshopPageForm(WagtailAdminPageForm):
+    """Languages spoken at the workshop as check boxes (stored as a list of codes)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"),
+        choices=SPOKEN_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class WorkshopPage(BasePage):
+    """A workshop or meeting: when, where, in which languages, how many seats."""
+
+    summary = models.TextField(_("summary"), max_length=300)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), help_text=_("Paris time."))
+    ends_at = models.DateTimeField(_("ends at"), help_text=_("Paris time."))
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (seats)"), validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    registration_open = models.BooleanField(
+        _("registration open"),
+        default=True,
+        help_text=_("Untick to stop registrations (people can still call the team)."),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Paris time. Empty: registrations close when the workshop starts."),
+    )
+    related_campaigns = ParentalManyToManyField(
+        "campaigns.CampaignPage",
+        verbose_name=_("related campaigns"),
+        blank=True,
+        related_name="+",
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    base_form_class = WorkshopPageForm
+    content_panels = BasePage.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("venue"),
+                FieldPanel("languages"),
+            ],
+            heading=_("When and where"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("capacity"),
+                FieldRowPanel(
+                    [FieldPanel("registration_open"), FieldPanel("registration_deadline")]
+                ),
+            ],
+            heading=_("Registration"),
+        ),
+        FieldPanel("related_campaigns"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("summary"),
+        SynchronizedField("hero_image"),
+        TranslatableField("hero_image_alt"),
+        SynchronizedField("starts_at"),
+        SynchronizedField("ends_at"),
+        TranslatableField("venue"),
+        SynchronizedField("languages"),
+        SynchronizedField("capacity"),
+        SynchronizedField("registration_open"),
+        SynchronizedField("registration_deadline"),
+        SynchronizedField("related_campaigns"),
+        TranslatableField("body"),
+    ]
+    parent_page_types = ["workshops.WorkshopIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A workshop must end after it starts.")
+        if self.registration_deadline and self.starts_at:
+            if self.registration_deadline > self.starts_at:
+                errors["registration_deadline"] = _(
+                    "Registrations must close before the workshop starts."
+                )
+        unknown = set(self.languages or []) - set(SPOKEN_LANGUAGE_NAMES)
+        if unknown:
+            errors["languages"] = _("Unknown language.")
+        if errors:
+            raise ValidationError(errors)
+
+    # What visitors see
+
+    @property
+    def closes_registrations_at(self):
+        return self.registration_deadline or self.starts_at
+
+    @property
+    def is_past(self):
+        return self.ends_at <= timezone.now()
+
+    @property
+    def language_names(self):
+        return [SPOKEN_LANGUAGE_NAMES.get(code, code) for code in self.languages or []]
+
+    @property
+    def seats_taken(self):
+        """Confirmed seats: from the listing's annotation, else from the counter (1 query)."""
+        if hasattr(self, "taken_seats"):
+            return self.taken_seats or 0
+        from .registrations import seats_taken
+
+        return seats_taken(self.translation_key)
+
+    @property
+    def seats_left(self):
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def registration_state(self):
+        """ "open", "waitlist" (full: new registrations wait), "closed" (by staff),
+        "deadline" (deadline passed) or "past"."""
+        now = timezone.now()
+        if self.ends_at <= now or self.starts_at <= now:
+            return "past" if self.ends_at <= now else "deadline"
+        if not self.registration_open:
+            return "closed"
+        if self.closes_registrations_at <= now:
+            return "deadline"
+        return "open" if self.seats_left > 0 else "waitlist"
+
+    @property
+    def accepts_registrations(self):
+        return self.registration_state in ("open", "waitlist")
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import RegistrationForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("form", RegistrationForm(initial={"language": request.LANGUAGE_CODE}))
+        campaigns = list(self.related_campaigns.live().order_by("title"))
+        localized = localize_pages(campaigns)
+        context["related_campaigns"] = [localized[campaign.pk] for campaign in campaigns]
+        return context
+
+
+class WorkshopSeats(models.Model):
+    """One row per workshop (all its languages): confirmed seats and a lock.
+
+    Registrations and cancellations of a workshop first update this row, which makes
+    them wait for each other (a row lock on PostgreSQL, the write lock on SQLite): the
+    room can never be overbooked, whatever the number of people clicking at once.
+    """
+
+    workshop_key = models.UUIDField(_("workshop"), unique=True)
+    taken = models.PositiveIntegerField(_("confirmed seats"), default=0)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("workshop seats")
+        verbose_name_plural = _("workshop seats")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationSource(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PHONE = "phone", _("By phone (staff)")
+
+
+class Registration(models.Model):
+    """A person (and up to four companions) registered for a workshop."""
+
+    workshop_key = models.UUIDField(_("workshop"), db_index=True)
+    workshop = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("workshop page"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page in the language the person registered on."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    seats = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS_PER_REGISTRATION)]
+    )
+    language = models.CharField(_("preferred language"), max_length=10, choices=settings.LANGUAGES)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=RegistrationSource.choices,
+        default=RegistrationSource.ONLINE,
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["workshop_key", "status", "created_at"])]
+        permissions = [("view_registrant_details", _("Can see registrants' contact details"))]
+
+    def __str__(self):
+        return f"{self.name} ({self.seats})"

@@ -1,0 +1,224 @@
+"""The only code that changes a workshop's seats: register, cancel, promote.
+
+Each operation runs in one transaction that starts by updating the workshop's WorkshopSeats
+row. That UPDATE takes the row lock on PostgreSQL and the database write lock on SQLite, so
+two registrations of the same workshop never decide on the same free seats: the second one
+waits, then sees the first. Emails leave only after the transaction commits.
+
+The waiting list is first come, first served: while anyone is waiting, newcomers wait too,
+and freed seats go to the oldest waiting registration that fits (never past it).
+"""
+
+import time
+
+from django.core import signing
+from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from .models import Registration, RegistrationSource, RegistrationStatus, WorkshopSeats
+
+CANCEL_SALT = "workshops.cancel"
+VIEW_SALT = "workshops.registration"
+
+
+class RegistrationClosed(Exception):
+    """The workshop does not take registrations (past, deadline passed, closed by staff)."""
+
+
+class NotEnoughSeats(Exception):
+    """Staff tried to confirm a waiting registration that does not fit in the room."""
+
+
+def seat_annotations():
+    """Annotations giving each workshop page its confirmed seats, in the same query."""
+    taken = WorkshopSeats.objects.filter(workshop_key=OuterRef("translation_key")).values("taken")
+    return {"taken_seats": Subquery(taken[:1], output_field=models.PositiveIntegerField())}
+
+
+def seats_taken(workshop_key):
+    return (
+        WorkshopSeats.objects.filter(workshop_key=workshop_key)
+        .values_list("taken", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _lock(workshop_key):
+    """Lock the workshop's seat row (creating it the first time) and return it fresh."""
+    try:
+        WorkshopSeats.objects.get_or_create(workshop_key=workshop_key)
+    except IntegrityError:  # created meanwhile by a concurrent first registration
+        pass
+    WorkshopSeats.objects.filter(workshop_key=workshop_key).update(version=models.F("version") + 1)
+    return WorkshopSeats.objects.get(workshop_key=workshop_key)
+
+
+def _waiting(workshop_key):
+    return Registration.objects.filter(
+        workshop_key=workshop_key, status=RegistrationStatus.WAITLISTED
+    ).order_by("created_at", "pk")
+
+
+def register(workshop, *, name, seats, language, email="", phone="", needs="", staff=None):
+    """Register for ``workshop`` (a WorkshopPage, in the registrant's language).
+
+    Returns the Registration: confirmed if the seats are free and nobody is waiting, else
+    on the waiting list. Raises RegistrationClosed when the workshop takes no registrations
+    (staff may still register people for a workshop that is full or closed online, but
+    never for one that has started).
+    """
+    state = workshop.registration_state
+    if state in ("past",) or (staff is None and state not in ("open", "waitlist")):
+        raise RegistrationClosed(state)
+    if staff is not None and workshop.starts_at <= timezone.now():
+        raise RegistrationClosed("past")
+    key = workshop.translation_key
+    with transaction.atomic():
+        counter = _lock(key)
+        fits = seats <= workshop.capacity - counter.taken
+        confirmed = fits and not _waiting(key).exists()
+        registration = Registration.objects.create(
+            workshop_key=key,
+            workshop=workshop,
+            name=name,
+            email=email,
+            phone=phone,
+            seats=seats,
+            language=language,
+            accessibility_needs=needs,
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+            confirmed_at=timezone.now() if confirmed else None,
+            source=RegistrationSource.PHONE if staff is not None else RegistrationSource.ONLINE,
+            taken_by=staff,
+        )
+        if confirmed:
+            counter.taken += seats
+            counter.save(update_fields=["taken"])
+        _notify(registration, "confirmed" if confirmed else "waitlisted")
+    return registration
+
+
+def cancel(registration):
+    """Cancel ``registration`` (idempotent) and give its seats to those waiting.
+
+    Returns the registrations promoted from the waiting list (already emailed on commit).
+    """
+    from wagtail.models import Page
+
+    with transaction.atomic():
+        counter = _lock(registration.workshop_key)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return []
+        if registration.status == RegistrationStatus.CONFIRMED:
+            counter.taken -= registration.seats
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        workshop = Page.objects.filter(translation_key=registration.workshop_key).first().specific
+        promoted = _promote_waiting(counter, workshop.capacity)
+        counter.save(update_fields=["taken"])
+    return promoted
+
+
+def fill_from_waiting_list(workshop):
+    """Confirm waiting registrations that now fit (after staff raised the capacity)."""
+    with transaction.atomic():
+        counter = _lock(workshop.translation_key)
+        promoted = _promote_waiting(counter, workshop.capacity)
+        counter.save(update_fields=["taken"])
+    return promoted
+
+
+def confirm_waiting(registration, workshop):
+    """Staff move one waiting registration into the room, out of turn if they choose to.
+
+    Raises NotEnoughSeats when it does not fit: raise the capacity first.
+    """
+    with transaction.atomic():
+        counter = _lock(registration.workshop_key)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            return registration
+        if registration.seats > workshop.capacity - counter.taken:
+            raise NotEnoughSeats
+        _confirm(registration, counter)
+        counter.save(update_fields=["taken"])
+    return registration
+
+
+def _promote_waiting(counter, capacity):
+    promoted = []
+    for waiting in _waiting(counter.workshop_key):
+        if waiting.seats > capacity - counter.taken:
+            break  # first come, first served: nobody overtakes the head of the list
+        _confirm(waiting, counter)
+        promoted.append(waiting)
+    return promoted
+
+
+def _confirm(registration, counter):
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "confirmed_at"])
+    counter.taken += registration.seats
+    _notify(registration, "promoted")
+
+
+def _notify(registration, kind):
+    if not registration.email:
+        return
+
+    def send():
+        from .tasks import send_registration_email
+
+        send_registration_email.enqueue(registration.pk, kind)
+
+    transaction.on_commit(send)
+
+
+# Signed links: the confirmation page and the cancel link in the email
+
+
+def cancel_token(registration, workshop):
+    """A link to cancel, valid until the workshop starts."""
+    expires = int(workshop.starts_at.timestamp())
+    return signing.dumps({"r": registration.pk, "e": expires}, salt=CANCEL_SALT, compress=True)
+
+
+def view_token(registration):
+    return signing.dumps({"r": registration.pk}, salt=VIEW_SALT, compress=True)
+
+
+class BadLink(Exception):
+    """A tampered or unknown link."""
+
+
+class ExpiredLink(Exception):
+    """A genuine link whose time is over (the workshop has started)."""
+
+
+def registration_from_cancel_token(token):
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature as error:
+        raise BadLink from error
+    registration = Registration.objects.filter(pk=data.get("r")).first()
+    if registration is None:
+        raise BadLink
+    if time.time() >= data.get("e", 0):
+        raise ExpiredLink
+    return registration
+
+
+def registration_from_view_token(token):
+    try:
+        data = signing.loads(token, salt=VIEW_SALT, max_age=60 * 60 * 24 * 365)
+    except signing.BadSignature as error:
+        raise BadLink from error
+    registration = Registration.objects.filter(pk=data.get("r")).first()
+    if registration is None:
+        raise BadLink
+    return registration

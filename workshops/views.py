@@ -1,0 +1,152 @@
+"""Registering for a workshop, the confirmation page, cancelling, calendar files."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from home.i18n import active_locale, localize_pages
+from home.ratelimit import per_ip, rate_limited
+
+from . import registrations
+from .calendar import calendar_for
+from .forms import RegistrationForm
+from .models import RegistrationStatus, WorkshopPage
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _workshop(page_id):
+    """The live workshop ``page_id`` in the reader's language (or as it is), else 404."""
+    page = get_object_or_404(WorkshopPage.objects.live(), pk=page_id)
+    return localize_pages([page], specific=True)[page.pk]
+
+
+def _workshop_of(registration):
+    """The workshop of ``registration`` in the reader's language (or any language)."""
+    pages = WorkshopPage.objects.filter(translation_key=registration.workshop_key)
+    return pages.filter(locale=active_locale()).first() or pages.first()
+
+
+def _page_with_form(request, workshop, form, status):
+    context = workshop.get_context(request)
+    context["form"] = form
+    return TemplateResponse(request, workshop.get_template(request), context, status=status)
+
+
+@require_POST
+@rate_limited(per_ip, scope="workshops.register", setting="REGISTRATION_RATE_LIMIT")
+def register(request, page_id):
+    """Register for a workshop; on error, the workshop page again with the form (400)."""
+    workshop = _workshop(page_id)
+    form = RegistrationForm(request.POST)
+    if not workshop.accepts_registrations:
+        form.is_valid()
+        form.add_error(None, closed_message(workshop))
+        return _page_with_form(request, workshop, form, 400)
+    if not form.is_valid():
+        return _page_with_form(request, workshop, form, 400)
+    data = form.cleaned_data
+    try:
+        registration = registrations.register(
+            workshop,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            seats=data["seats"],
+            language=data["language"],
+            needs=data["accessibility_needs"],
+        )
+    except registrations.RegistrationClosed:
+        form.add_error(None, closed_message(workshop))
+        return _page_with_form(request, workshop, form, 400)
+    return redirect("workshops:registration", token=registrations.view_token(registration))
+
+
+def closed_message(workshop):
+    state = workshop.registration_state
+    if state == "past":
+        return _("This workshop has already taken place.")
+    if state == "deadline":
+        return _("Registrations for this workshop are closed: the deadline has passed.")
+    return _("Registrations for this workshop are closed. Call us: we may still find a seat.")
+
+
+def registration(request, token):
+    """What the registrant sees after registering: confirmed, or on the waiting list."""
+    try:
+        item = registrations.registration_from_view_token(token)
+    except registrations.BadLink:
+        return _bad_link(request)
+    workshop = _workshop_of(item)
+    if workshop is None:
+        raise Http404
+    context = {
+        "registration": item,
+        "workshop": workshop,
+        "cancel_token": registrations.cancel_token(item, workshop),
+        "can_cancel": item.status != RegistrationStatus.CANCELLED
+        and workshop.starts_at > timezone.now(),
+    }
+    response = render(request, "workshops/registration.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    """The link in the email: GET asks to confirm (mail scanners follow links), POST cancels."""
+    try:
+        item = registrations.registration_from_cancel_token(token)
+    except registrations.ExpiredLink:
+        return _bad_link(
+            request,
+            _("This link has expired: the workshop has started. Call us if you need help."),
+        )
+    except registrations.BadLink:
+        return _bad_link(request)
+    workshop = _workshop_of(item)
+    if request.method == "POST" and item.status != RegistrationStatus.CANCELLED:
+        registrations.cancel(item)
+        item.refresh_from_db()
+        return render(
+            request, "workshops/cancelled.html", {"registration": item, "workshop": workshop}
+        )
+    template = (
+        "workshops/cancelled.html"
+        if item.status == RegistrationStatus.CANCELLED
+        else "workshops/cancel.html"
+    )
+    response = render(request, template, {"registration": item, "workshop": workshop})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _bad_link(request, message=None):
+    message = message or _(
+        "This link is not valid. Copy the whole link from the email, or call us."
+    )
+    return render(request, "workshops/bad_link.html", {"message": message}, status=400)
+
+
+def workshop_ics(request, page_id):
+    workshop = _workshop(page_id)
+    response = HttpResponse(calendar_for([workshop], request), content_type=ICS_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.ics"'
+    return response
+
+
+def upcoming_ics(request):
+    """The upcoming workshops of the reader's language, as a calendar to subscribe to."""
+    workshops = (
+        WorkshopPage.objects.live()
+        .filter(locale=active_locale(), ends_at__gt=timezone.now())
+        .select_related("venue")
+        .order_by("starts_at")
+    )
+    body = calendar_for(workshops, request, name=_("Co-city workshops"))
+    response = HttpResponse(body, content_type=ICS_TYPE)
+    response["Content-Disposition"] = 'inline; filename="cocity-workshops.ics"'
+    return response
