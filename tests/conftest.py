@@ -16,3 +16,13 @@ def demo_site(db):
     Returns the live pages (every language)."""
     call_command("load_demo", stdout=io.StringIO())
     return Page.objects.live().filter(depth__gte=2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
