@@ -18,7 +18,7 @@ from donations import ledger
 from home import featured
 from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
 
 
@@ -83,16 +83,10 @@ class FundingRule(models.TextChoices):
     ALL_OR_NOTHING = "all_or_nothing", _("All or nothing: donors are refunded below the threshold")
 
 
-class CampaignIndexPage(BasePage):
+class CampaignIndexPage(ListingPage):
     """The campaigns of one language, as cards, filterable without JavaScript."""
 
-    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
     subpage_types = ["campaigns.CampaignPage"]
-    parent_page_types = ["home.HomePage"]
-    per_page = 12
 
     class Meta:
         verbose_name = _("campaign listing")

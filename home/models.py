@@ -85,6 +85,21 @@ class BasePage(Page):
         return context
 
 
+class ListingPage(BasePage):
+    """Abstract base of the listing pages (campaigns, stories, workshops): an introduction,
+    under the home page, cards shown ``per_page`` at a time (home/listing.py)."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
+    parent_page_types = ["home.HomePage"]
+    per_page = 12
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(BasePage):
     """The home page of one language: hero, key figures, featured sections, free body."""
 

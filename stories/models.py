@@ -13,7 +13,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 
 from .blocks import GalleryBlock
 
@@ -44,16 +44,10 @@ class LeaderProfile(models.Model):
         return self.public_name
 
 
-class StoryIndexPage(BasePage):
+class StoryIndexPage(ListingPage):
     """The stories of one language, newest first, filterable by campaign and district."""
 
-    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
     subpage_types = ["stories.StoryPage"]
-    parent_page_types = ["home.HomePage"]
-    per_page = 12
 
     class Meta:
         verbose_name = _("story listing")

@@ -24,7 +24,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyStreamBlock
 from home.i18n import localize_pages
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
+from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 
 MAX_SEATS_PER_REGISTRATION = 5
 
@@ -100,16 +100,10 @@ class Venue(TranslatableMixin, models.Model):
         return self.name
 
 
-class WorkshopIndexPage(BasePage):
+class WorkshopIndexPage(ListingPage):
     """The workshops of one language: upcoming first, past ones on their own tab."""
 
-    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
     subpage_types = ["workshops.WorkshopPage"]
-    parent_page_types = ["home.HomePage"]
-    per_page = 12
 
     class Meta:
         verbose_name = _("workshop listing")
@@ -326,6 +320,9 @@ class WorkshopSeats(models.Model):
     class Meta:
         verbose_name = _("workshop seats")
         verbose_name_plural = _("workshop seats")
+
+    def __str__(self):
+        return f"{self.workshop_key}: {self.taken}"
 
 
 class RegistrationStatus(models.TextChoices):

@@ -222,3 +222,12 @@ def registration_from_view_token(token):
     if registration is None:
         raise BadLink
     return registration
+
+
+def on_workshop_published(sender, instance, **kwargs):
+    """page_published: after staff raise the capacity, the people waiting who now fit are
+    confirmed (and emailed). Harmless when nothing changed."""
+    from .models import WorkshopPage
+
+    if isinstance(instance, WorkshopPage) and _waiting(instance.translation_key).exists():
+        fill_from_waiting_list(instance)

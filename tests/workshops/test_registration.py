@@ -186,3 +186,20 @@ def test_unknown_or_draft_workshops_are_404(client, workshop, registration_data)
     workshop.unpublish()
     assert client.post(register_url(workshop), registration_data).status_code == 404
     assert client.get(f"/fr/workshops/{workshop.pk}/register/").status_code == 405
+
+
+def test_raising_the_capacity_confirms_those_waiting(workshop, django_capture_on_commit_callbacks):
+    workshop.capacity = 1
+    workshop.save_revision().publish()
+    registrations.register(workshop, name="A", seats=1, language="fr", phone="0601")
+    waiting = registrations.register(
+        workshop, name="B", seats=2, language="fr", email="b@example.org"
+    )
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    workshop.capacity = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop.save_revision().publish()
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert [m.to for m in mail.outbox][-1] == ["b@example.org"]
+    assert WorkshopSeats.objects.get().taken == 3
