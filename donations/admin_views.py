@@ -29,6 +29,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from home.money import format_money
+from home.spreadsheets import spreadsheet_safe
 
 from . import ledger
 from .admin_forms import (
@@ -40,7 +41,6 @@ from .admin_forms import (
 from .models import Donation, DonationSource
 
 ANY_DONATION_PERMISSION = ["add", "change", "delete", "view"]
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def can_see_donor_details(user):
@@ -203,9 +203,8 @@ class DonationIndexView(generic.IndexView):
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         # Donors type their own names and messages: never let a spreadsheet run them
-        if export_format == self.FORMAT_CSV and isinstance(value, str):
-            if value.startswith(CSV_FORMULA_STARTS):
-                value = "'" + value
+        if export_format == self.FORMAT_CSV:
+            value = spreadsheet_safe(value)
         return value
 
 
