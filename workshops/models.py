@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -264,9 +265,10 @@ class WorkshopPage(BasePage):
     def language_names(self):
         return [SPOKEN_LANGUAGE_NAMES.get(code, code) for code in self.languages or []]
 
-    @property
+    @cached_property
     def seats_taken(self):
-        """Confirmed seats: from the listing's annotation, else from the counter (1 query)."""
+        """Confirmed seats: from the listing's annotation, else from the counter (1 query,
+        once per instance)."""
         if hasattr(self, "taken_seats"):
             return self.taken_seats or 0
         from .registrations import seats_taken
