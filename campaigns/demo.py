@@ -5,13 +5,15 @@ import datetime
 
 from django.utils import timezone
 
+from wagtail.models import Page
+
 from donations import ledger
 from home.demo import IMAGE_PREFIX
 from home.demo_content import T, p, walk_copies
 from home.factories import generated_image
 
 from .factories import CampaignIndexPageFactory, CampaignPageFactory
-from .models import BudgetLine, CampaignPage, Category, District, FundingRule
+from .models import BudgetLine, Category, District, FundingRule
 
 INDEX = {
     "title": T("Campagnes", "Campaigns", "الحملات"),
@@ -311,8 +313,9 @@ def give(campaign, name, euros, display, message, source):
 
 
 def reset():
-    """Remove the demo's campaign data that deleting the page tree leaves behind."""
-    keys = list(CampaignPage.objects.values_list("translation_key", flat=True))
-    ledger.erase_campaigns(keys)
+    """Remove the demo's campaign data that deleting the page tree leaves behind: the
+    donations of campaigns that no longer exist (load_demo deletes the pages first)."""
+    existing = set(Page.objects.values_list("translation_key", flat=True))
+    ledger.erase_campaigns([key for key in ledger.campaign_keys() if key not in existing])
     District.objects.all().delete()
     Category.objects.all().delete()

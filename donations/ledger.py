@@ -113,6 +113,13 @@ def record_offline(**fields):
     return save_offline(Donation(**fields))
 
 
+def campaign_keys():
+    """Every campaign key the ledger holds donations or a tally for."""
+    return set(Donation.objects.values_list("campaign_key", flat=True).distinct()) | set(
+        CampaignTally.objects.values_list("campaign_key", flat=True)
+    )
+
+
 def erase_campaigns(campaign_keys):
     """Delete every donation and tally of these campaigns (demo `--reset` only: a real
     campaign's ledger is never deleted)."""

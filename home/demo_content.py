@@ -252,22 +252,6 @@ STANDARD_PAGES = [
         ],
     },
     {
-        "slug": "ateliers",
-        "show_in_menus": True,
-        "title": T("Ateliers", "Workshops", "ورشات"),
-        "search_description": T(
-            "Ateliers gratuits pour préparer et lancer une campagne.",
-            "Free workshops to prepare and launch a campaign.",
-            "ورشات مجانية لتحضير حملة وإطلاقها.",
-        ),
-        "introduction": T(
-            "Le calendrier des ateliers sera bientôt publié ici.",
-            "The workshop calendar will soon be published here.",
-            "سيُنشر جدول الورشات هنا قريبًا.",
-        ),
-        "body": [],
-    },
-    {
         "slug": "mentions-legales",
         "show_in_menus": False,
         "footer": True,

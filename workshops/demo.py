@@ -1,0 +1,459 @@
+"""Demo workshops for `load_demo`: venues in four districts, the listing at /<lang>/ateliers/,
+upcoming workshops (one nearly full, one full with a waiting list) and past ones, in French
+with English and Arabic translations (registered from WorkshopsConfig.ready).
+
+Dates are relative to a reference, the next Monday at 18:30 Paris time after the day the demo
+is loaded: the upcoming workshops stay upcoming whenever the demo is built, everything else is
+fixed. Registrations go through workshops.registrations.register, as on the site.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from home.demo import IMAGE_PREFIX
+from home.demo_content import T, p, walk_copies
+from home.factories import generated_image
+
+from . import registrations
+from .factories import WorkshopIndexPageFactory, WorkshopPageFactory
+from .models import Registration, Venue, WorkshopSeats
+
+PARIS = ZoneInfo("Europe/Paris")
+INDEX_SLUG = "ateliers"
+
+INDEX = {
+    "title": T("Ateliers", "Workshops", "ورشات"),
+    "search_description": T(
+        "Ateliers gratuits pour préparer et lancer une campagne.",
+        "Free workshops to prepare and launch a campaign.",
+        "ورشات مجانية لتحضير حملة وإطلاقها.",
+    ),
+    "introduction": T(
+        "Des ateliers gratuits, près de chez vous et dans plusieurs langues, pour "
+        "transformer une idée en projet financé par le quartier.",
+        "Free workshops near you, in several languages, to turn an idea into a project the "
+        "neighbourhood funds.",
+        "ورشات مجانية قريبة منك وبعدة لغات، لتحويل فكرة إلى مشروع يموّله الحي.",
+    ),
+}
+
+# key: (district code, address, map link, texts)
+VENUES = {
+    "couronnes": {
+        "district": "75020",
+        "address": "12 rue des Couronnes\n75020 Paris",
+        "map_url": "https://www.openstreetmap.org/search?query=12%20rue%20des%20Couronnes%20Paris",
+        "name": T(
+            "Maison des associations du 20e",
+            "20th arrondissement community centre",
+            "دار الجمعيات في الدائرة العشرين",
+        ),
+        "access": T(
+            "Métro Couronnes (ligne 2), bus 96 arrêt Jourdain. Sonnez à l'interphone « Salle 1 ».",
+            "Couronnes metro (line 2), bus 96 stop Jourdain. Ring the intercom for “Room 1”.",
+            "مترو كورون (الخط 2)، الحافلة 96 محطة جوردان. اضغط على جرس «القاعة 1».",
+        ),
+        "accessibility": T(
+            "Entrée de plain-pied, ascenseur, toilettes accessibles, boucle magnétique à "
+            "l'accueil.",
+            "Step-free entrance, lift, accessible toilets, hearing loop at the front desk.",
+            "مدخل بلا درج، مصعد، مراحيض مهيأة، وحلقة سمعية عند الاستقبال.",
+        ),
+    },
+    "belleville": {
+        "district": "75019",
+        "address": "27 rue Rébeval\n75019 Paris",
+        "map_url": "",
+        "name": T(
+            "Centre social de Belleville", "Belleville social centre", "مركز بلفيل الاجتماعي"
+        ),
+        "access": T(
+            "Métro Belleville (lignes 2 et 11) ou Pyrénées (ligne 11).",
+            "Belleville metro (lines 2 and 11) or Pyrénées (line 11).",
+            "مترو بلفيل (الخطان 2 و11) أو بيرينيه (الخط 11).",
+        ),
+        "accessibility": T(
+            "Salle au premier étage, sans ascenseur : appelez-nous, nous pouvons vous "
+            "accueillir au rez-de-chaussée.",
+            "The room is on the first floor, with no lift: call us and we will meet you on "
+            "the ground floor.",
+            "القاعة في الطابق الأول بلا مصعد: اتصل بنا ونستقبلك في الطابق الأرضي.",
+        ),
+    },
+    "montreuil": {
+        "district": "montreuil",
+        "address": "10 rue de Paris\n93100 Montreuil",
+        "map_url": "https://www.openstreetmap.org/search?query=10%20rue%20de%20Paris%20Montreuil",
+        "name": T(
+            "Médiathèque du Bas-Montreuil",
+            "Bas-Montreuil media library",
+            "مكتبة الوسائط في باس مونتروي",
+        ),
+        "access": T(
+            "Métro Robespierre (ligne 9), à cinq minutes à pied.",
+            "Robespierre metro (line 9), a five-minute walk.",
+            "مترو روبسبيير (الخط 9)، على بعد خمس دقائق سيرًا.",
+        ),
+        "accessibility": T(
+            "Plain-pied, toilettes accessibles, espace calme pour les enfants.",
+            "Step-free, accessible toilets, a quiet corner for children.",
+            "بلا درج، مراحيض مهيأة، وركن هادئ للأطفال.",
+        ),
+    },
+    "franc-moisin": {
+        "district": "saint-denis",
+        "address": "3 place du Franc-Moisin\n93200 Saint-Denis",
+        "map_url": "",
+        "name": T(
+            "Maison de quartier du Franc-Moisin",
+            "Franc-Moisin neighbourhood centre",
+            "دار حي فران موازان",
+        ),
+        "access": T(
+            "RER D Stade de France – Saint-Denis, puis bus 239 arrêt Franc-Moisin.",
+            "RER D Stade de France – Saint-Denis, then bus 239 to Franc-Moisin.",
+            "قطار RER D محطة ستاد دو فرانس – سان دوني، ثم الحافلة 239 إلى محطة فران موازان.",
+        ),
+        "accessibility": T(
+            "Entrée par la rampe à gauche du bâtiment, toilettes accessibles.",
+            "Enter by the ramp on the left of the building, accessible toilets.",
+            "الدخول عبر المنحدر على يسار المبنى، مراحيض مهيأة.",
+        ),
+    },
+}
+
+# Registrations of the demo: (name, email, phone, seats, language)
+PEOPLE = [
+    ("Fatou Diop", "fatou.diop@example.org", "", 5, "fr"),
+    ("Karim Haddad", "karim.haddad@example.org", "", 4, "ar"),
+    ("Mei Lin", "mei.lin@example.org", "", 3, "zh-hans"),
+    ("Ana Ferreira", "ana.ferreira@example.org", "", 2, "pt"),
+    ("Moussa Traoré", "", "06 39 98 12 34", 2, "fr"),
+    ("Lucie Martin", "lucie.martin@example.org", "", 2, "en"),
+    ("Youssef Benali", "youssef.benali@example.org", "", 2, "ar"),
+    ("Selin Kaya", "selin.kaya@example.org", "", 1, "fr"),
+]
+
+NEARLY_FULL = "lancer-sa-campagne"
+OPEN = "ecrire-son-budget"
+FULL = "mobiliser-ses-voisins"
+PARTICIPATORY_BUDGET = "budget-participatif"
+
+# days: from the reference Monday; time: Paris; minutes: duration.
+# taken: registrations from PEOPLE (confirmed while seats are free, then waiting).
+WORKSHOPS = [
+    {
+        "slug": NEARLY_FULL,
+        "venue": "couronnes",
+        "days": 0,
+        "time": (18, 30),
+        "minutes": 120,
+        "capacity": 20,
+        "languages": ["fr", "ar", "en"],
+        "campaign": "jardin-des-couronnes",
+        "colour": (0, 105, 92),
+        "people": PEOPLE[:6],  # 5 + 4 + 3 + 2 + 2 + 2 = 18 of 20 seats
+        "title": T(
+            "Lancer sa campagne de financement participatif",
+            "Launching your crowdfunding campaign",
+            "أطلق حملة التمويل التشاركي الخاصة بك",
+        ),
+        "summary": T(
+            "Fixer un objectif réaliste, écrire sa page et préparer les premiers jours de la "
+            "campagne.",
+            "Setting a realistic goal, writing your page and preparing the first days of the "
+            "campaign.",
+            "تحديد هدف واقعي، وكتابة صفحتك، والتحضير للأيام الأولى من الحملة.",
+        ),
+        "alt": T(
+            "Des personnes autour d'une table couverte de post-it",
+            "People around a table covered in sticky notes",
+            "أشخاص حول طاولة مغطاة بأوراق لاصقة",
+        ),
+        "paragraph": T(
+            "Venez avec votre idée, même à peine esquissée : nous repartons ensemble avec un "
+            "objectif, un budget et un calendrier.",
+            "Bring your idea, even a rough one: we leave together with a goal, a budget and a "
+            "timetable.",
+            "أحضر فكرتك ولو كانت أولية: نخرج معًا بهدف وميزانية وجدول زمني.",
+        ),
+    },
+    {
+        "slug": OPEN,
+        "venue": "montreuil",
+        "days": 2,
+        "time": (18, 30),
+        "minutes": 120,
+        "capacity": 25,
+        "languages": ["fr", "pt", "es"],
+        "campaign": "bibliotheque-de-rue-montreuil",
+        "colour": (239, 108, 0),
+        "people": [PEOPLE[3], PEOPLE[7]],
+        "title": T(
+            "Écrire le budget de son projet", "Writing your project's budget", "اكتب ميزانية مشروعك"
+        ),
+        "summary": T(
+            "Lister ce qui coûte, chercher des devis, présenter un budget clair aux donateurs.",
+            "Listing what costs money, getting quotes, showing donors a clear budget.",
+            "حصر التكاليف، وطلب عروض الأسعار، وتقديم ميزانية واضحة للمتبرعين.",
+        ),
+        "alt": T(
+            "Un tableau de budget écrit au feutre sur une grande feuille",
+            "A budget table written in marker on a large sheet",
+            "جدول ميزانية مكتوب بقلم عريض على ورقة كبيرة",
+        ),
+        "paragraph": T(
+            "Un atelier pratique : apportez vos devis si vous en avez, nous fournissons le reste.",
+            "A hands-on workshop: bring your quotes if you have any, we provide the rest.",
+            "ورشة تطبيقية: أحضر عروض الأسعار إن وُجدت، ونوفّر الباقي.",
+        ),
+    },
+    {
+        "slug": FULL,
+        "venue": "franc-moisin",
+        "days": 5,
+        "time": (10, 0),
+        "minutes": 150,
+        "capacity": 12,
+        "languages": ["fr", "ar", "bm", "wo"],
+        "campaign": "",
+        "colour": (106, 27, 154),
+        "people": PEOPLE[:5],  # 5 + 4 + 3 = 12 confirmed, then 2 + 2 waiting
+        "title": T("Mobiliser ses voisins", "Rallying your neighbours", "حشد جيرانك"),
+        "summary": T(
+            "Porte-à-porte, affiches, réseaux : trouver les cinquante premiers donateurs.",
+            "Door-knocking, posters, social media: finding your first fifty donors.",
+            "طرق الأبواب والملصقات والشبكات: إيجاد أول خمسين متبرعًا.",
+        ),
+        "alt": T(
+            "Une affiche colorée collée sur la porte d'un immeuble",
+            "A colourful poster on the door of a block of flats",
+            "ملصق ملوّن على باب عمارة",
+        ),
+        "paragraph": T(
+            "Un samedi matin pour préparer ensemble une semaine de mobilisation dans le quartier.",
+            "A Saturday morning to plan a week of rallying the neighbourhood together.",
+            "صباح سبت نحضّر فيه معًا أسبوعًا من التعبئة في الحي.",
+        ),
+    },
+    {
+        "slug": PARTICIPATORY_BUDGET,
+        "venue": "belleville",
+        "days": 9,
+        "time": (18, 0),
+        "minutes": 120,
+        "capacity": 15,
+        "deadline_days": 1,
+        "languages": ["fr", "zh-hans", "en", "fr-sign"],
+        "campaign": "repair-cafe-belleville",
+        "colour": (21, 101, 192),
+        "people": [PEOPLE[2], PEOPLE[5]],
+        "title": T(
+            "Déposer un projet au Budget participatif",
+            "Submitting a project to the Participatory Budget",
+            "تقديم مشروع إلى الميزانية التشاركية",
+        ),
+        "summary": T(
+            "Comprendre le calendrier de la Ville de Paris et préparer un dossier solide.",
+            "Understanding the City of Paris's timetable and preparing a strong application.",
+            "فهم الجدول الزمني لبلدية باريس وإعداد ملف متين.",
+        ),
+        "alt": T(
+            "Une carte du quartier avec des gommettes de couleur",
+            "A map of the neighbourhood with coloured stickers",
+            "خريطة للحي عليها ملصقات ملوّنة",
+        ),
+        "paragraph": T(
+            "Avec une interprète en langue des signes française. Inscriptions jusqu'à la veille.",
+            "With a French Sign Language interpreter. Registrations until the day before.",
+            "بحضور مترجمة لغة الإشارة الفرنسية. التسجيل مفتوح حتى اليوم السابق.",
+        ),
+    },
+    {
+        "slug": "raconter-son-projet-en-photos",
+        "venue": "couronnes",
+        "days": -14,
+        "time": (18, 30),
+        "minutes": 120,
+        "capacity": 15,
+        "languages": ["fr", "ar"],
+        "campaign": "jardin-des-couronnes",
+        "colour": (56, 142, 60),
+        "people": [],
+        "title": T(
+            "Raconter son projet en photos",
+            "Telling your project's story in photos",
+            "احكِ قصة مشروعك بالصور",
+        ),
+        "summary": T(
+            "Prendre de bonnes photos avec son téléphone et écrire une histoire qui donne envie.",
+            "Taking good photos with your phone and writing a story people want to read.",
+            "التقاط صور جيدة بهاتفك وكتابة قصة تشدّ القرّاء.",
+        ),
+        "alt": T(
+            "Un téléphone photographie des bacs de légumes",
+            "A phone taking a photo of vegetable beds",
+            "هاتف يلتقط صورة لأحواض الخضروات",
+        ),
+        "paragraph": T(
+            "Quinze porteuses et porteurs de projet sont venus : merci à toutes et à tous !",
+            "Fifteen project leaders came: thank you all!",
+            "حضر خمسة عشر من أصحاب المشاريع: شكرًا لكم جميعًا!",
+        ),
+    },
+    {
+        "slug": "premiers-pas-montreuil",
+        "venue": "montreuil",
+        "days": -35,
+        "time": (14, 0),
+        "minutes": 120,
+        "capacity": 20,
+        "languages": ["fr", "tr", "ro"],
+        "campaign": "",
+        "colour": (255, 143, 0),
+        "people": [],
+        "title": T(
+            "Premiers pas : le financement participatif, c'est quoi ?",
+            "First steps: what is crowdfunding?",
+            "الخطوات الأولى: ما هو التمويل التشاركي؟",
+        ),
+        "summary": T(
+            "Une découverte en une heure, pour celles et ceux qui n'ont jamais donné en ligne.",
+            "A one-hour introduction for people who have never given online.",
+            "تعريف في ساعة واحدة لمن لم يتبرع عبر الإنترنت من قبل.",
+        ),
+        "alt": T(
+            "Une animatrice montre un téléphone à un petit groupe",
+            "A facilitator showing a phone to a small group",
+            "منشّطة تعرض هاتفًا على مجموعة صغيرة",
+        ),
+        "paragraph": T(
+            "Le support de l'atelier est disponible à l'accueil de la médiathèque.",
+            "The workshop handout is available at the media library's front desk.",
+            "دليل الورشة متوفر عند استقبال مكتبة الوسائط.",
+        ),
+    },
+]
+
+
+def every_copy():
+    return [
+        *walk_copies([INDEX, VENUES, WORKSHOPS]),
+        *(p(spec["paragraph"]) for spec in WORKSHOPS),
+    ]
+
+
+def reference(now=None):
+    """The next Monday after today (Paris), at 18:30 Paris time: day 0 of the demo."""
+    today = timezone.localtime(now or timezone.now(), PARIS).date()
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    return datetime.datetime.combine(monday, datetime.time(18, 30), tzinfo=PARIS)
+
+
+def at(base, days, time):
+    """``days`` after the reference's day, at ``time`` (hour, minute) Paris time."""
+    day = base.date() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(*time), tzinfo=PARIS)
+
+
+def build_venues(site, copies):
+    """The demo venues, in the French districts of the campaigns demo (looked up by code)."""
+    District = apps.get_model("campaigns", "District")
+    districts = {
+        district.code: district
+        for district in District.objects.filter(
+            locale=site.locale, code__in={spec["district"] for spec in VENUES.values()}
+        )
+    }
+    venues = {
+        key: Venue.objects.create(
+            name=spec["name"].fr,
+            address=spec["address"],
+            district=districts.get(spec["district"]),
+            access=spec["access"].fr,
+            accessibility=spec["accessibility"].fr,
+            map_url=spec["map_url"],
+            locale=site.locale,
+        )
+        for key, spec in VENUES.items()
+    }
+    site.translate(list(venues.values()), copies)
+    return venues
+
+
+def build(site):
+    """Create the venues, the workshop listing, its workshops and their registrations."""
+    copies = every_copy()
+    venues = build_venues(site, copies)
+
+    index = WorkshopIndexPageFactory.build(
+        title=INDEX["title"].fr,
+        slug=INDEX_SLUG,
+        search_description=INDEX["search_description"].fr,
+        introduction=INDEX["introduction"].fr,
+        show_in_menus=True,
+        locale=site.locale,
+    )
+    site.home.add_child(instance=index)
+    index.save_revision().publish()
+    site.translate([index], copies)
+    site.menu_pages.append(index)
+
+    base = reference()
+    for spec in WORKSHOPS:
+        starts_at = at(base, spec["days"], spec["time"])
+        image = generated_image(f"{IMAGE_PREFIX}{spec['slug']}", colour=spec["colour"])
+        workshop = WorkshopPageFactory.build(
+            title=spec["title"].fr,
+            slug=spec["slug"],
+            summary=spec["summary"].fr,
+            search_description=spec["summary"].fr,
+            hero_image=image,
+            social_image=image,
+            hero_image_alt=spec["alt"].fr,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=spec["minutes"]),
+            registration_deadline=(
+                at(base, spec["days"] - spec["deadline_days"], (23, 59))
+                if "deadline_days" in spec
+                else None
+            ),
+            venue=venues[spec["venue"]],
+            languages=spec["languages"],
+            capacity=spec["capacity"],
+            body=[("paragraph", f"<p>{spec['paragraph'].fr}</p>")],
+            locale=site.locale,
+        )
+        index.add_child(instance=workshop)
+        if spec["campaign"]:
+            workshop.related_campaigns.set(
+                [Page.objects.get(slug=spec["campaign"], locale=site.locale).specific]
+            )
+        workshop.save_revision().publish()
+        site.translate([workshop], copies)
+        translations = workshop.get_translations(inclusive=True).select_related("locale")
+        pages = {page.locale.language_code: page for page in translations.specific()}
+        for name, email, phone, seats, language in spec["people"]:
+            registrations.register(
+                pages.get(language, workshop),  # the page people registered on
+                name=name,
+                email=email,
+                phone=phone,
+                seats=seats,
+                language=language,
+                notify=False,  # demo people: nobody to email
+            )
+
+
+def reset():
+    """Remove what deleting the page tree leaves behind: venues, and the registrations and
+    seat counters of workshops that no longer exist."""
+    keys = Page.objects.values_list("translation_key", flat=True)
+    Registration.objects.exclude(workshop_key__in=keys).delete()
+    WorkshopSeats.objects.exclude(workshop_key__in=keys).delete()
+    Venue.objects.all().delete()

@@ -1,0 +1,66 @@
+"""Workshops on other pages: the home page's next workshops."""
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from home.featured import FeaturedItem, FeaturedSection
+
+from .models import WorkshopIndexPage, WorkshopPage
+from .registrations import seat_annotations
+
+HOW_MANY = 3
+
+
+def _when(workshop):
+    """ "lundi 12 mai, 18:30", in the reader's language and Paris time."""
+    start = timezone.localtime(workshop.starts_at)
+    return f"{formats.date_format(start, 'l j F')}, {formats.time_format(start, 'TIME_FORMAT')}"
+
+
+def _seats(workshop):
+    state = workshop.registration_state
+    if state == "open":
+        left = workshop.seats_left
+        return ngettext("%(seats)s seat left", "%(seats)s seats left", left) % {"seats": left}
+    if state == "waitlist":
+        return str(_("Full: waiting list open"))
+    return str(_("Registrations closed"))
+
+
+def _item(workshop, request):
+    meta = _when(workshop)
+    if workshop.venue:
+        meta = f"{meta} · {workshop.venue.name}"
+    return FeaturedItem(
+        title=workshop.title,
+        url=workshop.get_url(request),
+        text=_seats(workshop),
+        image=workshop.hero_image,
+        image_alt=workshop.hero_image_alt,
+        meta=meta,
+    )
+
+
+def next_workshops_section(home_page, request):
+    """The next three workshops of the home page's language, with their seats left.
+
+    Three queries whatever the number of workshops: the workshops (with venue and seats
+    taken), their images' renditions, the listing page."""
+    workshops = (
+        WorkshopPage.objects.live()
+        .descendant_of(home_page)
+        .filter(starts_at__gt=timezone.now())
+        .select_related("venue", "hero_image")
+        .prefetch_related("hero_image__renditions")
+        .annotate(**seat_annotations())
+        .order_by("starts_at", "pk")[:HOW_MANY]
+    )
+    index = WorkshopIndexPage.objects.live().descendant_of(home_page).first()
+    return FeaturedSection(
+        key="workshops",
+        heading=_("Next workshops"),
+        items=[_item(workshop, request) for workshop in workshops],
+        more_url=index.get_url(request) if index else "",
+        more_label=_("All workshops"),
+    )
