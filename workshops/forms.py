@@ -4,11 +4,18 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_SEATS_PER_REGISTRATION
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
+
+
+def _seats_message():
+    # Built when shown, in the reader's language (not once, when the module is imported)
+    return gettext("Choose between 1 and %(max)s seats.") % {"max": MAX_SEATS_PER_REGISTRATION}
 
 
 class RegistrationForm(forms.Form):
@@ -39,10 +46,7 @@ class RegistrationForm(forms.Form):
         choices=[(n, str(n)) for n in range(1, MAX_SEATS_PER_REGISTRATION + 1)],
         initial=1,
         help_text=_("You and the people coming with you (5 at most)."),
-        error_messages={
-            "invalid_choice": _("Choose between 1 and %(max)s seats.")
-            % {"max": MAX_SEATS_PER_REGISTRATION}
-        },
+        error_messages={"invalid_choice": lazy(_seats_message, str)()},
     )
     language = forms.ChoiceField(label=_("Language for our messages"), choices=settings.LANGUAGES)
     accessibility_needs = forms.CharField(
