@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cocity.api import api_router
 from donations.views import stripe_webhook
 from home.sitemap import MultilingualSitemap
 from home.views import robots_txt, search
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("api/v2/", api_router.urls),
+    path("", include("campaigns.urls")),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
     path(
         "sitemap.xml",

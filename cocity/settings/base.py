@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",  # never also wagtail.locales: same app label
+    "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     # Django
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +176,16 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations are reviewed before going live
+
+# Headless (docs/api.md): the read-only JSON API and the open data may be read from these
+# partner origins by browsers (CORS); every other site can still use them server-side.
+CORS_ALLOWED_ORIGINS = env.listing("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/(api/v2|open-data)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+WAGTAILAPI_BASE_URL = env.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = 50  # items a listing returns at most (?limit=)
+API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 
 LOGGING = {
     "version": 1,
