@@ -4,11 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
@@ -16,6 +19,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from donations import ledger
 from home import featured
+from home.api import CodeNameField, ComputedField, ImageField, absolute, with_image
 from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
@@ -242,6 +246,48 @@ class CampaignPage(BasePage):
     ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
+    api_fields = [
+        APIField("summary"),
+        APIField("image", serializer=ImageField()),
+        APIField("district", serializer=CodeNameField()),
+        APIField("category", serializer=CodeNameField()),
+        APIField("status"),
+        APIField("accepts_donations"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+        APIField("currency"),
+        APIField("goal_cents"),
+        APIField("raised_cents", serializer=ComputedField(lambda page, request: page.raised)),
+        APIField("donor_count", serializer=ComputedField(lambda page, request: page.donors)),
+        APIField("percent_raised"),
+        APIField("success_threshold_percent"),
+        APIField("threshold_cents"),
+        APIField("funding_rule"),
+        APIField("display", serializer=ComputedField(lambda page, request: page.api_display())),
+        APIField(
+            "donate_url",
+            serializer=ComputedField(
+                lambda page, request: absolute(
+                    request, reverse("donations:donate", args=[page.translation_key])
+                )
+            ),
+        ),
+        APIField(
+            "embed_url",
+            serializer=ComputedField(lambda page, request: absolute(request, page.embed_path())),
+        ),
+        APIField(
+            "budget_lines",
+            serializer=ComputedField(
+                lambda page, request: [
+                    {"label": line.label, "amount_cents": line.amount_cents}
+                    for line in page.budget_lines.all()
+                ]
+            ),
+        ),
+        APIField("body"),
+    ]
+    currency = "EUR"
 
     class Meta:
         verbose_name = _("campaign")
@@ -314,6 +360,30 @@ class CampaignPage(BasePage):
     @property
     def days_left(self):
         return max(0, (self.closes_at - timezone.now()).days)
+
+    @classmethod
+    def api_queryset(cls, queryset):
+        """Listing of the API: totals, district and category in the same query."""
+        return with_image(
+            queryset.select_related("district", "category").annotate(**ledger.tally_annotations())
+        )
+
+    def api_display(self):
+        """The figures as the campaign page shows them, in the active language."""
+        return {
+            "raised": format_money(self.raised),
+            "goal": format_money(self.goal_cents),
+            "threshold": format_money(self.threshold_cents),
+            "status": str(CampaignStatus(self.status).label),
+        }
+
+    def embed_path(self):
+        """The embeddable card of this campaign, in the active language."""
+        try:
+            path = reverse("campaigns:embed", args=[self.pk])
+        except NoReverseMatch:
+            return None
+        return f"{path}?lang={get_language()}"
 
     def recent_donations(self, request):
         """The public list of gifts, paginated (20 a page) from ``?page=N``."""

@@ -60,3 +60,30 @@ class DonationBlock(blocks.StructBlock):
             (euros, format_money(euros * 100)) for euros in value["preset_amounts"]
         ]
         return context
+
+    def get_api_representation(self, value, context=None):
+        """The campaign (in the language being served) with its status, the suggested
+        amounts and the address where the donation starts."""
+        from home.api import absolute, page_link
+
+        request = (context or {}).get("request")
+        page = value.get("campaign")
+        campaign = localize_pages([page], specific=True)[page.pk].specific if page else None
+        link = page_link(campaign, request)
+        if campaign is not None:
+            link["status"] = campaign.status
+            link["accepts_donations"] = campaign.accepts_donations
+        return {
+            "campaign": link,
+            "heading": value.get("heading"),
+            "text": value.get("text"),
+            "currency": "EUR",
+            "preset_amounts": list(value.get("preset_amounts") or []),
+            "allow_custom_amount": bool(value.get("allow_custom_amount")),
+            "button_label": value.get("button_label"),
+            "donate_url": absolute(
+                request, reverse("donations:donate", args=[campaign.translation_key])
+            )
+            if campaign is not None
+            else None,
+        }

@@ -105,6 +105,16 @@ class CaptionedImageBlock(blocks.StructBlock):
         description = _("A photo or illustration with alternative text and a caption.")
         preview_value = {"alt_text": "Un jardin partagé au pied des immeubles", "caption": ""}
 
+    def get_api_representation(self, value, context=None):
+        from .api import image_data  # home.api imports this module
+
+        request = (context or {}).get("request")
+        return {
+            "image": image_data(value.get("image"), value.get("alt_text"), request),
+            "alt_text": value.get("alt_text"),
+            "caption": value.get("caption"),
+        }
+
 
 class QuoteBlock(blocks.StructBlock):
     """A quotation from a resident, a partner or a project leader."""
@@ -171,6 +181,16 @@ class CallToActionBlock(blocks.StructBlock):
         if errors:
             raise StructBlockValidationError(errors)
         return value
+
+    def get_api_representation(self, value, context=None):
+        from .api import localized_link  # home.api imports this module
+
+        return {
+            "label": value.get("label"),
+            "text": value.get("text"),
+            "page": localized_link(value.get("page"), (context or {}).get("request")),
+            "url": value.get("url") or None,
+        }
 
 
 class KeyFigureBlock(blocks.StructBlock):

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
@@ -13,6 +14,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from . import featured
+from .api import ComputedField, ImageField, localized_link, with_image
 from .blocks import BodyStreamBlock, KeyFigureBlock, LinkBlock
 from .i18n import localize_pages, page_languages
 
@@ -95,6 +97,7 @@ class ListingPage(BasePage):
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("introduction")]
     parent_page_types = ["home.HomePage"]
     per_page = 12
+    api_fields = [APIField("introduction")]
 
     class Meta:
         abstract = True
@@ -165,10 +168,32 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
+    api_fields = [
+        APIField("hero_heading"),
+        APIField("hero_text"),
+        APIField("image", serializer=ImageField()),
+        APIField(
+            "hero_cta",
+            serializer=ComputedField(
+                lambda page, request: {
+                    "label": page.hero_cta_label,
+                    "page": localized_link(page.hero_cta_page, request),
+                }
+                if page.hero_cta_page_id
+                else None
+            ),
+        ),
+        APIField("key_figures"),
+        APIField("body"),
+    ]
 
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    @classmethod
+    def api_queryset(cls, queryset):
+        return with_image(queryset)
 
     def linked_pages(self):
         return super().linked_pages() + [self.hero_cta_page]
@@ -196,6 +221,7 @@ class StandardPage(BasePage):
     ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
+    api_fields = [APIField("introduction"), APIField("body")]
 
     class Meta:
         verbose_name = _("standard page")

@@ -6,11 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
 from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
@@ -155,6 +157,15 @@ class StoryPage(BasePage):
     ]
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
+    # The author's name is left out on purpose: the API carries no personal data.
+    api_fields = [
+        APIField("introduction"),
+        APIField("date"),
+        APIField("campaign", serializer=PageLinkField()),
+        APIField("district", serializer=CodeNameField()),
+        APIField("image", serializer=ImageField()),
+        APIField("body"),
+    ]
 
     class Meta:
         verbose_name = _("story")
@@ -165,6 +176,14 @@ class StoryPage(BasePage):
         """The leader's public name, or nothing for a story written by staff."""
         profile = getattr(self.owner, "leader_profile", None) if self.owner_id else None
         return profile.public_name if profile else ""
+
+    @classmethod
+    def api_queryset(cls, queryset):
+        return with_image(queryset.select_related("campaign", "district"))
+
+    @classmethod
+    def api_prefetch(cls, pages):
+        prefetch_links(pages, ["campaign"])
 
     def related_stories(self, count=3):
         """Other published stories of the same language about the same campaign or district."""

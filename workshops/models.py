@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from rest_framework import serializers
+
+from home.api import ComputedField, ImageField, PageLinkField, absolute, prefetch_links, with_image
 from home.blocks import BodyStreamBlock
 from home.i18n import localize_pages
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
@@ -230,6 +235,37 @@ class WorkshopPage(BasePage):
     ]
     parent_page_types = ["workshops.WorkshopIndexPage"]
     subpage_types = []
+    api_fields = [
+        APIField("summary"),
+        APIField("image", serializer=ImageField()),
+        APIField("starts_at"),
+        APIField("ends_at"),
+        APIField("venue", serializer=ComputedField(lambda page, request: page.api_venue())),
+        APIField(
+            "languages",
+            serializer=ComputedField(
+                lambda page, request: [
+                    {"code": code, "name": name}
+                    for code, name in zip(page.languages or [], page.language_names, strict=True)
+                ]
+            ),
+        ),
+        APIField("capacity"),
+        APIField("seats_left"),
+        APIField("registration_state"),
+        APIField("accepts_registrations"),
+        APIField("closes_registrations_at", serializer=serializers.DateTimeField(read_only=True)),
+        APIField(
+            "calendar_url",
+            serializer=ComputedField(
+                lambda page, request: absolute(
+                    request, reverse("workshops:workshop_ics", args=[page.pk])
+                )
+            ),
+        ),
+        APIField("related_campaigns", serializer=PageLinkField()),
+        APIField("body"),
+    ]
 
     class Meta:
         verbose_name = _("workshop")
@@ -250,6 +286,38 @@ class WorkshopPage(BasePage):
             errors["languages"] = _("Unknown language.")
         if errors:
             raise ValidationError(errors)
+
+    # The API (home/api.py, cocity/api.py)
+
+    @classmethod
+    def api_queryset(cls, queryset):
+        """Listing of the API: venue, district and confirmed seats in the same query."""
+        from .registrations import seat_annotations
+
+        return with_image(
+            queryset.select_related("venue", "venue__district")
+            .prefetch_related("related_campaigns")
+            .annotate(**seat_annotations())
+        )
+
+    @classmethod
+    def api_prefetch(cls, pages):
+        prefetch_links(pages, ["related_campaigns"])
+
+    def api_venue(self):
+        venue = self.venue
+        if venue is None:
+            return None
+        return {
+            "name": venue.name,
+            "address": venue.address,
+            "district": {"code": venue.district.code, "name": venue.district.name}
+            if venue.district_id
+            else None,
+            "access": venue.access,
+            "accessibility": venue.accessibility,
+            "map_url": venue.map_url or None,
+        }
 
     # What visitors see
 

@@ -183,7 +183,7 @@ CORS_ALLOWED_ORIGINS = env.listing("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/(api/v2|open-data)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
-WAGTAILAPI_BASE_URL = env.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"  # rich text with real links, as the pages show it
 WAGTAILAPI_LIMIT_MAX = 50  # items a listing returns at most (?limit=)
 API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 
