@@ -18,10 +18,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import PageSerializer
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import get_document_model
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -56,6 +58,16 @@ class CachedMixin:
 class PagesEndpoint(CachedMixin, PagesAPIViewSet):
     base_serializer_class = LocalizedPageSerializer
     detail_only_fields = DETAIL_ONLY_FIELDS
+
+    def check_query_parameters(self, queryset):
+        super().check_query_parameters(queryset)
+        locale = self.request.GET.get("locale")
+        codes = [code for code, _name in settings.LANGUAGES]
+        if locale is not None and locale not in codes:
+            raise BadRequestError(
+                _("Unknown locale “%(locale)s”: use one of %(codes)s.")
+                % {"locale": locale, "codes": ", ".join(codes)}
+            )
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related("locale")

@@ -1,6 +1,8 @@
-"""Remember the language a visitor reads in, so that `/` sends them back to it."""
+"""Language middleware: remember the language a visitor reads in, so that `/` sends them back
+to it; no language redirects on the routes without a language prefix."""
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.translation import get_language_from_path
 
 
@@ -30,3 +32,15 @@ class RememberLanguageMiddleware:
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except on the routes that have no language prefix on
+    purpose (the JSON API, open data, the embeddable card, webhooks): there a 404 stays a
+    404 instead of a redirect to `/fr/…` (Wagtail's catch-all would accept any path), and
+    the response does not vary with the visitor's language."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(settings.UNPREFIXED_PATHS):
+            return response
+        return super().process_response(request, response)

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cocity.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,6 +179,8 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations are review
 
 # Headless (docs/api.md): the read-only JSON API and the open data may be read from these
 # partner origins by browsers (CORS); every other site can still use them server-side.
+# Routes outside the language prefix whose 404s must not redirect to /fr/… (cocity/middleware.py)
+UNPREFIXED_PATHS = ("/api/", "/open-data/", "/embed/", "/webhooks/", "/documents/")
 CORS_ALLOWED_ORIGINS = env.listing("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/(api/v2|open-data)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
