@@ -70,7 +70,7 @@ class PagesEndpoint(CachedMixin, PagesAPIViewSet):
             )
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("locale")
+        queryset = super().get_queryset().select_related("locale", "alias_of")
         optimise = getattr(queryset.model, "api_queryset", None)
         return optimise(queryset) if optimise else queryset
 
