@@ -17,7 +17,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.utils import translation
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
 from wagtail.api.querysets import get_public_pages_queryset
@@ -29,7 +31,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Locale, Page, ReferenceIndex, Site
 
 from home.api import DETAIL_ONLY_FIELDS
 
@@ -80,6 +82,25 @@ class PagesEndpoint(CachedMixin, PagesAPIViewSet):
         if prefetch and pages:
             prefetch(pages)
         return pages
+
+    def find_object(self, queryset, request):
+        """``?html_path=`` with the site's language prefix (``/ar/campagnes/…``): route from
+        the home page of that language."""
+        path = request.GET.get("html_path", "")
+        language = get_language_from_path(path)
+        site = Site.find_for_request(request)
+        if not language or site is None:
+            return super().find_object(queryset, request)
+        locale = Locale.objects.filter(language_code=language).first()
+        home = site.root_page.get_translation_or_none(locale) if locale else None
+        if home is None:
+            return None
+        components = [part for part in path.split("/") if part][1:]
+        try:
+            page, _args, _kwargs = home.specific.route(request, components)
+        except Http404:
+            return None
+        return page if queryset.filter(pk=page.pk).exists() else None
 
     def get_object(self):
         page = super().get_object()

@@ -83,7 +83,7 @@ def private_site(client, django_user_model, home_page, campaign, story_index, wo
         "private": private.pk,
         "private_child": private_child.pk,
         "story": story.pk,
-        "story_path": story.url_path,
+        "story_path": story.get_url(),
         "photo": story_photo.pk,
         "workshop": workshop.pk,
     }
