@@ -25,6 +25,8 @@ from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
 
+from .panels import EmbedSnippetsPanel
+
 
 class District(TranslatableMixin, models.Model):
     """A Paris arrondissement or an Île-de-France town."""
@@ -224,6 +226,9 @@ class CampaignPage(BasePage):
         InlinePanel("budget_lines", label=_("Budget: what the money pays for")),
         FieldPanel("leaders"),
         FieldPanel("body"),
+    ]
+    promote_panels = BasePage.promote_panels + [
+        EmbedSnippetsPanel(heading=_("Embed on another website"))
     ]
     search_fields = BasePage.search_fields + [
         index.SearchField("summary"),

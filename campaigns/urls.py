@@ -1,4 +1,13 @@
 """Campaign routes outside the language prefix: open data and the embeddable card."""
 
+from django.urls import path
+
+from . import embed, open_data
+
 app_name = "campaigns"
-urlpatterns = []
+urlpatterns = [
+    path("open-data/campaigns.csv", open_data.campaigns_csv, name="open_data_csv"),
+    path("open-data/campaigns.json", open_data.campaigns_json, name="open_data_json"),
+    path("open-data/stats.json", open_data.stats_json, name="open_data_stats"),
+    path("embed/campaign/<int:page_id>/", embed.campaign_card, name="embed"),
+]

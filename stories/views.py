@@ -17,6 +17,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, WorkflowState
 
 from donations import ledger
+from home.embed import embed_snippet
 from home.i18n import active_locale
 from home.locales import create_language_aliases
 from home.ratelimit import per_user, rate_limited
@@ -63,12 +64,17 @@ def own_story(request, story_id):
 
 @leader_required
 def space(request):
-    """My campaigns (live totals, recent gifts as donors chose) and my stories."""
+    """My campaigns (live totals, recent gifts as donors chose, the snippet that shows the
+    campaign's card on another website) and my stories."""
     campaigns = []
     for page in leader_campaigns(request.user):
         campaign = (page.get_translation_or_none(active_locale()) or page).specific
         campaigns.append(
-            {"page": campaign, "gifts": ledger.public_donations(campaign.translation_key)[:5]}
+            {
+                "page": campaign,
+                "gifts": ledger.public_donations(campaign.translation_key)[:5],
+                "embed": embed_snippet(campaign, get_language(), request),
+            }
         )
     stories = []
     for story in StoryPage.objects.filter(owner=request.user).order_by(
@@ -78,7 +84,15 @@ def space(request):
         stories.append(
             {"page": story, "state": state, "label": StoryState.LABELS[state], "comment": comment}
         )
-    return render(request, "stories/space/space.html", {"campaigns": campaigns, "stories": stories})
+    return render(
+        request,
+        "stories/space/space.html",
+        {
+            "campaigns": campaigns,
+            "stories": stories,
+            "embed_languages": ", ".join(code for code, _name in settings.LANGUAGES),
+        },
+    )
 
 
 def _kept_photos(request, data):

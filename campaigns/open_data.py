@@ -1,0 +1,294 @@
+"""Open data (docs/api.md, "Open data"): every published campaign as CSV and JSON, and totals
+by district and year, under the Licence Ouverte / Open Licence 2.0 (Etalab).
+
+Nothing personal ever leaves through here: no donor, leader or message, only each campaign's
+public figures, read from the ledger's tallies. Every response costs the same few queries
+whatever the number of campaigns.
+"""
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from donations import ledger
+from home.spreadsheets import spreadsheet_safe
+
+from .models import CampaignPage, CampaignStatus, Category, District
+
+LICENCE = {
+    "name": "Licence Ouverte / Open Licence 2.0",
+    "spdx": "etalab-2.0",
+    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "attribution": "Les Co-citoyens (Co-city)",
+}
+CSV_FILENAME = "cocity-campaigns.csv"
+
+
+def title_field(language_code):
+    """The column of a campaign's title in ``language_code``: title_fr, title_zh_hans…"""
+    return "title_" + language_code.replace("-", "_")
+
+
+# Field name → (type, definition), in the order of the CSV columns.
+FIELDS = {
+    "id": ("uuid", "Stable identifier of the campaign, the same in every language."),
+    **{
+        title_field(code): (
+            "string",
+            f"Title in {name} ({code}); empty while the campaign is not translated into it.",
+        )
+        for code, name in (
+            ("fr", "French"),
+            ("en", "English"),
+            ("ar", "Arabic"),
+            ("pt", "Portuguese"),
+            ("zh-hans", "Simplified Chinese"),
+        )
+    },
+    "district_code": ("string", "Postcode of the Paris arrondissement or slug of the town."),
+    "district_name": ("string", "Name of the district, in French."),
+    "category_code": ("string", "Code of the category (nature, culture…)."),
+    "category_name": ("string", "Name of the category, in French."),
+    "goal_eur": ("decimal", "Amount the campaign asks for, in euros (2 decimals)."),
+    "threshold_eur": (
+        "decimal",
+        "Amount from which the campaign counts as a success, in euros (2 decimals).",
+    ),
+    "raised_eur": (
+        "decimal",
+        "Amount given so far, refunds deducted, in euros (2 decimals).",
+    ),
+    "donors": ("integer", "Number of gifts counted in raised_eur."),
+    "status": (
+        "string",
+        "upcoming (not open yet), live (taking gifts), succeeded (ended at or above the "
+        "threshold), failed (ended below the threshold, all-or-nothing: donors refunded) or "
+        "closed (ended below the threshold, keep-it-all).",
+    ),
+    "opens_at": ("datetime", "When the campaign opens, ISO 8601 with the Paris offset."),
+    "closes_at": ("datetime", "When the campaign closes, ISO 8601 with the Paris offset."),
+    "url": ("url", "Address of the campaign's page (in French when it exists)."),
+}
+JSON_ONLY_FIELDS = {
+    "page_ids": (
+        "object",
+        "Wagtail page id of the campaign's page in each language it can be read in "
+        "(translations and untranslated copies): the <id> of /embed/campaign/<id>/.",
+    ),
+}
+GROUP_FIELDS = {
+    "campaigns": ("integer", "Number of published campaigns."),
+    "raised_eur": ("decimal", "Amount given to them, refunds deducted, in euros."),
+    "donors": ("integer", "Number of gifts to them."),
+    "ended": ("integer", "Campaigns whose closing date is past."),
+    "succeeded": ("integer", "Ended campaigns that reached their success threshold."),
+    "success_rate": (
+        "number",
+        "succeeded / ended, between 0 and 1 (4 decimals); null when no campaign has ended.",
+    ),
+}
+
+
+STATS_FIELDS = {
+    "district_code": FIELDS["district_code"],
+    "district_name": FIELDS["district_name"],
+    "year": ("integer", "Year the campaigns close, in Paris time."),
+    **GROUP_FIELDS,
+}
+
+
+def euros(cents):
+    """Integer cents as a plain decimal string in euros: 123450 → "1234.50"."""
+    return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
+
+
+def local_iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _public_campaigns(request):
+    """The published campaigns, one entry per campaign (translation key), each a dict with
+    its main page (French when translated into French) and what the rows need. Four queries."""
+    versions = (
+        CampaignPage.objects.live()
+        .public()
+        .defer("body")
+        .select_related("locale", "district", "category")
+        .annotate(**ledger.tally_annotations())
+        .order_by("opens_at", "translation_key", "pk")
+    )
+    campaigns = defaultdict(list)
+    for version in versions:
+        campaigns[version.translation_key].append(version)
+    french_districts = _french_names(District)
+    french_categories = _french_names(Category)
+
+    entries = []
+    for key, pages in campaigns.items():
+        # An alias is an untranslated copy of another version (shown with a notice).
+        translations = {
+            page.locale.language_code: page for page in pages if page.alias_of_id is None
+        }
+        if not translations:
+            continue
+        main = translations.get(settings.LANGUAGE_CODE) or next(iter(translations.values()))
+        entries.append(
+            {
+                "key": key,
+                "main": main,
+                "translations": translations,
+                "page_ids": {page.locale.language_code: page.pk for page in pages},
+                "district": _in_french(main.district, french_districts),
+                "category": _in_french(main.category, french_categories),
+                "url": request.build_absolute_uri(main.get_url(request)),
+            }
+        )
+    return entries
+
+
+def _french_names(model):
+    return dict(
+        model.objects.filter(locale__language_code=settings.LANGUAGE_CODE).values_list(
+            "translation_key", "name"
+        )
+    )
+
+
+def _in_french(snippet, french_names):
+    """(code, French name) of a district or category, ("", "") when there is none."""
+    if snippet is None:
+        return "", ""
+    return snippet.code, french_names.get(snippet.translation_key, snippet.name)
+
+
+def _row(entry):
+    main = entry["main"]
+    row = {"id": str(entry["key"])}
+    for code, _name in settings.LANGUAGES:
+        translation = entry["translations"].get(code)
+        row[title_field(code)] = translation.title if translation else ""
+    row.update(
+        district_code=entry["district"][0],
+        district_name=entry["district"][1],
+        category_code=entry["category"][0],
+        category_name=entry["category"][1],
+        goal_eur=euros(main.goal_cents),
+        threshold_eur=euros(main.threshold_cents),
+        raised_eur=euros(main.raised_cents),
+        donors=main.donor_count,
+        status=main.status.value,
+        opens_at=local_iso(main.opens_at),
+        closes_at=local_iso(main.closes_at),
+        url=entry["url"],
+    )
+    return row
+
+
+def _cacheable(response):
+    patch_cache_control(response, public=True, max_age=settings.API_CACHE_SECONDS)
+    return response
+
+
+def _definitions(fields):
+    return {name: {"type": kind, "description": text} for name, (kind, text) in fields.items()}
+
+
+@require_safe
+def campaigns_csv(request):
+    """Every published campaign as CSV: UTF-8 with a byte order mark (so that Excel reads
+    accents, Arabic and Chinese right), comma-separated, CRLF line ends (RFC 4180)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, CSV_FILENAME)
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(FIELDS)
+    for entry in _public_campaigns(request):
+        writer.writerow([spreadsheet_safe(value) for value in _row(entry).values()])
+    return _cacheable(response)
+
+
+@require_safe
+def campaigns_json(request):
+    """Every published campaign as JSON, with the licence and each field's definition."""
+    rows = [{**_row(entry), "page_ids": entry["page_ids"]} for entry in _public_campaigns(request)]
+    return _cacheable(
+        JsonResponse(
+            {
+                "licence": LICENCE,
+                "generated_at": local_iso(timezone.now()),
+                "fields": _definitions({**FIELDS, **JSON_ONLY_FIELDS}),
+                "campaigns": rows,
+            },
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    )
+
+
+class _Totals:
+    """The figures of a group of campaigns (a district, a year, all of them)."""
+
+    def __init__(self):
+        self.campaigns = self.raised_cents = self.donors = self.ended = self.succeeded = 0
+
+    def add(self, campaign, now):
+        self.campaigns += 1
+        self.raised_cents += campaign.raised_cents
+        self.donors += campaign.donor_count
+        if campaign.closes_at <= now:
+            self.ended += 1
+            if campaign.status == CampaignStatus.SUCCEEDED:
+                self.succeeded += 1
+
+    def as_dict(self):
+        return {
+            "campaigns": self.campaigns,
+            "raised_eur": euros(self.raised_cents),
+            "donors": self.donors,
+            "ended": self.ended,
+            "succeeded": self.succeeded,
+            "success_rate": round(self.succeeded / self.ended, 4) if self.ended else None,
+        }
+
+
+def closing_year(campaign):
+    """The year a campaign counts in: the year it closes, in Paris (its result is known then)."""
+    return timezone.localtime(campaign.closes_at).year
+
+
+@require_safe
+def stats_json(request):
+    """Totals of the published campaigns: overall, by district and by closing year."""
+    now = timezone.now()
+    overall = _Totals()
+    by_district = defaultdict(_Totals)
+    by_year = defaultdict(_Totals)
+    for entry in _public_campaigns(request):
+        campaign = entry["main"]
+        overall.add(campaign, now)
+        by_district[entry["district"]].add(campaign, now)
+        by_year[closing_year(campaign)].add(campaign, now)
+    return _cacheable(
+        JsonResponse(
+            {
+                "licence": LICENCE,
+                "generated_at": local_iso(now),
+                "fields": _definitions(STATS_FIELDS),
+                "overall": overall.as_dict(),
+                "by_district": [
+                    {"district_code": code, "district_name": name, **totals.as_dict()}
+                    for (code, name), totals in sorted(by_district.items())
+                ],
+                "by_year": [
+                    {"year": year, **totals.as_dict()} for year, totals in sorted(by_year.items())
+                ],
+            },
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    )
