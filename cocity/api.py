@@ -15,7 +15,7 @@ on one page of results, e.g. linked pages in each language).
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import translation
@@ -60,6 +60,13 @@ class CachedMixin:
 class PagesEndpoint(CachedMixin, PagesAPIViewSet):
     base_serializer_class = LocalizedPageSerializer
     detail_only_fields = DETAIL_ONLY_FIELDS
+
+    def get_base_queryset(self):
+        """Wagtail's public pages, minus the untranslated copies (aliases) of pages that are
+        not public: a restriction added to a French page does not reach its copies in the
+        other language trees, though the site itself asks for the password there too."""
+        public = super().get_base_queryset()
+        return public.exclude(Q(alias_of__isnull=False) & ~Q(alias_of__in=public.values("pk")))
 
     def check_query_parameters(self, queryset):
         super().check_query_parameters(queryset)

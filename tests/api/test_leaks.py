@@ -7,13 +7,14 @@ word that must never appear in a response.
 
 import json
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 import pytest
 
 from campaigns.factories import CampaignPageFactory
 from donations import ledger
 from home.factories import StandardPageFactory
+from home.locales import create_language_aliases
 from stories.models import StoryPage
 from tests.api.helpers import walk
 from tests.stories.helpers import make_leader, photo, story_data, url
@@ -45,6 +46,13 @@ def private_site(client, django_user_model, home_page, campaign, story_index, wo
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="pw"
     )
     private_child = StandardPageFactory(parent=private, title="SECRET private child")
+    # Restricted after its copies in the other languages were made: they are private too
+    later = StandardPageFactory(parent=home_page, title="SECRET restricted later")
+    create_language_aliases(later)
+    PageViewRestriction.objects.create(
+        page=later, restriction_type=PageViewRestriction.PASSWORD, password="pw"
+    )
+    later_copy = later.get_translation(Locale.objects.get(language_code="ar"))
 
     leader = make_leader(django_user_model, "nadia", campaign)
     client.force_login(leader)
@@ -82,6 +90,7 @@ def private_site(client, django_user_model, home_page, campaign, story_index, wo
         "campaign": campaign.pk,
         "private": private.pk,
         "private_child": private_child.pk,
+        "private_copy": later_copy.pk,
         "story": story.pk,
         "story_path": story.get_url(),
         "photo": story_photo.pk,
@@ -97,6 +106,7 @@ LEAK_ATTEMPTS = [
     ("revision parameter", "pages/{campaign}/", {"revision": "latest"}),
     ("private page", "pages/{private}/", {}),
     ("private child", "pages/{private_child}/", {}),
+    ("copy of a private page", "pages/{private_copy}/", {}),
     ("private pages in listing", "pages/", {"type": "home.StandardPage", "limit": "50"}),
     ("story in review by id", "pages/{story}/", {}),
     ("stories listing", "pages/", {"type": "stories.StoryPage", "fields": "*"}),
@@ -123,6 +133,7 @@ NOT_FOUND = {
     "draft campaign by id",
     "private page",
     "private child",
+    "copy of a private page",
     "story in review by id",
     "story in review by path",
     "story photo by id",
@@ -145,7 +156,10 @@ def test_leak_attempt_returns_nothing_private(client, private_site, name, path, 
     body = json.loads(text)
     if response.status_code == 200 and "items" in body:
         ids = {item["id"] for item in body["items"]}
-        hidden = {private_site[key] for key in ("draft", "private", "private_child", "story")}
+        hidden = {
+            private_site[key]
+            for key in ("draft", "private", "private_child", "private_copy", "story")
+        }
         if path.startswith("images/"):
             hidden = {private_site["photo"]}
         assert not ids & hidden, name
