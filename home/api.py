@@ -4,10 +4,12 @@ uses in its ``api_fields``, and the block representations. docs/api.md documents
 Page types import these pieces; what is public is decided in cocity/api.py.
 """
 
+import re
+
 from django.db.models import Prefetch
 from django.utils import translation
 
-from wagtail.api.utils import get_full_url
+from wagtail.api.utils import get_base_url, get_full_url
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -33,6 +35,18 @@ def absolute(request, url):
     if not url:
         return url
     return get_full_url(request, url)
+
+
+def absolute_links(html, request):
+    """Rich text HTML with the site's own links and images made absolute, so that a partner
+    can show it on another site."""
+    base = get_base_url(request) if html else None
+    if not base:
+        return html
+    return SITE_RELATIVE.sub(lambda match: f'{match["attribute"]}="{base}/', html)
+
+
+SITE_RELATIVE = re.compile(r'(?P<attribute>\b(?:href|src))="/(?!/)')
 
 
 def image_data(image, alt, request):

@@ -86,6 +86,12 @@ class ParagraphBlock(blocks.RichTextBlock):
             "populaires qui portent un projet utile à toutes et à tous.</p>"
         )
 
+    def get_api_representation(self, value, context=None):
+        from .api import absolute_links  # home.api imports this module
+
+        html = super().get_api_representation(value, context)
+        return absolute_links(html, (context or {}).get("request"))
+
 
 class CaptionedImageBlock(blocks.StructBlock):
     """An image with the alternative text screen readers announce, and an optional caption."""
@@ -154,6 +160,15 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         description = _("An embedded video with its title and transcript.")
         preview_value = {"title": "Présentation des Co-citoyens"}
+
+    def get_api_representation(self, value, context=None):
+        from .api import absolute_links  # home.api imports this module
+
+        representation = super().get_api_representation(value, context)
+        representation["transcript"] = absolute_links(
+            representation.get("transcript"), (context or {}).get("request")
+        )
+        return representation
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -255,6 +270,15 @@ class FAQBlock(blocks.StructBlock):
                 }
             ],
         }
+
+    def get_api_representation(self, value, context=None):
+        from .api import absolute_links  # home.api imports this module
+
+        representation = super().get_api_representation(value, context)
+        request = (context or {}).get("request")
+        for item in representation.get("items", []):
+            item["answer"] = absolute_links(item.get("answer"), request)
+        return representation
 
 
 class BodyStreamBlock(blocks.StreamBlock):

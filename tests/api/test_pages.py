@@ -139,6 +139,19 @@ def test_blocks_serialize_to_clean_json_in_the_page_language(client, home_page, 
                 f'<p>Voir <a linktype="page" id="{campaign.pk}">la campagne</a>.</p>',
             ),
             ("image", {"image": image, "alt_text": "Un jardin", "caption": "Été"}),
+            (
+                "faq",
+                {
+                    "heading": "",
+                    "items": [
+                        {
+                            "question": "Où ?",
+                            "answer": f'<p><a linktype="page" id="{campaign.pk}">Ici</a>, '
+                            'et <a href="https://example.org/">là</a>.</p>',
+                        }
+                    ],
+                },
+            ),
             ("call_to_action", {"label": "Soutenir", "page": campaign, "url": "", "text": ""}),
             (
                 "donation",
@@ -162,7 +175,11 @@ def test_blocks_serialize_to_clean_json_in_the_page_language(client, home_page, 
     assert status == 200
     blocks = {block["type"]: block["value"] for block in item["body"]}
 
-    assert 'href="/ar/' in blocks["paragraph"] and "linktype" not in blocks["paragraph"]
+    # Real, absolute links: the HTML can be shown on a partner's site
+    assert 'href="http://localhost/ar/' in blocks["paragraph"]
+    assert "linktype" not in blocks["paragraph"] and 'href="/' not in blocks["paragraph"]
+    answer = blocks["faq"]["items"][0]["answer"]
+    assert 'href="http://localhost/ar/' in answer and 'href="https://example.org/"' in answer
 
     picture = blocks["image"]
     assert picture["alt_text"] == "Un jardin" and picture["image"]["alt"] == "Un jardin"
