@@ -3,18 +3,126 @@
 import io
 
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from wagtail.models import Page
 
 import pytest
 
+DEMO_FIXTURE = "demo_site"
+SHARED_DEMO = pytest.StashKey()
+
+
+def uses_demo(item):
+    return DEMO_FIXTURE in getattr(item, "fixturenames", ())
+
+
+class SharedDemo:
+    """One `load_demo` build for all the tests that use the demo site.
+
+    The demo is built in an outer transaction; each test's own transaction (pytest-django's
+    `db`) nests in it as a savepoint and is rolled back as usual, so every test sees the demo
+    exactly as built. After the last of these tests (they run one after the other, see
+    pytest_collection_modifyitems), the outer transaction is rolled back too: the tests
+    that follow find the empty database that the migrations left.
+    """
+
+    def __init__(self, django_db_blocker):
+        self.blocker = django_db_blocker
+        self.atomic = None
+
+    @property
+    def active(self):
+        return self.atomic is not None
+
+    def open(self):
+        with self.blocker.unblock():
+            atomic = transaction.atomic()
+            atomic._from_testcase = True  # as Django's TestCase does: durable blocks may nest
+            atomic.__enter__()
+            self.atomic = atomic
+            try:
+                call_command("load_demo", stdout=io.StringIO())
+            except BaseException:
+                self.close()
+                raise
+
+    def check(self):
+        """Fail the test if the shared build is gone (a test closed the connection…)."""
+        if not connection.atomic_blocks or connection.atomic_blocks[0] is not self.atomic:
+            self.atomic = None
+            pytest.fail(
+                "The shared demo transaction was lost: did an earlier test using "
+                f"`{DEMO_FIXTURE}` close the database connection or end its transaction?",
+                pytrace=False,
+            )
+
+    def close(self):
+        atomic, self.atomic = self.atomic, None
+        if atomic is None:
+            return
+        with self.blocker.unblock():
+            if connection.atomic_blocks and connection.atomic_blocks[0] is atomic:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that use the demo site first, one after the other, so that they share
+    one build (pytest-django has already put the database tests first; the sort is stable)."""
+    for item in items:
+        if uses_demo(item) and (
+            is_transactional(item) or {"transactional_db", "live_server"} & set(item.fixturenames)
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: `{DEMO_FIXTURE}` lives in a transaction that a transactional "
+                "test would flush; build the demo in the test instead"
+            )
+    items.sort(key=lambda item: not uses_demo(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test of the demo run, drop the shared demo."""
+    try:
+        return (yield)
+    finally:
+        shared = item.config.stash.get(SHARED_DEMO, None)
+        if shared is not None and shared.active and (nextitem is None or not uses_demo(nextitem)):
+            shared.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(request, django_db_setup, django_db_blocker):
+    """The demo, built once in a transaction that outlives the tests (see SharedDemo).
+
+    Session-scoped so that it is set up before any test's own transaction begins."""
+    shared = SharedDemo(django_db_blocker)
+    request.config.stash[SHARED_DEMO] = shared
+    shared.open()
+    yield shared
+    shared.close()
+
 
 @pytest.fixture
-def demo_site(db):
-    """The demo site of `manage.py load_demo`, built inside the test's transaction.
+def demo_site(_shared_demo, db):
+    """The demo site of `manage.py load_demo`: changes a test makes are rolled back.
 
     Returns the live pages (every language)."""
-    call_command("load_demo", stdout=io.StringIO())
+    if _shared_demo.active:
+        _shared_demo.check()
+    else:
+        # The shared build is gone (tests reordered by a plugin…): build one for this test,
+        # inside its transaction.
+        call_command("load_demo", stdout=io.StringIO())
     return Page.objects.live().filter(depth__gte=2)
 
 

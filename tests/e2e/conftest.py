@@ -2,7 +2,9 @@
 
 The server runs in a subprocess with the dev settings, so it never sees pytest-django's test
 database (nor a PostgreSQL DATABASE_URL given to the outer run). No test here uses the `db`
-fixture. Playwright never downloads a browser: it launches /usr/bin/chromium.
+fixture. Its database (migrate + load_demo) is prepared in the background from the moment the
+tests are collected, while the database tests run. Playwright never downloads a browser: it
+launches /usr/bin/chromium.
 
 Without /usr/bin/chromium the tests are skipped, unless REQUIRE_BROWSER=1 (CI), where they fail.
 """
@@ -11,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +36,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 SERVER_START_TIMEOUT = 30  # seconds
 COMMAND_TIMEOUT = 180  # seconds, for migrate and load_demo
+SERVER_PREPARATION = pytest.StashKey()
 
 
 def _free_port():
@@ -58,30 +62,88 @@ def _server_environment(tmp_dir):
     return env
 
 
-def _manage(*args, env):
-    command = [sys.executable, str(REPO_ROOT / "manage.py"), *args]
-    try:
-        subprocess.run(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-        )
-    except subprocess.CalledProcessError as error:
-        pytest.fail(
-            f"`manage.py {' '.join(args)}` failed (exit {error.returncode}).\n"
-            f"--- stdout ---\n{error.stdout}\n--- stderr ---\n{error.stderr}",
-            pytrace=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        pytest.fail(
-            f"`manage.py {' '.join(args)}` took more than {COMMAND_TIMEOUT} s.\n"
-            f"--- stdout ---\n{error.stdout}\n--- stderr ---\n{error.stderr}",
-            pytrace=False,
-        )
+class ServerPreparation:
+    """`migrate` then `load_demo` for the e2e server, in a background thread.
+
+    Started as soon as the tests are collected (see pytest_collection_finish), so that the
+    two commands run on another core while the database tests run; `site_url` then only
+    waits for what is left of them.
+    """
+
+    def __init__(self, tmp_dir):
+        self.tmp_dir = tmp_dir
+        self.env = _server_environment(tmp_dir)
+        self.failure = None
+        self._process = None
+        self._stopped = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="e2e-server-setup", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        for args in (("migrate", "--no-input"), ("load_demo",)):
+            self.failure = self._manage(*args)
+            if self.failure:
+                return
+
+    def _manage(self, *args):
+        """Run `manage.py *args`; return why it failed, or None."""
+        command = [sys.executable, str(REPO_ROOT / "manage.py"), *args]
+        with self._lock:
+            if self._stopped:
+                return "the test session ended first"
+            process = self._process = subprocess.Popen(
+                command,
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        try:
+            stdout, stderr = process.communicate(timeout=COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            return (
+                f"`manage.py {' '.join(args)}` took more than {COMMAND_TIMEOUT} s.\n"
+                f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+            )
+        if process.returncode != 0:
+            return (
+                f"`manage.py {' '.join(args)}` failed (exit {process.returncode}).\n"
+                f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+            )
+        return None
+
+    def wait(self):
+        """Wait for both commands; fail the test if one of them failed."""
+        self._thread.join()
+        if self.failure:
+            pytest.fail(self.failure, pytrace=False)
+
+    def stop(self):
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+                self._process.wait(timeout=10)
+
+
+def pytest_collection_finish(session):
+    """Start preparing the e2e server's database now if a browser test is going to run."""
+    config = session.config
+    if config.option.collectonly or not CHROMIUM.exists():
+        return
+    if any("site_url" in getattr(item, "fixturenames", ()) for item in session.items):
+        tmp_dir = config._tmp_path_factory.mktemp("e2e-server")
+        config.stash[SERVER_PREPARATION] = ServerPreparation(tmp_dir)
+
+
+def pytest_unconfigure(config):
+    preparation = config.stash.get(SERVER_PREPARATION, None)
+    if preparation is not None:
+        preparation.stop()
 
 
 def _stop(process):
@@ -106,12 +168,14 @@ def chromium_executable():
 
 
 @pytest.fixture(scope="session")
-def site_url(chromium_executable, tmp_path_factory):
+def site_url(chromium_executable, tmp_path_factory, pytestconfig):
     """Base URL (no trailing slash) of a real runserver loaded with the demo site."""
-    tmp_dir = tmp_path_factory.mktemp("e2e-server")
-    env = _server_environment(tmp_dir)
-    _manage("migrate", "--no-input", env=env)
-    _manage("load_demo", env=env)
+    preparation = pytestconfig.stash.get(SERVER_PREPARATION, None)
+    if preparation is None:  # not started at collection (site_url asked for dynamically)
+        preparation = ServerPreparation(tmp_path_factory.mktemp("e2e-server"))
+        pytestconfig.stash[SERVER_PREPARATION] = preparation
+    preparation.wait()
+    tmp_dir, env = preparation.tmp_dir, preparation.env
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -109,9 +109,11 @@ def test_load_demo_is_idempotent_and_reset_rebuilds(demo_site):
 
 
 @pytest.mark.django_db
-def test_demo_admin_password_comes_from_the_environment(monkeypatch):
-    from django.contrib.auth import authenticate
+def test_demo_admin_password_comes_from_the_environment(monkeypatch, demo_site):
+    from django.contrib.auth import authenticate, get_user_model
 
+    # the shared demo build made `admin` already (random password): load_demo makes it again
+    get_user_model().objects.filter(username="admin").delete()
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-demo-password-1")
     output = io.StringIO()
     call_command("load_demo", stdout=output)
