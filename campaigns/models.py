@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -384,11 +384,7 @@ class CampaignPage(BasePage):
 
     def embed_path(self):
         """The embeddable card of this campaign, in the active language."""
-        try:
-            path = reverse("campaigns:embed", args=[self.pk])
-        except NoReverseMatch:
-            return None
-        return f"{path}?lang={get_language()}"
+        return f"{reverse('campaigns:embed', args=[self.pk])}?lang={get_language()}"
 
     def recent_donations(self, request):
         """The public list of gifts, paginated (20 a page) from ``?page=N``."""

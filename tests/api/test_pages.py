@@ -108,6 +108,8 @@ def test_campaign_totals_come_from_the_ledger(client, campaign):
     assert item["accepts_donations"] is True
     assert item["display"]["raised"] == format_money(12_550, "ar")
     assert item["donate_url"].endswith(f"/ar/donate/{campaign.translation_key}/")
+    assert item["embed_url"].endswith(f"/embed/campaign/{arabic.pk}/?lang=ar")
+    assert client.get(item["embed_url"]).status_code == 200
 
 
 @pytest.mark.django_db
