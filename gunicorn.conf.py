@@ -6,14 +6,20 @@ App servers are stateless (DESIGN.md §8): scale by adding boxes, not by tuning 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+
+def _setting(name, default):
+    """The variable ``name``, or ``default`` when it is unset or empty (as in .env.example)."""
+    return os.environ.get(name, "").strip() or default
+
+
+bind = _setting("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(_setting("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(_setting("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _setting("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 # Query strings can hold personal data: log method, path and status only.

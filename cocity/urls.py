@@ -1,18 +1,28 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.account import LoginView as AdminLoginView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cocity.api import api_router
 from donations.views import stripe_webhook
+from home.ratelimit import limit_logins
 from home.sitemap import MultilingualSitemap
 from home.views import robots_txt, search
 
 urlpatterns = [
+    # Wagtail's own admin login, with the limits of every sign-in form of the site (per
+    # address, per username); it comes first so that it answers /admin/login/.
+    path(
+        "admin/login/",
+        never_cache(limit_logins(AdminLoginView.as_view())),
+        name="wagtailadmin_login",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -2,16 +2,14 @@
 
 from django.urls import path
 
-from home.ratelimit import per_ip, per_ip_and_username, rate_limited
+from home.ratelimit import limit_logins, per_ip, rate_limited
 
 from . import accounts
 
 urlpatterns = [
     path(
         "space/login/",
-        rate_limited(per_ip_and_username, scope="stories.login")(
-            accounts.LeaderLoginView.as_view()
-        ),
+        limit_logins(accounts.LeaderLoginView.as_view()),
         name="login",
     ),
     path("space/logout/", accounts.LeaderLogoutView.as_view(), name="logout"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cocity.middleware.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cocity.middleware.LocaleMiddleware",
@@ -165,9 +166,22 @@ STORY_MAX_PHOTOS = 6
 STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 LEADER_RATE_LIMIT = (20, 60)  # at most 20 form submissions per 60 s per leader
 REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
-# How many proxies of our own stand in front of the app (load balancer: 1). Rate limits per
-# IP address then read the address that proxy saw in X-Forwarded-For; 0 uses REMOTE_ADDR.
+# Sign-in forms (Wagtail admin and leaders' space share the counts): failed attempts per IP
+# address whatever the usernames, and per username whatever the addresses; (attempts, seconds).
+# A successful sign-in is not counted. Keep the per-username limit above the per-address one,
+# so that one address alone cannot lock an account out (home/ratelimit.py, limit_logins).
+LOGIN_RATE_LIMIT_PER_IP = (10, 300)
+LOGIN_RATE_LIMIT_PER_USERNAME = (30, 900)
+# How many proxies of our own stand in front of the app (load balancer: 1; CDN then load
+# balancer: 2), and their networks (docs/deployment.md). Rate limits per IP address read
+# X-Forwarded-For only when the connection comes from one of these networks, and then only
+# the addresses our proxies wrote; 0 hops uses REMOTE_ADDR. Default networks: loopback and
+# private ones, where a load balancer in front of the app lives.
 RATE_LIMIT_PROXY_HOPS = int(env.get("RATE_LIMIT_PROXY_HOPS", "0"))
+RATE_LIMIT_TRUSTED_PROXIES = env.listing(
+    "RATE_LIMIT_TRUSTED_PROXIES",
+    ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Co-city"

@@ -1,0 +1,203 @@
+"""Security of the frame around every page: sign-in limits, the visitor's address behind our
+proxies, the site without its cache (Redis), the Content-Security-Policy and Permissions-Policy
+headers, gunicorn's configuration."""
+
+import runpy
+from pathlib import Path
+
+from django.contrib.auth.models import Permission
+from django.test import RequestFactory
+
+import pytest
+from bs4 import BeautifulSoup
+
+from home import ratelimit
+from stories.workflow import ensure_groups
+from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
+from tests.stories.helpers import make_leader
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Jardin-des-couronnes-2026"
+LOGINS = {"admin": "/admin/login/", "leaders": "/fr/space/login/"}
+
+
+# Sign-in limits
+
+
+@pytest.fixture
+def accounts(home_page, django_user_model):  # noqa: F811 - the imported fixture
+    """A member of staff allowed into the admin and a project leader, both with PASSWORD."""
+    staff = django_user_model.objects.create_user("claire", "claire@example.org", PASSWORD)
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    ensure_groups()
+    leader = make_leader(django_user_model, "awa")
+    leader.set_password(PASSWORD)
+    leader.save()
+    return {"admin": staff, "leaders": leader}
+
+
+@pytest.fixture
+def small_login_limits(settings):
+    settings.LOGIN_RATE_LIMIT_PER_IP = (3, 60)
+    settings.LOGIN_RATE_LIMIT_PER_USERNAME = (5, 60)
+
+
+def sign_in(client, login, username, password="wrong", address="198.51.100.1", **headers):
+    return client.post(
+        LOGINS[login], {"username": username, "password": password}, REMOTE_ADDR=address, **headers
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGINS)
+def test_one_address_trying_many_usernames_is_stopped(
+    client,
+    accounts,
+    small_login_limits,
+    login,  # noqa: F811
+):
+    """One password tried on many accounts from one address: the 4th attempt is refused,
+    even with the right password for a real account; other addresses are not affected."""
+    for number in range(3):
+        assert sign_in(client, login, f"user{number}").status_code == 200
+    response = sign_in(client, login, "user9")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    owner = accounts[login].username
+    assert sign_in(client, login, owner, PASSWORD).status_code == 429
+    assert sign_in(client, login, owner, PASSWORD, address="192.0.2.7").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGINS)
+def test_many_addresses_trying_one_account_are_stopped(
+    client,
+    accounts,
+    small_login_limits,
+    login,  # noqa: F811
+):
+    """A distributed attack on one account: the 6th attempt on it is refused from any
+    address, while the same addresses may still sign in to other accounts."""
+    owner = accounts[login].username
+    for number in range(5):
+        assert sign_in(client, login, owner, address=f"203.0.113.{number}").status_code == 200
+    assert sign_in(client, login, owner.upper(), address="203.0.113.50").status_code == 429
+    assert sign_in(client, login, owner, PASSWORD, address="203.0.113.51").status_code == 429
+    assert sign_in(client, login, "someone-else", address="203.0.113.0").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGINS)
+def test_successful_sign_ins_are_not_counted(
+    client,
+    accounts,
+    small_login_limits,
+    login,  # noqa: F811
+):
+    """A team signing in from one office, or one account signing in again and again, is never
+    refused: only failures add up."""
+    owner = accounts[login].username
+    for _time in range(8):
+        client.logout()
+        assert sign_in(client, login, owner, PASSWORD).status_code == 302
+    for number in range(3):
+        assert sign_in(client, login, f"user{number}").status_code == 200
+    assert sign_in(client, login, "user9").status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_admin_refusal_is_a_translated_page(client, accounts, small_login_limits):
+    for number in range(3):
+        sign_in(client, "admin", f"user{number}")
+    response = sign_in(client, "admin", "user9", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 429
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find("html")["lang"] == "ar"
+    assert soup.find("html")["dir"] == "rtl"
+    assert soup.select_one("[role=alert]") is not None
+    assert "no-cache" in response.get("Cache-Control", "") or "max-age=0" in response.get(
+        "Cache-Control", ""
+    )
+    assert client.get("/admin/login/", REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+# The visitor's address behind our proxies
+
+LOAD_BALANCER = "10.0.0.2"
+CDN_EDGE = "203.0.113.40"
+VISITOR = "198.51.100.7"
+
+
+def address_of(remote_addr, forwarded=None):
+    headers = {"REMOTE_ADDR": remote_addr}
+    if forwarded is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return ratelimit.client_ip(RequestFactory().get("/", **headers))
+
+
+def test_a_client_reaching_the_app_directly_cannot_choose_its_address(settings):
+    """The origin is reachable from the Internet: a forged X-Forwarded-For is ignored."""
+    settings.RATE_LIMIT_PROXY_HOPS = 1
+    assert address_of(VISITOR, "192.0.2.99") == VISITOR
+    assert address_of(VISITOR, f"192.0.2.99, {LOAD_BALANCER}") == VISITOR
+
+
+def test_behind_the_load_balancer_the_address_it_saw_is_used(settings):
+    settings.RATE_LIMIT_PROXY_HOPS = 1
+    assert address_of(LOAD_BALANCER, VISITOR) == VISITOR
+    assert address_of(LOAD_BALANCER, f"192.0.2.99, {VISITOR}") == VISITOR  # forged in front
+    assert address_of(LOAD_BALANCER) == LOAD_BALANCER  # no header: the balancer itself
+    settings.RATE_LIMIT_PROXY_HOPS = 0
+    assert address_of(LOAD_BALANCER, VISITOR) == LOAD_BALANCER
+
+
+def test_behind_a_cdn_and_the_load_balancer_the_visitor_is_found(settings):
+    """CDN → load balancer → gunicorn (docs/deployment.md): two hops, the balancer's private
+    network and the CDN's published ranges trusted."""
+    settings.RATE_LIMIT_PROXY_HOPS = 2
+    settings.RATE_LIMIT_TRUSTED_PROXIES = ["10.0.0.0/8", "203.0.113.0/24"]
+    assert address_of(LOAD_BALANCER, f"192.0.2.99, {VISITOR}, {CDN_EDGE}") == VISITOR
+    # the balancer reached without the CDN: the address it saw is the client's own
+    assert address_of(LOAD_BALANCER, f"192.0.2.99, {VISITOR}") == VISITOR
+    # the CDN's ranges not listed: the edge address, never what the client wrote
+    settings.RATE_LIMIT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert address_of(LOAD_BALANCER, f"192.0.2.99, {VISITOR}, {CDN_EDGE}") == CDN_EDGE
+
+
+def test_a_wrong_trusted_network_is_reported(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.RATE_LIMIT_PROXY_HOPS = 1
+    settings.RATE_LIMIT_TRUSTED_PROXIES = ["10.0.0.0/33"]
+    with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_TRUSTED_PROXIES"):
+        address_of(LOAD_BALANCER, VISITOR)
+
+
+@pytest.mark.django_db
+def test_forged_forwarded_addresses_do_not_reset_the_sign_in_limit(
+    client,
+    accounts,
+    small_login_limits,
+    settings,  # noqa: F811
+):
+    settings.RATE_LIMIT_PROXY_HOPS = 1
+    for number in range(3):
+        sign_in(client, "leaders", "awa", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+    assert sign_in(client, "leaders", "bob", HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+
+
+# gunicorn
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", None), ("  ", None), ("3", 3)])
+def test_gunicorn_workers_may_be_left_empty(monkeypatch, value, expected):
+    """.env.example leaves GUNICORN_WORKERS= empty: the default (2 × cores + 1) then."""
+    import multiprocessing
+
+    monkeypatch.setenv("GUNICORN_WORKERS", value)
+    monkeypatch.setenv("GUNICORN_THREADS", "")
+    config = runpy.run_path(str(REPO_ROOT / "gunicorn.conf.py"))
+    assert config["workers"] == (expected or multiprocessing.cpu_count() * 2 + 1)
+    assert config["threads"] == 2
