@@ -1,0 +1,100 @@
+"""Which pages the public may see (DESIGN.md §9): live pages outside every private section.
+
+A private section is a page with a view restriction (password, login or groups) and its
+descendants, as Wagtail's ``PageQuerySet.public()`` has it, plus the untranslated copies
+(wagtail-localize aliases) of any page in such a section, with their own descendants: an
+alias is a real page in another language's tree, so a restriction on the French page does
+not reach ``/ar/…`` in Wagtail's queryset, though it shows the same content.
+
+Every listing, section, feed, calendar, search, sitemap, form view and API link goes through
+``public_pages`` (a queryset) or ``is_public`` (one page). Both honour no visitor's password
+or login: what they return may be cached and shown to anyone.
+
+Cost: one query when no page is restricted; with restrictions, one more per level of
+aliases found (usually two or three in all), whatever the number of pages, restrictions or
+languages. The result is a filter on ``path``, so it works in searches and on the querysets
+of specific page types.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+
+
+def _outermost(paths):
+    """The paths of ``paths`` that no other one contains (a tree path is the prefix of its
+    descendants'), sorted."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _under(paths, field="path"):
+    """Q: ``field`` (a tree path) lies under one of ``paths`` (inclusive)."""
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+
+
+@dataclass(frozen=True)
+class PrivateSections:
+    """The roots of the private sections: every page under one of ``paths`` is private."""
+
+    paths: tuple
+
+    def q(self):
+        """Q matching the private pages (never matches when there are none)."""
+        return _under(self.paths) if self.paths else Q(pk__in=[])
+
+    def covers(self, page):
+        """True if ``page`` lies in a private section."""
+        return bool(self.paths) and page.path.startswith(self.paths)
+
+
+def private_sections():
+    """Return the PrivateSections of the whole page tree, as they are now.
+
+    Roots: every page with a view restriction, then every alias of a page under a root
+    (repeated for aliases of aliases until none is new).
+    """
+    paths = _outermost(
+        PageViewRestriction.objects.exclude(restriction_type=BaseViewRestriction.NONE).values_list(
+            "page__path", flat=True
+        )
+    )
+    found = paths
+    while found:
+        aliases = (
+            Page.objects.filter(_under(found, "alias_of__path"))
+            .exclude(_under(paths))
+            .values_list("path", flat=True)
+        )
+        found = _outermost(aliases)
+        paths = _outermost(paths + found)
+    return PrivateSections(tuple(paths))
+
+
+def public_pages(queryset=None, private=None):
+    """The pages of ``queryset`` (default: every page) that the public may see: live and in
+    no private section. Works on any page queryset (``CampaignPage.objects.all()``…).
+
+    ``private``: PrivateSections already fetched, to filter several querysets with the
+    queries of one.
+    """
+    if queryset is None:
+        queryset = Page.objects.all()
+    private = private if private is not None else private_sections()
+    queryset = queryset.live()
+    return queryset.exclude(private.q()) if private.paths else queryset
+
+
+def is_public(page, private=None):
+    """True if the public may see ``page``: it is live and in no private section."""
+    if page is None or not page.live:
+        return False
+    private = private if private is not None else private_sections()
+    return not private.covers(page)

@@ -1,0 +1,244 @@
+"""Page privacy (DESIGN.md §9): a page with a view restriction, and everything under it,
+shows nowhere the public can look: listings, home sections, feed, calendars, search,
+sitemap, open data, embed card, the JSON API and the links of other pages, in every
+language, its untranslated copies (aliases) included. Its forms take nothing.
+
+Each scenario restricts pages of every type one way, then crawls the public site once and
+looks for any trace of them (titles, slugs, addresses) in every answer.
+"""
+
+import html
+import json
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Locale, Page, PageViewRestriction
+
+import pytest
+
+from campaigns.models import CampaignPage
+from donations.models import Donation
+from home.factories import StandardPageFactory
+from home.visibility import is_public, public_pages
+from workshops.models import Registration
+
+CRAWLED_LANGUAGES = ["fr", "ar", "pt"]  # pt: the demo's untranslated copies (aliases)
+# fr pages of the demo, one of each type, restricted in every language they are written in
+RESTRICTED_PAGES = {
+    "campaign": "repair-cafe-belleville",
+    "story": "le-jardin-a-ouvert",
+    "workshop": "ecrire-son-budget",
+    "standard": "qui-sommes-nous",
+}
+RESTRICTED_SECTIONS = ["campagnes", "histoires", "ateliers"]  # fr listings only
+KINDS = [
+    PageViewRestriction.PASSWORD,
+    PageViewRestriction.LOGIN,
+    PageViewRestriction.GROUPS,
+]
+DONATION_FORM = {
+    "amount_choice": "25",
+    "custom_amount": "",
+    "donor_name": "Awa Diallo",
+    "donor_email": "awa@example.org",
+    "display": "name",
+    "message": "",
+    "consent": "on",
+}
+REGISTRATION_FORM = {
+    "name": "Fatou Diop",
+    "email": "fatou@example.org",
+    "phone": "",
+    "seats": "1",
+    "language": "fr",
+    "accessibility_needs": "",
+}
+
+
+def restrict(page, kind):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=kind, password="secret-pw" if kind == "password" else ""
+    )
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.add(Group.objects.get_or_create(name="Members")[0])
+
+
+def fr_page(slug):
+    return Page.objects.get(locale__language_code="fr", slug=slug, alias_of=None)
+
+
+def hidden_pages(roots):
+    """What must be hidden, worked out from the tree alone: the restricted pages, their
+    descendants, their copies (aliases) and the copies' descendants."""
+    everything = list(Page.objects.all())
+    paths = tuple(root.path for root in roots)
+    while True:
+        hidden = [page for page in everything if page.path.startswith(paths)]
+        ids = {page.pk for page in hidden}
+        new = tuple(
+            page.path
+            for page in everything
+            if page.alias_of_id in ids and not page.path.startswith(paths)
+        )
+        if not new:
+            return [page.specific for page in hidden]
+        paths += new
+
+
+def readable(response):
+    """The answer as text, with HTML/XML entities decoded and iCalendar lines unfolded."""
+    text = b"".join(response).decode() if response.streaming else response.content.decode()
+    text = text.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
+    if response["Content-Type"].startswith("application/json"):
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    return html.unescape(text)
+
+
+def crawl(client, hidden_ids):
+    """Every public answer: {url: text}. Pages known to be hidden are not fetched."""
+    answers = {}
+
+    def get(url, may_be_hidden=False):
+        response = client.get(url)
+        if may_be_hidden and response.status_code == 404:
+            return
+        assert response.status_code == 200, (url, response.status_code)
+        answers[url] = readable(response)
+
+    for language in CRAWLED_LANGUAGES:
+        shown = Page.objects.live().filter(locale__language_code=language, depth__gte=2)
+        for page in shown.exclude(pk__in=hidden_ids):
+            get(page.url)
+            get(f"/api/v2/pages/{page.pk}/")
+        for query in ["Repair", "jardin", "budget", "sommes", "Belleville"]:
+            get(f"/{language}/search/?q={query}")
+        get(f"/{language}/stories/feed/", may_be_hidden=True)  # 404 with its listing
+        get(f"/{language}/workshops/calendar.ics")
+        for page_type in ["campaigns.CampaignPage", "stories.StoryPage", "workshops.WorkshopPage"]:
+            get(f"/api/v2/pages/?type={page_type}&locale={language}&limit=50&fields=*")
+        get(f"/api/v2/pages/?locale={language}&limit=50")
+        get(f"/api/v2/pages/?locale={language}&limit=50&offset=50")
+    for url in [
+        "/sitemap.xml",
+        "/open-data/campaigns.csv",
+        "/open-data/campaigns.json",
+        "/open-data/stats.json",
+    ]:
+        get(url)
+    return answers
+
+
+def traces(pages, with_slugs):
+    """Strings that give a hidden page away: its title and addresses (and slug)."""
+    found = set()
+    for page in pages:
+        found.add(page.title)
+        found.add(page.url)
+        found.add(f"/api/v2/pages/{page.pk}/")
+        if with_slugs:
+            found.add(f"/{page.slug}/")
+    return found
+
+
+def check_nothing_leaks(client, hidden, with_slugs):
+    hidden_ids = {page.pk for page in hidden}
+    needles = traces(hidden, with_slugs)
+    answers = crawl(client, hidden_ids)
+    leaks = [(url, needle) for url, text in answers.items() for needle in needles if needle in text]
+    assert not leaks, f"{len(leaks)} leaks, first ones: {leaks[:15]}"
+
+    for page in hidden:
+        if isinstance(page, CampaignPage):
+            assert client.get(f"/fr/embed/campaign/{page.pk}/").status_code == 404
+        assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
+        assert client.get(f"/api/v2/pages/find/?html_path={page.url}").status_code == 404
+        if page.specific_class.__name__ == "WorkshopPage":
+            assert client.get(f"/fr/workshops/{page.pk}/calendar.ics").status_code == 404
+            response = client.post(f"/fr/workshops/{page.pk}/register/", REGISTRATION_FORM)
+            assert response.status_code == 404
+    assert not Registration.objects.filter(email=REGISTRATION_FORM["email"]).exists()
+    return answers
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_restricted_pages_show_nowhere(client, demo_site, kind):
+    """One page of each type restricted in each language it is written in: its copies in
+    the untranslated languages are hidden too; its donation and registration forms 404."""
+    restricted = []
+    for slug in RESTRICTED_PAGES.values():
+        for version in fr_page(slug).get_translations(inclusive=True).filter(alias_of=None):
+            restrict(version, kind)
+            restricted.append(version)
+    hidden = hidden_pages(restricted)
+    assert len(hidden) > len(restricted)  # the untranslated copies (pt, zh-hans)
+    campaign = fr_page(RESTRICTED_PAGES["campaign"]).specific
+    assert campaign.accepts_donations  # so only privacy can refuse the gift
+
+    check_nothing_leaks(client, hidden, with_slugs=True)
+
+    gifts = Donation.objects.count()
+    for language in CRAWLED_LANGUAGES:
+        donate = f"/{language}/donate/{campaign.translation_key}/"
+        assert client.get(donate).status_code == 404
+        assert client.post(donate, DONATION_FORM).status_code == 404
+    assert Donation.objects.count() == gifts
+
+
+def test_restricted_sections_hide_what_is_under_them(client, demo_site):
+    """The French listings restricted (password): their pages, and the listings' copies in
+    the untranslated languages, show nowhere; the other languages' own pages still do."""
+    sections = [fr_page(slug) for slug in RESTRICTED_SECTIONS]
+    for section in sections:
+        restrict(section, PageViewRestriction.PASSWORD)
+    hidden = hidden_pages(sections)
+    assert {page.locale.language_code for page in hidden} == {"fr", "pt", "zh-hans"}
+
+    answers = check_nothing_leaks(client, hidden, with_slugs=False)
+    arabic = fr_page(RESTRICTED_PAGES["campaign"]).get_translation(
+        Locale.objects.get(language_code="ar")
+    )
+    assert arabic.title in answers["/ar/"]  # the Arabic campaign is not restricted
+
+
+def test_copies_of_private_pages_are_private(demo_site):
+    """Aliases: of a restricted page, of a page under one, pages under such a copy, and
+    copies of those; a translated page under the copy of a restricted listing."""
+    listing = fr_page("campagnes")
+    copy = Page.objects.get(alias_of=listing, locale__language_code="pt")
+    under_copy = StandardPageFactory(parent=copy, title="Sous la copie")
+    copy_of_copy = under_copy.create_alias(
+        parent=Page.objects.get(alias_of=fr_page("ateliers"), locale__language_code="pt"),
+        reset_translation_key=True,
+    )
+    campaign = fr_page(RESTRICTED_PAGES["campaign"])
+    everything = [listing, copy, under_copy, copy_of_copy, campaign]
+    assert all(is_public(page) for page in everything)
+
+    restrict(listing, PageViewRestriction.LOGIN)
+
+    public = set(public_pages().values_list("pk", flat=True))
+    for page in everything:
+        assert not is_public(page)
+        assert page.pk not in public
+    assert fr_page("ateliers").pk in public
+    assert CampaignPage.objects.filter(locale__language_code="en").first().pk in public
+
+
+def test_public_pages_costs_the_same_whatever_the_restrictions(demo_site):
+    """A listing filtered by ``public_pages`` runs the same number of queries with one
+    restriction as with twenty, however many pages they cover."""
+
+    def listing_queries():
+        with CaptureQueriesContext(connection) as queries:
+            pages = list(public_pages(CampaignPage.objects.order_by("pk")))
+        return len(queries), len(pages)
+
+    restrict(fr_page(RESTRICTED_PAGES["standard"]), PageViewRestriction.PASSWORD)
+    one, shown_before = listing_queries()
+    for page in Page.objects.filter(depth=4, alias_of=None)[:20]:
+        restrict(page, PageViewRestriction.LOGIN)
+    many, shown_after = listing_queries()
+    assert shown_after < shown_before
+    assert many == one <= 4
