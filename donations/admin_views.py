@@ -474,3 +474,76 @@ class CampaignTotalsView(ReportView):
             "gifts": grand.gifts,
         }
         return context
+
+
+# Refused payments
+
+
+def provider_amount_display(refused):
+    """What the provider's payment was for, e.g. "1,00 USD" or "€50.00"."""
+    if refused.amount_cents is None:
+        return ""
+    currency = (refused.currency or "").upper()
+    if currency in ("", "EUR"):
+        return format_money(refused.amount_cents)
+    return f"{refused.amount_cents / 100:.2f} {currency}"
+
+
+def expected_amount_display(refused):
+    return "" if refused.expected_cents is None else format_money(refused.expected_cents)
+
+
+def refused_gift_display(refused):
+    return str(refused.donation.uuid) if refused.donation_id else ""
+
+
+class RefusedPaymentIndexView(generic.IndexView):
+    """Payments that named a gift but were not its own: never counted, for staff to check
+    (and refund with the payment provider if the money was really taken)."""
+
+    list_display = [
+        "created_at",
+        "reason",
+        Column("donation", label=_("Gift"), accessor=refused_gift_display),
+        Column("paid", label=_("Provider's amount"), accessor=provider_amount_display),
+        Column("expected", label=_("Gift's amount"), accessor=expected_amount_display),
+        "session_id",
+        "event_id",
+    ]
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("donation")
+
+
+class RefusedPaymentInspectView(generic.InspectView):
+    shown_fields = [
+        "created_at",
+        "reason",
+        "donation",
+        "amount_cents",
+        "currency",
+        "mode",
+        "expected_cents",
+        "session_id",
+        "payment_intent_id",
+        "event_id",
+        "event_type",
+    ]
+
+    def get_fields(self):
+        return self.shown_fields
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value)
+        return "" if value is None else value
+
+    def get_donation_display_value(self):
+        return refused_gift_display(self.object)
+
+    def get_amount_cents_display_value(self):
+        return provider_amount_display(self.object)
+
+    def get_expected_cents_display_value(self):
+        return expected_amount_display(self.object)

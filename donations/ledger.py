@@ -46,8 +46,13 @@ def create_pending(**fields):
     return Donation.objects.create(status=DonationStatus.PENDING, **fields)
 
 
-def transition(donation_id, status, *, payment_id=None, session_id=None, refunded_cents=None):
+def transition(
+    donation_id, status, *, payment_id=None, session_id=None, refunded_cents=None, paid_at=None
+):
     """Move donation ``donation_id`` to ``status`` and return (donation, changed).
+
+    ``paid_at`` is when the provider says the payment happened (never later than now; default
+    now): it decides whether the gift came in before its campaign closed.
 
     ``refunded_cents`` is the provider's cumulative refunded amount; a partial refund keeps
     the donation paid, a full one makes it refunded. Not allowed moves (e.g. paid → pending,
@@ -73,7 +78,8 @@ def transition(donation_id, status, *, payment_id=None, session_id=None, refunde
         if status != donation.status and status in ALLOWED_TRANSITIONS[donation.status]:
             donation.status = status
             if status == DonationStatus.PAID and donation.paid_at is None:
-                donation.paid_at = timezone.now()
+                now = timezone.now()
+                donation.paid_at = min(paid_at, now) if paid_at else now
         changed = (donation.status, donation.refunded_cents) != before
         donation.save()
         if changed:

@@ -161,6 +161,47 @@ class CampaignTally(models.Model):
         return f"{self.campaign_key}: {self.raised_cents} cents, {self.donor_count} gifts"
 
 
+class RefusedReason(models.TextChoices):
+    NO_SESSION = "no_session", _("The gift never started a checkout")
+    OTHER_SESSION = "other_session", _("Another checkout session than the gift's own")
+    OTHER_PAYMENT = "other_payment", _("Another payment than the gift's own")
+    AMOUNT = "amount", _("Amount differs from the gift's")
+    CURRENCY = "currency", _("Currency is not euro")
+    MODE = "mode", _("Not a one-off payment")
+
+
+class RefusedPayment(models.Model):
+    """A payment event the ledger refused to apply to a gift (its session, payment, amount,
+    currency or mode is not the gift's own): nothing was counted; staff look into it."""
+
+    created_at = models.DateTimeField(_("refused at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=RefusedReason.choices)
+    donation = models.ForeignKey(
+        Donation,
+        verbose_name=_("gift it claimed to pay"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refused_payments",
+    )
+    event_id = models.CharField(_("event"), max_length=255, blank=True)
+    event_type = models.CharField(_("event type"), max_length=100, blank=True)
+    session_id = models.CharField(_("checkout session"), max_length=255, blank=True)
+    payment_intent_id = models.CharField(_("payment"), max_length=255, blank=True)
+    amount_cents = models.BigIntegerField(_("amount (cents)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=10, blank=True)
+    mode = models.CharField(_("mode"), max_length=30, blank=True)
+    expected_cents = models.PositiveIntegerField(_("gift's amount (cents)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refused payment")
+        verbose_name_plural = _("refused payments")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} · {self.session_id or self.payment_intent_id}"
+
+
 class WebhookEvent(models.Model):
     """Each payment-provider event id, stored once: a duplicate delivery is ignored."""
 

@@ -1,5 +1,7 @@
 """Giving: the donation form, the demo checkout, thank-you and cancelled pages, webhooks."""
 
+import datetime
+import json
 import logging
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from home.money import format_money
 
 from . import ledger, payments
 from .forms import CUSTOM, DonationForm
-from .models import Donation, DonationStatus
+from .models import Donation, DonationStatus, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -150,17 +152,25 @@ def cancelled(request, donation_uuid):
 def stripe_webhook(request):
     """Stripe events: signature checked, each event applied once, 2xx quickly.
 
-    Bad, missing or stale signature → 400 and nothing changes. A failure while applying
+    Bad, missing or stale signature → 400 and nothing changes; so does a signed event that
+    is not shaped like one (no type, an oversized id, not a JSON object…). A payment that is
+    not its gift's own is refused (200: it is recorded for staff, Stripe need not retry).
+    A failure while applying, or an event for a gift whose checkout is still being started,
     answers 503 so that Stripe delivers the event again (its record is rolled back).
     """
     try:
-        event = stripe.Webhook.construct_event(
+        stripe.WebhookSignature.verify_header(
             request.body,
             request.headers.get("Stripe-Signature", ""),
             settings.STRIPE_WEBHOOK_SECRET,
+            stripe.Webhook.DEFAULT_TOLERANCE,
         )
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid payload or signature")
+    event = well_formed_event(request.body)
+    if event is None:
+        logger.warning("Malformed Stripe event refused (signed, %d bytes)", len(request.body))
+        return HttpResponseBadRequest("malformed event")
     if event.type not in WEBHOOK_HANDLED_TYPES:
         return HttpResponse("ignored")
     try:
@@ -170,37 +180,53 @@ def stripe_webhook(request):
             apply_event(event)
     except payments.PaymentUnavailable:
         return HttpResponse("stripe unreachable, retry later", status=503)
+    except payments.CheckoutStarting:
+        return HttpResponse("checkout still starting, retry later", status=503)
     except (AttributeError, KeyError, TypeError, ValueError, ValidationError):
         # signed by Stripe yet not shaped as we expect: refuse it, record nothing
-        logger.exception("Malformed Stripe event %s", getattr(event, "id", "?"))
+        logger.exception("Malformed Stripe event %s", event.id)
         return HttpResponseBadRequest("malformed event")
     return HttpResponse("ok")
+
+
+EVENT_ID_MAX_LENGTH = WebhookEvent._meta.get_field("event_id").max_length
+EVENT_TYPE_MAX_LENGTH = WebhookEvent._meta.get_field("event_type").max_length
+
+
+def well_formed_event(body):
+    """The Stripe event in a (verified) webhook body, or None when it is not one: a JSON
+    object with a string id and type that fit their columns and a ``data.object`` object."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    event_id, event_type, payload = data.get("id"), data.get("type"), data.get("data")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= EVENT_ID_MAX_LENGTH):
+        return None
+    if not (isinstance(event_type, str) and 0 < len(event_type) <= EVENT_TYPE_MAX_LENGTH):
+        return None
+    if not (isinstance(payload, dict) and isinstance(payload.get("object"), dict)):
+        return None
+    return stripe.Event.construct_from(data, settings.STRIPE_SECRET_KEY or "")
+
+
+def event_time(event):
+    """When Stripe created the event (for a payment: when it happened), or None."""
+    created = getattr(event, "created", None)
+    if not isinstance(created, int) or isinstance(created, bool):
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(created, datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def apply_event(event):
     """Apply one verified Stripe event to the ledger."""
     obj = event.data.object
     if event.type == "charge.refunded":
-        donation = Donation.objects.filter(provider_payment_id=obj.payment_intent).first()
-        if donation is None:
-            donation = _donation_of_payment_intent(obj.payment_intent)
-        if donation is not None:
-            ledger.transition(
-                donation.pk,
-                DonationStatus.REFUNDED,
-                refunded_cents=obj.amount_refunded,
-                payment_id=obj.payment_intent,
-            )
+        payments.apply_refund(obj, event_id=event.id, event_type=event.type)
         return
-    payments.apply_session(obj, event.type)
-
-
-def _donation_of_payment_intent(payment_intent_id):
-    """A refund can arrive before the payment's own event: ask Stripe whose it is."""
-    try:
-        intent = payments.StripeBackend().client().v1.payment_intents.retrieve(payment_intent_id)
-    except stripe.InvalidRequestError:
-        return None  # not a payment of this account: nothing of ours to refund
-    except stripe.StripeError as error:
-        raise payments.PaymentUnavailable(str(error)) from error
-    return payments.find_donation(intent)
+    payments.apply_session(obj, event.type, event_id=event.id, paid_at=event_time(event))

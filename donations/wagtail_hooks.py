@@ -1,6 +1,7 @@
 """The "Donations" admin menu: every donation (offline gifts recorded by staff), and the
 campaigns' totals. Views are in admin_views.py, forms in admin_forms.py."""
 
+from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permissions import policy_registry
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from .admin_forms import DonationFilterSet, OfflineDonationForm
 from .admin_views import (
@@ -19,8 +21,13 @@ from .admin_views import (
     OfflineDonationCreateView,
     OfflineDonationDeleteView,
     OfflineDonationEditView,
+    RefusedPaymentIndexView,
+    RefusedPaymentInspectView,
 )
-from .models import Donation
+from .models import Donation, RefusedPayment
+
+# Whoever may see donations may see the payments refused for them; nobody changes those.
+register_permission_policy(RefusedPayment, ModelPermissionPolicy(Donation))
 
 
 class DonationViewSet(ModelViewSet):
@@ -53,6 +60,39 @@ class DonationViewSet(ModelViewSet):
         )
 
 
+class RefusedPaymentViewSet(ModelViewSet):
+    """Payments refused because they were not their gift's own (read-only)."""
+
+    model = RefusedPayment
+    name = "donations_refused"
+    url_prefix = "donations-refused"
+    icon = "warning"
+    menu_label = _("Refused payments")
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    list_filter = ["reason"]
+    index_view_class = RefusedPaymentIndexView
+    inspect_view_class = RefusedPaymentInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()  # governed by the donation permissions
+
+
 class CampaignTotalsViewSet(ViewSet):
     name = "donation_totals"
     url_prefix = "donations-totals"
@@ -77,7 +117,7 @@ class CampaignTotalsViewSet(ViewSet):
 
 
 class DonationsViewSetGroup(ViewSetGroup):
-    items = (DonationViewSet, CampaignTotalsViewSet)
+    items = (DonationViewSet, CampaignTotalsViewSet, RefusedPaymentViewSet)
     menu_icon = "pick"
     menu_label = _("Donations")
     menu_name = "donations"
