@@ -21,14 +21,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The shared cache (rate-limit counts, Wagtail's site root paths…). It degrades
+# instead of failing (cocity/cache.py): with Redis down, pages, the API and the sign-in forms
+# keep working, uncached, and rate limits let requests through until it is back.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cocity.cache.DegradingRedisCache",
         "LOCATION": env.required("REDIS_URL", "redis://host:6379/0, the shared cache"),
         "KEY_PREFIX": "cocity",
+        "OPTIONS": {
+            # a Redis that does not answer costs half a second, then is left alone 10 s
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "RETRY_SECONDS": 10,
+        },
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions in the database, so that signed-in staff and leaders stay signed in when Redis is
+# down. Not cached_db: a session deleted at sign-out while Redis was unreachable would still
+# be in the cache when it came back, and the sign-out would be undone. Expired sessions are
+# removed by `manage.py clearsessions` (docs/deployment.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
 STORAGES = {

@@ -2,10 +2,16 @@
 proxies, the site without its cache (Redis), the Content-Security-Policy and Permissions-Policy
 headers, gunicorn's configuration."""
 
+import logging
 import runpy
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.test import RequestFactory
 
 import pytest
@@ -186,6 +192,134 @@ def test_forged_forwarded_addresses_do_not_reset_the_sign_in_limit(
     for number in range(3):
         sign_in(client, "leaders", "awa", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
     assert sign_in(client, "leaders", "bob", HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+
+
+# The site without its cache (Redis)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ThrowawayRedis:
+    """A redis-server of its own on a free port, without persistence, that a test can stop
+    and start again."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/4"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.02)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+def use_redis(settings, url, backend="cocity.cache.DegradingRedisCache", **options):
+    """The production settings' cache and sessions (cocity/settings/production.py)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": url,
+            "KEY_PREFIX": "cocity",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, **options},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture
+def production_cache(settings, redis_server):
+    use_redis(settings, redis_server.url)
+    yield redis_server
+    cache.clear()
+
+
+def public_urls(campaign):  # noqa: F811 - the imported fixture's value
+    return [
+        "/fr/",
+        campaign.url,
+        "/api/v2/pages/",
+        f"/api/v2/pages/{campaign.pk}/",
+        "/open-data/campaigns.json",
+        "/open-data/campaigns.csv",
+        f"/embed/campaign/{campaign.pk}/",
+        "/fr/space/login/",
+        "/admin/login/",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_site_keeps_serving_when_redis_stops(
+    client,
+    campaign,
+    accounts,
+    production_cache,
+    settings,
+    caplog,  # noqa: F811
+):
+    settings.LOGIN_RATE_LIMIT_PER_IP = (3, 60)
+    urls = public_urls(campaign)
+    assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+    for number in range(3):
+        sign_in(client, "leaders", f"user{number}")
+    assert sign_in(client, "leaders", "user9").status_code == 429  # the counts are in Redis
+    cache.set("alive", 1)
+    assert cache.get("alive") == 1
+
+    production_cache.stop()
+    caplog.set_level(logging.WARNING, logger="cocity.cache")
+    assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+    # rate limits fail open; sessions in the database: signing in still works
+    assert sign_in(client, "leaders", "awa", PASSWORD).status_code == 302
+    assert client.get("/fr/space/").status_code == 200
+    assert sign_in(client, "admin", "claire", PASSWORD).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    warnings = [r for r in caplog.records if r.name == "cocity.cache"]
+    assert len(warnings) == 1, "one warning per outage interval, not one per cache call"
+
+
+def test_the_cache_is_used_again_when_redis_comes_back(settings, redis_server):
+    use_redis(settings, redis_server.url, RETRY_SECONDS=0)
+    cache.set("key", "before")
+    redis_server.stop()
+    assert cache.get("key", "missing") == "missing"
+    assert cache.add("key", "during") is False
+    assert cache.incr("counter") == 1
+    assert cache.delete("key") is False
+    redis_server.start()
+    assert cache.get("key", "missing") == "missing"  # a new, empty server
+    cache.set("key", "after")
+    assert cache.get("key") == "after"
 
 
 # gunicorn
