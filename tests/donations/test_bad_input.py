@@ -2,13 +2,16 @@
 half-saved, errors translated."""
 
 import itertools
+import json
+import time
 
 from django.urls import reverse
 
 import pytest
+import stripe
 
 from donations import ledger
-from donations.models import Donation, DonationStatus, WebhookEvent
+from donations.models import Donation, DonationStatus, RefusedPayment, WebhookEvent
 from tests.donations.conftest import WEBHOOK_SECRET
 
 AMOUNTS = [  # (amount_choice, custom_amount)
@@ -188,3 +191,45 @@ def test_bad_webhook_deliveries_never_fail_and_never_half_save(
         assert_tally_matches_ledger(campaign)
         checked += 1
     assert checked >= 80
+
+
+def signed_post(client, payload, secret=WEBHOOK_SECRET):
+    header = stripe.WebhookSignature.generate_signature_header(
+        payload=payload, secret=secret, timestamp=int(time.time())
+    )
+    return client.post(
+        "/webhooks/stripe/", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "shape",
+    ["no type", "huge id", "array", "number id", "type not a string", "no data", "empty id"],
+)
+def test_signed_events_not_shaped_like_an_event_answer_400_and_record_nothing(
+    client, campaign, stripe_server, donation_form, shape
+):
+    client.post(reverse("donations:donate", args=[campaign.translation_key]), donation_form)
+    donation = Donation.objects.get()
+    session = stripe_server.complete(donation.provider_session_id)
+    event = stripe_server.event("checkout.session.completed", session)
+    if shape == "no type":
+        del event["type"]
+    elif shape == "huge id":
+        event["id"] = "evt_" + "x" * 10_000
+    elif shape == "number id":
+        event["id"] = 12
+    elif shape == "type not a string":
+        event["type"] = ["checkout.session.completed"]
+    elif shape == "no data":
+        del event["data"]
+    elif shape == "empty id":
+        event["id"] = ""
+    payload = json.dumps([event] if shape == "array" else event)
+    response = signed_post(client, payload)
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists() and not RefusedPayment.objects.exists()
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.PENDING
+    assert ledger.tally(campaign.translation_key) == (0, 0)
