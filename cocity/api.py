@@ -1,8 +1,10 @@
 """The read-only JSON API (Wagtail API v2) at /api/v2/: pages, images, documents.
 
 Partners read every language through it (docs/api.md). What is public and nothing more:
-- pages: live pages of the site that carry no view restriction (Wagtail's public queryset),
-  each serialized in its own language (labels, money and linked pages in that language);
+- pages: the pages of the site that the public may see (home/visibility.py: live, no view
+  restriction, no untranslated copy of a restricted page), each serialized in its own
+  language (labels, money and linked pages in that language);
+- links to other pages (blocks, a story's campaign…): only to pages the public may see;
 - images and documents: only those a public page uses (the reference index), so a photo a
   project leader uploaded for a story still in review is not listed;
 - every page type lists what it shows in ``api_fields``: never leaders, owners, donors,
@@ -15,7 +17,7 @@ on one page of results, e.g. linked pages in each language).
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import translation
@@ -23,6 +25,7 @@ from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
 from wagtail.api.querysets import get_public_pages_queryset
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import PageSerializer
 from wagtail.api.v2.utils import BadRequestError
@@ -32,8 +35,16 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page, ReferenceIndex, Site
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
+
+from rest_framework.filters import BaseFilterBackend
 
 from home.api import DETAIL_ONLY_FIELDS
+from home.search import search_terms
+from home.visibility import public_pages
+
+MAX_OFFSET = 2**31 - 1  # past it, databases fail on the number itself; long past any listing
 
 
 class LocalizedPageSerializer(PageSerializer):
@@ -57,16 +68,72 @@ class CachedMixin:
         return response
 
 
-class PagesEndpoint(CachedMixin, PagesAPIViewSet):
+class PublicSearchFilter(BaseFilterBackend):
+    """Wagtail's ``?search=`` (``?search_operator=and|or``; ordered by relevance unless
+    ``?order=``), with the words made safe for the database backends (home/search.py) and a
+    400 with a message for what the search cannot do."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise BadRequestError(_("search_operator must be “and” or “or”."))
+        if getattr(queryset, "_filtered_by_tag", False):  # set by Wagtail's FieldsFilter
+            raise BadRequestError(_("Cannot filter by tag while searching."))
+        try:
+            return get_search_backend().search(
+                search_terms(request.GET["search"]),
+                queryset,
+                operator=operator,
+                order_by_relevance="order" not in request.GET,
+            )
+        except (FilterFieldError, OrderByFieldError) as error:
+            field = "random" if error.field_name == "?" else error.field_name
+            raise BadRequestError(
+                _("Cannot filter or order by “%(field)s” while searching.") % {"field": field}
+            ) from error
+
+
+def with_public_search(filter_backends):
+    return [PublicSearchFilter if f is SearchFilter else f for f in filter_backends]
+
+
+class ListingMixin:
+    """Listings that search, and whose offset stays a number every database can read."""
+
+    def get_queryset(self):
+        """When searching, the visible rows by their ids: the search backends accept only
+        filters on indexed fields, and what is public is decided by subqueries they cannot
+        read (an alias's original, the pages that use an image). ``id`` is indexed on pages,
+        images and documents; the listing's order is kept, and joins and annotations are
+        added afterwards."""
+        queryset = super().get_queryset()
+        if "search" not in self.request.GET:
+            return queryset
+        visible = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+        return visible.order_by(*queryset.query.order_by)
+
+    def paginate_queryset(self, queryset):
+        try:
+            offset = int(self.request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's pagination answers that one
+        if offset > MAX_OFFSET:
+            raise BadRequestError(_("offset cannot be higher than %(max)s") % {"max": MAX_OFFSET})
+        return super().paginate_queryset(queryset)
+
+
+class PagesEndpoint(CachedMixin, ListingMixin, PagesAPIViewSet):
     base_serializer_class = LocalizedPageSerializer
     detail_only_fields = DETAIL_ONLY_FIELDS
+    filter_backends = with_public_search(PagesAPIViewSet.filter_backends)
 
     def get_base_queryset(self):
-        """Wagtail's public pages, minus the untranslated copies (aliases) of pages that are
-        not public: a restriction added to a French page does not reach its copies in the
-        other language trees, though the site itself asks for the password there too."""
-        public = super().get_base_queryset()
-        return public.exclude(Q(alias_of__isnull=False) & ~Q(alias_of__in=public.values("pk")))
+        """The pages of the site that the public may see (home/visibility.py: no view
+        restriction, no untranslated copy of a restricted page), whoever asks: answers are
+        cached as public, so a signed-in visitor's groups or passwords must not count."""
+        return public_pages(super().get_base_queryset())
 
     def check_query_parameters(self, queryset):
         super().check_query_parameters(queryset)
@@ -122,14 +189,14 @@ class PublicUsageMixin:
 
     def get_queryset(self):
         model = self.model
-        public_pages = (
-            get_public_pages_queryset(self.request)
+        shown_pages = (
+            public_pages(get_public_pages_queryset(self.request))
             .annotate(text_id=Cast("pk", CharField()))
             .values("text_id")
         )
         used = ReferenceIndex.objects.filter(
             base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=Subquery(public_pages),
+            object_id__in=Subquery(shown_pages),
             to_content_type=ContentType.objects.get_for_model(model),
             to_object_id=OuterRef("text_id"),
         )
@@ -142,12 +209,14 @@ class PublicUsageMixin:
         )
 
 
-class ImagesEndpoint(CachedMixin, PublicUsageMixin, ImagesAPIViewSet):
+class ImagesEndpoint(CachedMixin, ListingMixin, PublicUsageMixin, ImagesAPIViewSet):
     model = get_image_model()
+    filter_backends = with_public_search(ImagesAPIViewSet.filter_backends)
 
 
-class DocumentsEndpoint(CachedMixin, PublicUsageMixin, DocumentsAPIViewSet):
+class DocumentsEndpoint(CachedMixin, ListingMixin, PublicUsageMixin, DocumentsAPIViewSet):
     model = get_document_model()
+    filter_backends = with_public_search(DocumentsAPIViewSet.filter_backends)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

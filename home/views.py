@@ -1,6 +1,9 @@
 """Views of the site frame that are not Wagtail pages: search, robots.txt."""
 
+import logging
+
 from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +13,9 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from .i18n import active_locale
+from .search import search_terms
+
+logger = logging.getLogger(__name__)
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -20,7 +26,8 @@ def search(request):
     """Search the live pages of the reader's language.
 
     ``q`` longer than SEARCH_QUERY_MAX_LENGTH gets a 400 with a message; a bad page number
-    shows the nearest valid page.
+    shows the nearest valid page. Search syntax means nothing here (see home/search.py); if
+    the search backend still refuses the words, a 400 says so instead of a 500.
     """
     query = request.GET.get("q", "").strip()
     error = ""
@@ -31,11 +38,19 @@ def search(request):
             "max": SEARCH_QUERY_MAX_LENGTH
         }
         status = 400
-    elif query:
+    elif search_terms(query):
         pages = Page.objects.live().public().filter(locale=active_locale()).specific()
-        results = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        try:
+            with transaction.atomic():  # a database error must not break the page's queries
+                results = Paginator(
+                    pages.search(search_terms(query)), SEARCH_RESULTS_PER_PAGE
+                ).get_page(request.GET.get("page"))
+                results.object_list = list(results.object_list)
+        except DatabaseError:
+            logger.warning("A search was refused by the database", exc_info=True)
+            results = None
+            error = _("We could not understand this search. Try other words.")
+            status = 400
     return render(
         request,
         "home/search.html",
