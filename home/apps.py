@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +17,15 @@ class HomeConfig(AppConfig):
         # Every configured language gets a Wagtail locale that mirrors the French tree, so an
         # untranslated page is still reachable (in French, with a notice) in every language.
         post_migrate.connect(ensure_locales, sender=self, dispatch_uid="home.ensure_locales")
+
+        from wagtail.images import get_image_model
+        from wagtail.signals import page_published
+
+        from .images import publish_page_images, strip_uploaded_image
+
+        # Every new image file loses its metadata, whoever uploads it and however (home/images.py).
+        pre_save.connect(
+            strip_uploaded_image, sender=get_image_model(), dispatch_uid="home.strip_image"
+        )
+        # Photos of a page not yet published are private until it is.
+        page_published.connect(publish_page_images, dispatch_uid="home.publish_page_images")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
 from home.i18n import localize_pages
+from home.images import too_many_pixels_message
 
 from .access import leader_campaigns
 
@@ -57,6 +58,11 @@ class StoryForm(forms.Form):
         for number in range(1, settings.STORY_MAX_PHOTOS + 1):
             self.fields[f"photo_{number}"] = WagtailImageField(
                 label=_("Photo %(number)s") % {"number": number}, required=False
+            )
+            # Wagtail checks WAGTAILIMAGES_MAX_IMAGE_PIXELS; say it in the leader's words. The
+            # message is complete: Wagtail's "%" with its own figures leaves it as it is.
+            self.fields[f"photo_{number}"].error_messages["file_too_many_pixels"] = (
+                too_many_pixels_message().replace("%", "%%")
             )
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=_("What the photo %(number)s shows") % {"number": number},

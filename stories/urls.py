@@ -13,6 +13,7 @@ urlpatterns = [
     path("space/stories/<int:story_id>/edit/", views.story_form, name="story_edit"),
     path("space/stories/<int:story_id>/submit/", views.submit, name="story_submit"),
     path("space/stories/<int:story_id>/preview/", views.preview, name="story_preview"),
+    path("space/photos/<path:name>", views.private_photo, name="private_photo"),
 ]
 
 urlpatterns += account_urlpatterns

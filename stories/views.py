@@ -4,7 +4,7 @@ from html import unescape
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -19,6 +19,13 @@ from wagtail.models import Page, WorkflowState
 from donations import ledger
 from home.embed import embed_snippet
 from home.i18n import active_locale
+from home.images import (
+    PRIVATE_PREFIX,
+    content_type,
+    image_for_private_file,
+    may_see_private_image,
+    new_private_image,
+)
 from home.locales import create_language_aliases
 from home.ratelimit import per_user, rate_limited
 
@@ -116,9 +123,7 @@ def _keep_valid_photos(request, form):
     for number in range(1, settings.STORY_MAX_PHOTOS + 1):
         photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
         if photo and f"photo_{number}" not in form.errors:
-            image = Image(title=photo.name[:200], uploaded_by_user=request.user)
-            image.file = photo
-            image.save()
+            image = new_private_image(photo, photo.name[:200], request.user)
             form.kept_photos[number] = image
             data[f"kept_{number}"] = sign_kept_photo(image, request.user)
     form.data = data
@@ -149,9 +154,8 @@ def _save_story(request, form, story=None):
         upload = data.get(f"photo_{number}")
         image = form.kept_photos.get(number)
         if upload:
-            image = Image(title=upload.name[:200], uploaded_by_user=request.user)
-            image.file = upload
-            image.save()
+            # Private until the story is published (home/images.py).
+            image = new_private_image(upload, upload.name[:200], request.user)
         if image:
             photos.append((image, data[f"alt_{number}"]))
     paragraphs = form.paragraphs()
@@ -277,5 +281,22 @@ def preview(request, story_id):
     """The leader's own story as it will look, draft included."""
     story = own_story(request, story_id).get_latest_revision_as_object()
     response = story.serve_preview(request, story.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def private_photo(request, name):
+    """An original or rendition of a photo not yet published (stored under private/): served
+    to the leader who uploaded it and to staff who may use images; 404 to anyone else."""
+    name = PRIVATE_PREFIX + name
+    image = image_for_private_file(name)
+    if image is None or not may_see_private_image(request.user, image):
+        raise Http404
+    try:
+        file = image.file.storage.open(name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(file, content_type=content_type(name))
+    response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

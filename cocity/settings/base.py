@@ -138,7 +138,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded media; names under private/ (photos of stories not yet published) are served by
+    # a view that checks who asks (home/images.py), never straight from MEDIA_URL.
+    "default": {"BACKEND": "home.images.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -188,6 +190,12 @@ WAGTAIL_SITE_NAME = "Co-city"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Pixel cap of every upload (Wagtail's admin forms and the leaders' form): one rendition of a
+# photo at the cap takes about 1.5 s and 250 MB (bench/image_rendition.py, bench/README.md).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 32_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The view that serves private media (home/images.py) to the people allowed to see it.
+PRIVATE_MEDIA_URL_NAME = "stories:private_photo"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations are reviewed before going live
 
