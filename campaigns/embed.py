@@ -18,7 +18,10 @@ from django.views.decorators.http import require_safe
 
 from wagtail.models import Page
 
+from csp.utils import build_policy
+
 from donations import ledger
+from home.visibility import public_pages
 
 from .models import CampaignPage
 
@@ -36,7 +39,8 @@ def _card_response(request, template, context, language, status=200):
             template, {**context, "language": language, "direction": _direction(language)}
         )
     response = HttpResponse(html, status=status)
-    response["Content-Security-Policy"] = "frame-ancestors *"
+    # The site's policy (cocity/settings/base.py), except that any site may frame the card.
+    response["Content-Security-Policy"] = build_policy(replace={"frame-ancestors": ["*"]})
     response["Content-Language"] = language
     patch_cache_control(response, public=True, max_age=settings.API_CACHE_SECONDS)
     return response
@@ -58,24 +62,17 @@ def _unavailable(request, message, status, language=None):
 
 
 def _versions(page_id):
-    """Every live, public version of the campaign that page ``page_id`` belongs to, with
-    its totals, by page id. Two queries."""
+    """Every version of the campaign that page ``page_id`` belongs to that the public may
+    see (untranslated copies of a private page are not), with its totals, by page id. Two
+    queries (plus the private sections')."""
     translation_key = Page.objects.filter(pk=page_id).values("translation_key")[:1]
     versions = (
-        CampaignPage.objects.live()
-        .public()
-        .filter(translation_key=translation_key)
+        public_pages(CampaignPage.objects.filter(translation_key=translation_key))
         .defer("body")
         .select_related("locale")
         .annotate(**ledger.tally_annotations())
     )
     return {version.pk: version for version in versions}
-
-
-def _readable(version, versions):
-    """False for an untranslated copy whose source is not public (a view restriction on the
-    source does not reach its copies in other languages)."""
-    return version.alias_of_id is None or version.alias_of_id in versions
 
 
 @xframe_options_exempt
@@ -98,7 +95,7 @@ def campaign_card(request, page_id):
 
     versions = _versions(page_id)
     page = versions.get(page_id)
-    if page is None or not _readable(page, versions):
+    if page is None:
         with translation.override(requested or get_language()):
             message = gettext("This campaign cannot be shown: it does not exist or is not public.")
         return _unavailable(request, message, 404, requested or None)
@@ -108,7 +105,7 @@ def campaign_card(request, page_id):
     # What readers of that language get on the site: its version (a translation, or an
     # untranslated copy shown with a notice), else the page asked for.
     shown = by_language.get(language)
-    if shown is None or not _readable(shown, versions):
+    if shown is None:
         shown = page
     # An untranslated copy holds its source's text: the title is in the source's language.
     campaign = versions.get(shown.alias_of_id, shown)

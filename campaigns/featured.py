@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from donations import ledger
 from home.featured import FeaturedItem, FeaturedSection
 from home.money import format_money
+from home.visibility import private_sections, public_pages
 
 from .models import CampaignIndexPage, CampaignPage
 
@@ -15,15 +16,15 @@ FEATURED_COUNT = 3
 def live_campaigns_section(home_page, request):
     """Up to three live campaigns of the home page's language, closing soonest first."""
     now = timezone.now()
+    private = private_sections()
     campaigns = (
-        CampaignPage.objects.live()
-        .descendant_of(home_page)
+        public_pages(CampaignPage.objects.descendant_of(home_page), private)
         .filter(opens_at__lte=now, closes_at__gt=now)
         .select_related("hero_image")
         .annotate(**ledger.tally_annotations())
         .order_by("closes_at")[:FEATURED_COUNT]
     )
-    index = CampaignIndexPage.objects.live().descendant_of(home_page).first()
+    index = public_pages(CampaignIndexPage.objects.descendant_of(home_page), private).first()
     items = [
         FeaturedItem(
             title=campaign.title,

@@ -24,6 +24,7 @@ from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
+from home.visibility import public_pages
 
 from .panels import EmbedSnippetsPanel
 
@@ -98,10 +99,10 @@ class CampaignIndexPage(ListingPage):
         verbose_name = _("campaign listing")
 
     def campaigns(self):
-        """The live campaigns under this page with their totals, in one query."""
+        """The campaigns under this page that the public may see, with their totals, in one
+        query (plus the private sections')."""
         return (
-            CampaignPage.objects.child_of(self)
-            .live()
+            public_pages(CampaignPage.objects.child_of(self))
             .select_related("district", "category", "hero_image")
             .annotate(**ledger.tally_annotations())
             .order_by("-opens_at")

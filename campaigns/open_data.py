@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from donations import ledger
 from home.spreadsheets import spreadsheet_safe
+from home.visibility import public_pages
 
 from .models import CampaignPage, CampaignStatus, Category, District
 
@@ -117,8 +118,7 @@ def _public_campaigns(request):
     """The published campaigns, one entry per campaign (translation key), each a dict with
     its main page (French when translated into French) and what the rows need. Four queries."""
     versions = (
-        CampaignPage.objects.live()
-        .public()
+        public_pages(CampaignPage.objects.all())
         .defer("body")
         .select_related("locale", "district", "category")
         .annotate(**ledger.tally_annotations())

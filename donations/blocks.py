@@ -50,8 +50,12 @@ class DonationBlock(blocks.StructBlock):
         page = value.get("campaign")
         campaign = None
         if page is not None:
-            localized = (parent_context or {}).get("localized_pages", {}).get(page.pk)
-            campaign = (localized or localize_pages([page])[page.pk]).specific
+            prefetched = (parent_context or {}).get("localized_pages", {})
+            if page.pk in prefetched:
+                localized = prefetched[page.pk]
+            else:
+                localized = localize_pages([page])[page.pk]
+            campaign = localized.specific if localized else None  # None: not live, or private
         context["campaign"] = campaign
         context["open"] = bool(campaign and getattr(campaign, "accepts_donations", False))
         if campaign is not None:
@@ -68,7 +72,8 @@ class DonationBlock(blocks.StructBlock):
 
         request = (context or {}).get("request")
         page = value.get("campaign")
-        campaign = localize_pages([page], specific=True)[page.pk].specific if page else None
+        localized = localize_pages([page], specific=True)[page.pk] if page else None
+        campaign = localized.specific if localized else None  # None: not live, or private
         link = page_link(campaign, request)
         if campaign is not None:
             link["status"] = campaign.status

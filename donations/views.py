@@ -20,6 +20,7 @@ import stripe
 
 from home.i18n import localize_pages
 from home.money import format_money
+from home.visibility import public_pages
 
 from . import ledger, payments
 from .forms import CUSTOM, DonationForm
@@ -38,9 +39,10 @@ WEBHOOK_HANDLED_TYPES = {
 
 
 def campaign_for(campaign_key):
-    """The live campaign page with ``campaign_key`` in the reader's language (or its source);
-    raises Http404 when there is none."""
-    page = Page.objects.live().filter(translation_key=campaign_key).first()
+    """The campaign page with ``campaign_key`` that the public may see, in the reader's
+    language (or its source); raises Http404 when there is none (not live, or private: a
+    view restriction keeps its gifts out too)."""
+    page = public_pages(Page.objects.filter(translation_key=campaign_key)).first()
     if page is None:
         raise Http404
     return localize_pages([page])[page.pk].specific

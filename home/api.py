@@ -91,7 +91,8 @@ def page_link(page, request):
 
 
 def localized_link(page, request):
-    """``page`` (in any language) as a link to its live version in the active language."""
+    """``page`` (in any language) as a link to its public version in the active language;
+    None when the public may not see it."""
     if page is None:
         return None
     return page_link(localize_pages([page])[page.pk], request)
@@ -146,7 +147,8 @@ class CodeNameField(serializers.Field):
 
 
 class PageLinkField(serializers.Field):
-    """A page another page points at, as id/title/html_url in the language being served.
+    """A page another page points at, as id/title/html_url in the language being served;
+    null (or left out of a list) when the public may not see it (home/visibility.py).
     Pages already localized by ``api_prefetch`` are used as they are (see LINKS_ATTRIBUTE)."""
 
     def __init__(self, **kwargs):
@@ -162,11 +164,15 @@ class PageLinkField(serializers.Field):
     def to_representation(self, value):
         request = self.context.get("request")
         if isinstance(value, LocalizedLinks):
-            return [page_link(page, request) for page in value]
+            return [page_link(page, request) for page in value if page is not None]
         if hasattr(value, "all"):  # a many-to-many manager
             pages = list(value.all())
             localized = localize_pages(pages)
-            return [page_link(localized[page.pk], request) for page in pages]
+            return [
+                page_link(localized[page.pk], request)
+                for page in pages
+                if localized[page.pk] is not None
+            ]
         if isinstance(value, Page):
             if getattr(value, "_api_localized", False):
                 return page_link(value, request)
@@ -201,7 +207,7 @@ def prefetch_links(pages, field_names):
                 value = getattr(page, name)
                 if hasattr(value, "all"):
                     prepared[name] = LocalizedLinks(localized[p.pk] for p in value.all())
-                elif value is not None:
+                elif value is not None and localized[value.pk] is not None:
                     localized[value.pk]._api_localized = True
                     prepared[name] = localized[value.pk]
                 else:

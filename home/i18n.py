@@ -11,6 +11,8 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Locale, Page
 
+from .visibility import is_public, private_sections, public_pages
+
 
 @dataclass(frozen=True)
 class LanguageVersion:
@@ -58,20 +60,29 @@ def active_locale():
 
 
 def localize_pages(pages, locale=None, specific=False):
-    """Map each page's id to its live version in ``locale`` (default: the active language),
-    or to the page itself when it has none. One query, whatever the number of pages (plus
-    one per page type with ``specific``)."""
+    """Map each page's id to the version the public may see in ``locale`` (default: the
+    active language): its translation or untranslated copy there, else the page itself;
+    None for a page that is neither live nor public (link to nothing). Two queries, whatever
+    the number of pages (plus one per page type with ``specific``)."""
     pages = [page for page in pages if page is not None]
     if not pages:
         return {}
     locale = locale or active_locale()
-    queryset = Page.objects.live().filter(
-        locale=locale, translation_key__in={page.translation_key for page in pages}
+    private = private_sections()
+    queryset = public_pages(
+        Page.objects.filter(
+            locale=locale, translation_key__in={page.translation_key for page in pages}
+        ),
+        private=private,
     )
     translations = {
         page.translation_key: page for page in (queryset.specific() if specific else queryset)
     }
-    return {page.pk: translations.get(page.translation_key, page) for page in pages}
+    return {
+        page.pk: translations.get(page.translation_key)
+        or (page if is_public(page, private) else None)
+        for page in pages
+    }
 
 
 def page_languages(page, request):
@@ -79,11 +90,17 @@ def page_languages(page, request):
 
     A version whose ``alias_of`` is another live version is an untranslated alias (the
     (translation_key, locale) pair is unique, so such an alias is always in another language).
+    A public page offers only the public versions (its HTML may be cached for anyone); a
+    private one, that the visitor may see, offers every live version (each asks for its own
+    password or login).
     """
     current = get_language()
     live_versions = list(
         Page.objects.live().filter(translation_key=page.translation_key).select_related("locale")
     )
+    private = private_sections()
+    if is_public(page, private):
+        live_versions = [version for version in live_versions if not private.covers(version)]
     by_id = {version.pk: version for version in live_versions}
     by_code = {version.locale.language_code: version for version in live_versions}
     source = by_id.get(page.alias_of_id)

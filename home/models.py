@@ -261,6 +261,8 @@ class LinkListSnippet(TranslatableMixin, models.Model):
             page = block.value["page"]
             if page is not None:
                 target = pages[page.pk]
+                if target is None:  # not live or not public: no link
+                    continue
                 resolved.append(
                     (block.value["label"] or target.title, target.get_url(request), False)
                 )

@@ -1,9 +1,12 @@
-"""sitemap.xml listing every live page in every language, with hreflang alternates."""
+"""sitemap.xml listing every page the public may see in every language, with hreflang
+alternates."""
 
 from django.db.models import Q
 
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from .visibility import public_pages
 
 
 class MultilingualSitemap(Sitemap):
@@ -14,7 +17,7 @@ class MultilingualSitemap(Sitemap):
         in_a_tree = Q()
         for root in roots:
             in_a_tree |= Q(path__startswith=root.path)
-        return Page.objects.live().public().filter(in_a_tree).order_by("path").defer_streamfields()
+        return public_pages(Page.objects.filter(in_a_tree)).order_by("path").defer_streamfields()
 
     def absolute_url(self, page):
         """Absolute URL on the host the sitemap was asked for, like the pages' own links."""
@@ -23,12 +26,11 @@ class MultilingualSitemap(Sitemap):
     def _urls(self, page, protocol, domain):
         pages = list(self.paginator.page(page).object_list)
         translated = {}
-        for version in (
-            Page.objects.live()
-            .public()
-            .filter(translation_key__in={item.translation_key for item in pages}, alias_of=None)
-            .select_related("locale")
-        ):
+        for version in public_pages(
+            Page.objects.filter(
+                translation_key__in={item.translation_key for item in pages}, alias_of=None
+            )
+        ).select_related("locale"):
             translated.setdefault(version.translation_key, []).append(version)
 
         urls = []

@@ -12,17 +12,22 @@ or login: what they return may be cached and shown to anyone.
 
 Cost: one query when no page is restricted; with restrictions, one more per level of
 aliases found (usually two or three in all), whatever the number of pages, restrictions or
-languages. The result is a filter on ``path``, so it works in searches and on the querysets
-of specific page types.
+languages; and only once per request (the sections are remembered until the request ends or
+a page or restriction is saved). The result is a filter on ``path``, so it works in searches
+and on the querysets of specific page types.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.core.signals import request_finished, request_started
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def _outermost(paths):
@@ -55,12 +60,44 @@ class PrivateSections:
         return bool(self.paths) and page.path.startswith(self.paths)
 
 
-def private_sections():
-    """Return the PrivateSections of the whole page tree, as they are now.
+# The PrivateSections of the request being served (None outside a request: not remembered)
+_this_request = ContextVar("private_sections_of_this_request", default=None)
 
-    Roots: every page with a view restriction, then every alias of a page under a root
-    (repeated for aliases of aliases until none is new).
-    """
+
+def _request_starts(**kwargs):
+    _this_request.set({})
+
+
+def _request_ends(**kwargs):
+    _this_request.set(None)
+
+
+def _tree_changed(instance=None, **kwargs):
+    remembered = _this_request.get()
+    if remembered and (instance is None or isinstance(instance, (Page, PageViewRestriction))):
+        remembered.clear()
+
+
+request_started.connect(_request_starts, dispatch_uid="home.visibility.start")
+request_finished.connect(_request_ends, dispatch_uid="home.visibility.end")
+for _signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
+    _signal.connect(_tree_changed, dispatch_uid=f"home.visibility.{id(_signal)}")
+
+
+def private_sections():
+    """Return the PrivateSections of the whole page tree (remembered for the rest of the
+    request; a restriction or page saved meanwhile makes it ask again)."""
+    remembered = _this_request.get()
+    if remembered is None:
+        return _fetch_private_sections()
+    if "sections" not in remembered:
+        remembered["sections"] = _fetch_private_sections()
+    return remembered["sections"]
+
+
+def _fetch_private_sections():
+    """Roots: every page with a view restriction, then every alias of a page under a root
+    (repeated for aliases of aliases until none is new)."""
     paths = _outermost(
         PageViewRestriction.objects.exclude(restriction_type=BaseViewRestriction.NONE).values_list(
             "page__path", flat=True

@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from home.featured import FeaturedItem, FeaturedSection
+from home.visibility import public_pages
 
 from .models import StoryIndexPage, StoryPage
 
@@ -25,12 +26,11 @@ def _items(stories, request):
 def latest_stories_section(home_page, request):
     """The three latest published stories of the home page's language."""
     stories = (
-        StoryPage.objects.live()
-        .descendant_of(home_page)
+        public_pages(StoryPage.objects.descendant_of(home_page))
         .select_related("hero_image")
         .order_by("-date", "-pk")[:3]
     )
-    index = StoryIndexPage.objects.live().descendant_of(home_page).first()
+    index = public_pages(StoryIndexPage.objects.descendant_of(home_page)).first()
     return FeaturedSection(
         key="stories",
         heading=_("What the money did"),
@@ -43,10 +43,11 @@ def latest_stories_section(home_page, request):
 def campaign_stories_section(campaign_page, request):
     """The published stories about a campaign, in the campaign page's language."""
     stories = (
-        StoryPage.objects.live()
-        .filter(
-            locale_id=campaign_page.locale_id,
-            campaign__translation_key=campaign_page.translation_key,
+        public_pages(
+            StoryPage.objects.filter(
+                locale_id=campaign_page.locale_id,
+                campaign__translation_key=campaign_page.translation_key,
+            )
         )
         .select_related("hero_image")
         .order_by("-date", "-pk")[:6]

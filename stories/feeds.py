@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from home.i18n import active_locale
+from home.visibility import public_pages
 
 from .models import StoryIndexPage, StoryPage
 
@@ -21,7 +22,7 @@ class StoriesFeed(Feed):
 
     def get_object(self, request):
         self.request = request
-        index = StoryIndexPage.objects.live().filter(locale=active_locale()).first()
+        index = public_pages(StoryIndexPage.objects.filter(locale=active_locale())).first()
         if index is None:
             raise Http404
         return index
@@ -37,8 +38,7 @@ class StoriesFeed(Feed):
 
     def items(self, index):
         return (
-            StoryPage.objects.child_of(index)
-            .live()
+            public_pages(StoryPage.objects.child_of(index))
             .select_related("owner__leader_profile")
             .order_by("-date", "-pk")[:FEED_LENGTH]
         )

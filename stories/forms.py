@@ -52,7 +52,8 @@ class StoryForm(forms.Form):
         # Each campaign under its title in the leader's reading language, where it has one.
         localized = localize_pages(campaigns)
         self.fields["campaign"].choices = [
-            (str(page.translation_key), localized.get(page.id, page).title) for page in campaigns
+            (str(page.translation_key), (localized.get(page.id) or page).title)
+            for page in campaigns
         ]
         self.kept_photos = kept_photos or {}
         for number in range(1, settings.STORY_MAX_PHOTOS + 1):

@@ -14,8 +14,10 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
 from home.blocks import BodyStreamBlock
+from home.i18n import localize_pages
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+from home.visibility import private_sections, public_pages
 
 from .blocks import GalleryBlock
 
@@ -57,15 +59,15 @@ class StoryIndexPage(ListingPage):
     def stories(self):
         """The published stories under this listing, with what the cards show, one query."""
         return (
-            StoryPage.objects.child_of(self)
-            .live()
+            public_pages(StoryPage.objects.child_of(self))
             .select_related("hero_image", "district", "campaign", "owner__leader_profile")
             .order_by("-date", "-pk")
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        linked = StoryPage.objects.child_of(self).live()
+        private = private_sections()
+        linked = public_pages(StoryPage.objects.child_of(self), private=private)
         stories, filters = filter_and_paginate(
             request,
             self.stories(),
@@ -73,7 +75,7 @@ class StoryIndexPage(ListingPage):
                 ListingFilter(
                     "campaign",
                     _("Campaign"),
-                    Page.objects.filter(pk__in=linked.values("campaign"))
+                    public_pages(Page.objects.filter(pk__in=linked.values("campaign")), private)
                     .order_by("title")
                     .values_list("slug", "title")
                     .distinct(),
@@ -195,8 +197,7 @@ class StoryPage(BasePage):
         if not same:
             return StoryPage.objects.none()
         return (
-            StoryPage.objects.live()
-            .filter(same, locale_id=self.locale_id)
+            public_pages(StoryPage.objects.filter(same, locale_id=self.locale_id))
             .exclude(pk=self.pk)
             .select_related("hero_image")
             .order_by("-date")[:count]
@@ -206,7 +207,7 @@ class StoryPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["related_stories"] = self.related_stories()
         if self.campaign_id:
-            context["campaign_page"] = (
-                self.campaign.get_translation_or_none(self.locale) or self.campaign
-            )
+            context["campaign_page"] = localize_pages([self.campaign], locale=self.locale)[
+                self.campaign_id
+            ]  # None when the campaign is not public
         return context

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from home.featured import FeaturedItem, FeaturedSection
+from home.visibility import private_sections, public_pages
 
 from .models import WorkshopIndexPage, WorkshopPage
 from .registrations import seat_annotations
@@ -47,16 +48,16 @@ def next_workshops_section(home_page, request):
 
     Three queries whatever the number of workshops: the workshops (with venue and seats
     taken), their images' renditions, the listing page."""
+    private = private_sections()
     workshops = (
-        WorkshopPage.objects.live()
-        .descendant_of(home_page)
+        public_pages(WorkshopPage.objects.descendant_of(home_page), private)
         .filter(starts_at__gt=timezone.now())
         .select_related("venue", "hero_image")
         .prefetch_related("hero_image__renditions")
         .annotate(**seat_annotations())
         .order_by("starts_at", "pk")[:HOW_MANY]
     )
-    index = WorkshopIndexPage.objects.live().descendant_of(home_page).first()
+    index = public_pages(WorkshopIndexPage.objects.descendant_of(home_page), private).first()
     return FeaturedSection(
         key="workshops",
         heading=_("Next workshops"),

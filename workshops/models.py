@@ -31,6 +31,7 @@ from home.api import ComputedField, ImageField, PageLinkField, absolute, prefetc
 from home.blocks import BodyStreamBlock
 from home.i18n import localize_pages
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+from home.visibility import public_pages
 
 MAX_SEATS_PER_REGISTRATION = 5
 
@@ -119,8 +120,7 @@ class WorkshopIndexPage(ListingPage):
         from .registrations import seat_annotations
 
         return (
-            WorkshopPage.objects.child_of(self)
-            .live()
+            public_pages(WorkshopPage.objects.child_of(self))
             .select_related("venue__district", "hero_image")
             .annotate(**seat_annotations())
         )
@@ -369,9 +369,11 @@ class WorkshopPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("form", RegistrationForm(initial={"language": request.LANGUAGE_CODE}))
-        campaigns = list(self.related_campaigns.live().order_by("title"))
-        localized = localize_pages(campaigns)
-        context["related_campaigns"] = [localized[campaign.pk] for campaign in campaigns]
+        campaigns = list(self.related_campaigns.order_by("title"))
+        localized = localize_pages(campaigns)  # None for those the public may not see
+        context["related_campaigns"] = [
+            localized[campaign.pk] for campaign in campaigns if localized[campaign.pk]
+        ]
         return context
 
 

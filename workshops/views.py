@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from home.i18n import active_locale, localize_pages
 from home.ratelimit import per_ip, rate_limited
+from home.visibility import public_pages
 
 from . import registrations
 from .calendar import calendar_for
@@ -19,8 +20,9 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def _workshop(page_id):
-    """The live workshop ``page_id`` in the reader's language (or as it is), else 404."""
-    page = get_object_or_404(WorkshopPage.objects.live(), pk=page_id)
+    """The workshop ``page_id`` in the reader's language (or as it is), else 404: also for
+    a workshop the public may not see (its registrations and calendar file stay closed)."""
+    page = get_object_or_404(public_pages(WorkshopPage.objects.all()), pk=page_id)
     return localize_pages([page], specific=True)[page.pk]
 
 
@@ -141,8 +143,9 @@ def workshop_ics(request, page_id):
 def upcoming_ics(request):
     """The upcoming workshops of the reader's language, as a calendar to subscribe to."""
     workshops = (
-        WorkshopPage.objects.live()
-        .filter(locale=active_locale(), ends_at__gt=timezone.now())
+        public_pages(
+            WorkshopPage.objects.filter(locale=active_locale(), ends_at__gt=timezone.now())
+        )
         .select_related("venue")
         .order_by("starts_at")
     )

@@ -3,9 +3,10 @@
 from django import template
 from django.utils.translation import get_language_bidi
 
-from home.i18n import path_languages
+from home.i18n import localize_pages, path_languages
 from home.models import Footer, MainMenu
 from home.money import format_money
+from home.visibility import is_public
 
 register = template.Library()
 
@@ -51,11 +52,20 @@ def site_footer(context):
 
 @register.simple_tag(takes_context=True)
 def localized_url(context, page):
-    """The URL of ``page`` in the reader's language, using the page's prefetched map."""
+    """The URL of ``page`` in the reader's language, using the page's prefetched map; ""
+    for a page the public may not see."""
     if page is None:
         return ""
-    target = context.get("localized_pages", {}).get(page.pk) or page.localized
-    return target.get_url(context.get("request"))
+    prefetched = context.get("localized_pages", {})
+    target = prefetched[page.pk] if page.pk in prefetched else localize_pages([page])[page.pk]
+    return target.get_url(context.get("request")) if target else ""
+
+
+@register.filter
+def public(page):
+    """``page`` if the public may see it, else None (home/visibility.py):
+    ``{% with campaign=story.campaign|public %}``."""
+    return page if is_public(page) else None
 
 
 @register.filter
