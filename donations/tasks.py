@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from django_tasks import task
 
+from home.emails import render_subject
 from home.money import format_money
 
 from .models import Donation, DonationStatus
@@ -36,7 +37,7 @@ def send_donation_confirmation(donation_id):
             "campaign_title": campaign.title if campaign else "",
             "campaign_url": campaign.get_full_url() if campaign else "",
         }
-        subject = render_to_string("donations/email/confirmation_subject.txt", context).strip()
+        subject = render_subject("donations/email/confirmation_subject.txt", context)
         body = render_to_string("donations/email/confirmation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [donation.donor_email])
     return True

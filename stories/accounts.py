@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from django_tasks import task
 
+from home.emails import render_subject
+
 from .access import is_leader
 from .workflow import LEADERS_GROUP
 
@@ -85,9 +87,8 @@ def send_password_link(user_id, kind, base_url, fallback_language):
             "reset_url": urljoin(base_url, reverse("stories:password_reset")),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
         }
-        subject = render_to_string(f"stories/email/{kind}_subject.txt", context)
+        subject = render_subject(f"stories/email/{kind}_subject.txt", context)
         body = render_to_string(f"stories/email/{kind}.txt", context)
-    subject = " ".join(subject.split())  # one line: headers refuse newlines
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
 

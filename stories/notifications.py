@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from wagtail.signals import page_published, task_rejected
 
 from django_tasks import task
+
+from home.emails import render_subject, render_text
 
 from .models import StoryPage
 
@@ -33,8 +34,8 @@ def notify_leader(story_id, event, comment=""):
             "story_url": story.full_url if event == PUBLISHED else "",
             "space_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("stories:space"),
         }
-        subject = render_to_string("stories/email/story_subject.txt", context).strip()
-        body = render_to_string("stories/email/story_event.txt", context)
+        subject = render_subject("stories/email/story_subject.txt", context)
+        body = render_text("stories/email/story_event.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email])
     return True
 

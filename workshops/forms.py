@@ -8,6 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from home.emails import SingleLineField
+
 from .models import MAX_SEATS_PER_REGISTRATION
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
@@ -21,7 +23,7 @@ def _seats_message():
 class RegistrationForm(forms.Form):
     """Name, email and/or phone, seats (1–5), preferred language, accessibility needs."""
 
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Your name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from django_tasks import task
+
+from home.emails import render_subject, render_text
 
 from .calendar import calendar_for
 from .models import Registration, RegistrationStatus, WorkshopPage
@@ -49,8 +50,8 @@ def send_registration_email(registration_id, kind):
             "cancel_url": _absolute(cancel_path, workshop),
             "kind": kind,
         }
-        subject = render_to_string("workshops/email/subject.txt", context).strip()
-        body = render_to_string("workshops/email/registration.txt", context)
+        subject = render_subject("workshops/email/subject.txt", context)
+        body = render_text("workshops/email/registration.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
         if kind != "waitlisted":
             message.attach(f"{workshop.slug}.ics", calendar_for([workshop], None), "text/calendar")
