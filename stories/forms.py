@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.images.fields import WagtailImageField
 
+from home.emails import SingleLineField
 from home.i18n import localize_pages
 from home.images import too_many_pixels_message
 
@@ -33,7 +34,7 @@ class StoryForm(forms.Form):
 
     language = forms.ChoiceField(label=_("Language of the story"), choices=settings.LANGUAGES)
     campaign = forms.ChoiceField(label=_("Campaign"))
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = SingleLineField(label=_("Title"), max_length=120)
     text = forms.CharField(
         label=_("Your story"),
         max_length=10_000,

@@ -17,9 +17,10 @@ import pytest
 from donations import ledger
 from donations.tasks import send_donation_confirmation
 from stories.factories import StoryPageFactory
+from stories.models import StoryPage
 from stories.notifications import PUBLISHED, notify_leader
 from tests.stories.conftest import story_index  # noqa: F401 - shared fixture
-from tests.stories.helpers import make_leader
+from tests.stories.helpers import make_leader, photo, story_data, url
 from workshops.models import Registration
 from workshops.tasks import send_registration_email
 
@@ -123,6 +124,19 @@ def test_a_story_title_with_line_breaks_is_notified_in_one_plain_line(
     assert message.subject == subject(
         "fr", "Your story “%(title)s” is published", "L'histoire d'Awa & co"
     )
+
+
+def test_story_titles_lose_their_line_breaks(
+    client,
+    django_user_model,
+    campaign,
+    story_index,  # noqa: F811 - the fixture imported above
+):
+    leader = make_leader(django_user_model, "awa", campaign)
+    client.force_login(leader)
+    data = story_data(campaign, title="افتتاح\r\nالحديقة", photo_1=photo())
+    assert client.post(url("story_new"), data).status_code == 302
+    assert StoryPage.objects.get(owner=leader).title == "افتتاح الحديقة"
 
 
 def test_the_donation_confirmation_subject_is_plain_text(campaign):
