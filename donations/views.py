@@ -5,6 +5,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -20,6 +21,7 @@ import stripe
 
 from home.i18n import localize_pages
 from home.money import format_money
+from home.ratelimit import hit, per_ip
 from home.visibility import public_pages
 
 from . import ledger, payments
@@ -61,7 +63,11 @@ def initial_amount(form_data, presets):
 
 @require_http_methods(["GET", "POST"])
 def donate(request, campaign_key):
-    """Show the donation form of a campaign (GET) or start the payment (POST)."""
+    """Show the donation form of a campaign (GET) or start the payment (POST).
+
+    Each valid submission starts a checkout with the provider, so they are limited to
+    DONATION_RATE_LIMIT per IP address: beyond, the form comes back (429, Retry-After) with
+    what was typed and the seconds to wait. Invalid ones cost nothing and are not counted."""
     campaign = campaign_for(campaign_key)
     context = {"campaign": campaign, "page_title": campaign.title}
     if not getattr(campaign, "accepts_donations", False):
@@ -76,6 +82,13 @@ def donate(request, campaign_key):
     form = DonationForm(request.POST, presets=DEFAULT_PRESETS)
     if not form.is_valid():
         return render(request, "donations/donate.html", {**context, "form": form}, status=400)
+    limit, window = settings.DONATION_RATE_LIMIT
+    retry_after = hit("donations.donate", per_ip(request), limit, window)
+    if retry_after:
+        context = {**context, "form": form, "retry_after": retry_after}
+        response = render(request, "donations/donate.html", context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     backend = payments.get_backend()
     donation = ledger.create_pending(
         campaign_key=campaign_key,
@@ -129,12 +142,29 @@ def thanks(request, donation_uuid):
     """Back from the checkout. The payment is confirmed by the provider, not by this visit:
     a pending Stripe donation is checked with Stripe (the same fulfilment as the webhook)."""
     donation = get_object_or_404(Donation, uuid=donation_uuid, source="online")
-    if donation.status == DonationStatus.PENDING and donation.provider == "stripe":
+    if (
+        donation.status == DonationStatus.PENDING
+        and donation.provider == "stripe"
+        and may_ask_stripe(request, donation)
+    ):
         try:
             donation = payments.StripeBackend().settle(donation)
         except payments.PaymentUnavailable:
             pass  # the webhook or reconcile_donations will settle it
     return render(request, "donations/thanks.html", _donation_context(donation))
+
+
+def may_ask_stripe(request, donation):
+    """Whether this visit may ask Stripe about ``donation``: at most once per gift every
+    DONATION_SETTLE_SECONDS, and DONATION_SETTLE_RATE_LIMIT times per IP address (reloading
+    the page, or trying many gift ids, never turns into a flood of Stripe API calls)."""
+    key = f"donations:settle:{donation.uuid}"
+    if cache.get(key):
+        return False
+    limit, window = settings.DONATION_SETTLE_RATE_LIMIT
+    if hit("donations.settle", per_ip(request), limit, window):
+        return False
+    return cache.add(key, True, timeout=settings.DONATION_SETTLE_SECONDS)
 
 
 def cancelled(request, donation_uuid):

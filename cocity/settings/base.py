@@ -168,6 +168,14 @@ STORY_MAX_PHOTOS = 6
 STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 LEADER_RATE_LIMIT = (20, 60)  # at most 20 form submissions per 60 s per leader
 REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
+# Donation form submissions per 60 s per IP address: each one creates a Stripe Checkout
+# Session, so this caps card testing and our Stripe API quota (a donor needs one or two).
+DONATION_RATE_LIMIT = (10, 60)
+# The thank-you page asks Stripe about a pending gift at most once per gift every
+# DONATION_SETTLE_SECONDS, and at most DONATION_SETTLE_RATE_LIMIT times per IP address;
+# otherwise it shows "being confirmed" (the webhook or reconcile_donations settles it).
+DONATION_SETTLE_SECONDS = 10
+DONATION_SETTLE_RATE_LIMIT = (20, 60)
 # Sign-in forms (Wagtail admin and leaders' space share the counts): failed attempts per IP
 # address whatever the usernames, and per username whatever the addresses; (attempts, seconds).
 # A successful sign-in is not counted. Keep the per-username limit above the per-address one,
