@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cocity.headers.ContentSecurityPolicyMiddleware",
+    "cocity.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cocity.middleware.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +220,49 @@ CORS_ALLOW_CREDENTIALS = False
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"  # rich text with real links, as the pages show it
 WAGTAILAPI_LIMIT_MAX = 50  # items a listing returns at most (?limit=)
 API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
+
+# Content-Security-Policy of every HTML page (django-csp, cocity/headers.py): no inline script
+# or style anywhere (the site runs no JavaScript of its own; every style is in site.css), no
+# third-party resource except the video players' frames and Stripe's hosted checkout, where the
+# donation form's POST is redirected (Chrome checks form-action on that redirect too).
+# The Wagtail admin is left out: its pages and its previews rely on inline scripts and
+# styles, and it is only for signed-in staff; a relaxed copy of this policy there would
+# add little and break on each Wagtail upgrade. The embeddable card (/embed/) sends this
+# policy with frame-ancestors * instead of 'none' (campaigns/embed.py).
+CSP_VIDEO_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    *env.listing("CSP_EXTRA_FRAME_SOURCES"),  # e.g. a PeerTube instance: https://video.example
+]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *env.listing("CSP_EXTRA_IMAGE_SOURCES")],  # media on another host
+        "frame-src": ["'self'", *CSP_VIDEO_FRAME_SOURCES],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", "https://checkout.stripe.com"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy of every HTML page: features no page (nor any frame in it) may use.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

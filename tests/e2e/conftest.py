@@ -7,9 +7,15 @@ tests are collected, while the database tests run. Playwright never downloads a 
 launches /usr/bin/chromium.
 
 Without /usr/bin/chromium the tests are skipped, unless REQUIRE_BROWSER=1 (CI), where they fail.
+
+Every page a test opens (through `new_page` / `page`) is watched for Content-Security-Policy
+violations (and Permissions-Policy header errors): a test during which the browser refused
+anything fails, unless it is marked `@pytest.mark.expected_csp_violation("<regex>")` and every
+violation matches. The total is printed at the end of the run.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -241,14 +247,82 @@ def browser(playwright_instance, chromium_executable):
     browser.close()
 
 
+CSP_VIOLATIONS = pytest.StashKey()
+# Reports the violations the browser raises as events (in every frame, before any script of
+# the page runs; not subject to the page's policy). Frame-ancestors refusals raise no event in
+# the refused document: the console messages below catch those.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__reportCspViolation(
+        `${event.effectiveDirective} refused ${event.blockedURI || "inline code"} ` +
+        `in ${event.documentURI} (${event.sourceFile || "?"}:${event.lineNumber}) ` +
+        `${event.sample || ""}`
+    );
+}, true);
+"""
+POLICY_MESSAGE = re.compile(r"Content Security Policy|Permissions-Policy|Permissions Policy")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "expected_csp_violation(pattern): the test makes the browser refuse something on "
+        "purpose; violations matching the regex do not fail it",
+    )
+    config.stash[CSP_VIOLATIONS] = {"unexpected": 0, "expected": 0}
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    counts = config.stash.get(CSP_VIOLATIONS, None)
+    if counts and (counts["unexpected"] or counts["expected"] or CHROMIUM.exists()):
+        terminalreporter.write_line(
+            f"Browser tests: {counts['unexpected']} Content-Security-Policy violation(s), "
+            f"{counts['expected']} expected by a test (expected_csp_violation)."
+        )
+
+
 @pytest.fixture
-def new_page(browser):
-    """Factory: a page in a fresh context (viewport, JavaScript…), closed after the test."""
+def csp_violations(request):
+    """The policy violations the browser reported during the test (see the module's
+    docstring); the test fails if any is unexpected."""
+    violations = []
+    yield violations
+    marker = request.node.get_closest_marker("expected_csp_violation")
+    allowed = re.compile(marker.args[0]) if marker else None
+    unexpected = [text for text in violations if not (allowed and allowed.search(text))]
+    counts = request.config.stash[CSP_VIOLATIONS]
+    counts["unexpected"] += len(unexpected)
+    counts["expected"] += len(violations) - len(unexpected)
+    if unexpected:
+        pytest.fail(
+            f"the browser refused {len(unexpected)} thing(s) under the site's policies:\n"
+            + "\n".join(f"- {text}" for text in unexpected),
+            pytrace=False,
+        )
+
+
+def watch_policies(context, violations):
+    """Collect ``context``'s policy violations into ``violations``."""
+    context.expose_binding("__reportCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if POLICY_MESSAGE.search(message.text):
+            violations.append(f"console: {message.text}")
+
+    context.on("page", lambda page: page.on("console", on_console))
+
+
+@pytest.fixture
+def new_page(browser, csp_violations):
+    """Factory: a page in a fresh context (viewport, JavaScript…), closed after the test.
+    Its policy violations are collected (csp_violations)."""
     contexts = []
 
     def make(viewport=None, **context_options):
         context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
         context.set_default_timeout(10_000)
+        watch_policies(context, csp_violations)
         contexts.append(context)
         return context.new_page()
 

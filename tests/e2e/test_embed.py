@@ -86,6 +86,7 @@ def test_every_demo_card_is_axe_clean_and_fits_its_box(new_page, site_url, demo_
         assert overflow <= 0, f"{url} scrolls {overflow}px sideways at 320px"
 
 
+@pytest.mark.expected_csp_violation(r"frame-ancestors 'none'")
 def test_the_card_shows_in_another_sites_iframe_but_the_site_does_not(
     page, site_url, demo_campaigns, partner_site
 ):

@@ -281,7 +281,7 @@ def public_urls(campaign):  # noqa: F811 - the imported fixture's value
 @pytest.mark.django_db
 def test_the_site_keeps_serving_when_redis_stops(
     client,
-    campaign,
+    campaign,  # noqa: F811 - the imported fixture
     accounts,
     production_cache,
     settings,
@@ -320,6 +320,111 @@ def test_the_cache_is_used_again_when_redis_comes_back(settings, redis_server):
     assert cache.get("key", "missing") == "missing"  # a new, empty server
     cache.set("key", "after")
     assert cache.get("key") == "after"
+
+
+# Content-Security-Policy and Permissions-Policy
+
+
+def policy_of(response):
+    """The Content-Security-Policy of ``response`` as {directive: [sources]}."""
+    header = response.get("Content-Security-Policy", "")
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.django_db
+def test_public_pages_have_a_strict_content_security_policy(client, campaign):  # noqa: F811
+    for url in ["/fr/", campaign.url, "/fr/space/login/", "/fr/does-not-exist/"]:
+        response = client.get(url)
+        policy = policy_of(response)
+        assert policy.get("default-src") == ["'self'"], url
+        assert policy["script-src"] == policy["style-src"] == ["'self'"], url
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+        assert "'unsafe-eval'" not in response["Content-Security-Policy"], url
+        assert policy["object-src"] == ["'none'"], url
+        assert policy["base-uri"] == ["'self'"], url
+        assert policy["frame-ancestors"] == ["'none'"], url
+        # the donation form's POST is redirected to Stripe's hosted checkout
+        assert policy["form-action"] == ["'self'", "https://checkout.stripe.com"], url
+        permissions = response["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment"):
+            assert f"{feature}=()" in permissions, (url, feature)
+
+
+@pytest.mark.django_db
+def test_the_embed_card_keeps_the_policy_but_any_site_may_frame_it(client, campaign):  # noqa: F811
+    policy = policy_of(client.get(f"/embed/campaign/{campaign.pk}/"))
+    assert policy["frame-ancestors"] == ["*"]
+    assert policy["default-src"] == policy["script-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_no_policy_where_no_html_is_rendered_nor_in_the_admin(admin_client, campaign):  # noqa: F811
+    """JSON, CSV: nothing for a browser to enforce. The Wagtail admin relies on inline
+    scripts and styles (cocity/settings/base.py says why it is left out)."""
+    for url in ["/api/v2/pages/", "/open-data/campaigns.csv", "/open-data/campaigns.json"]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert "Content-Security-Policy" not in response, url
+        assert "Permissions-Policy" not in response, url
+    admin = admin_client.get("/admin/")
+    assert admin.status_code == 200
+    assert "Content-Security-Policy" not in admin
+    assert "camera=()" in admin["Permissions-Policy"]
+
+
+def inline_code_in(html):
+    """Inline scripts, styles and event handlers in ``html``, which the policy refuses."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = [str(tag)[:120] for tag in soup.find_all("style")]
+    found += [
+        str(tag)[:120]
+        for tag in soup.find_all("script")
+        if not tag.get("src") and tag.get("type") != "application/json"
+    ]
+    found += [
+        f"<{tag.name} {name}=…>"
+        for tag in soup.find_all(True)
+        for name in tag.attrs
+        if name == "style" or name.startswith("on")
+    ]
+    return found
+
+
+@pytest.mark.django_db
+def test_no_page_of_the_demo_has_inline_script_or_style(admin_client, demo_site):
+    """Every demo page as staff see it: what visitors see, plus Wagtail's user bar."""
+    pages = list(demo_site.filter(locale__language_code="fr"))
+    assert len(pages) > 10
+    for page in pages:
+        response = admin_client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert inline_code_in(response.content) == [], page.url
+    assert b"wagtail-userbar" in admin_client.get(pages[0].url).content
+
+
+@pytest.mark.django_db
+def test_embedded_videos_have_no_inline_style(campaign):  # noqa: F811
+    from django.template import Context, Template
+
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    url = "https://vimeo.com/76979871"
+    Embed.objects.create(
+        url=url,
+        max_width=None,
+        hash=get_embed_hash(url),
+        type="video",
+        html='<iframe src="https://player.vimeo.com/video/76979871" width="640" height="360"'
+        ' title="Video"></iframe>',
+        width=640,
+        height=360,
+    )
+    html = Template("{% load wagtailembeds_tags %}{% embed url %}").render(Context({"url": url}))
+    assert "player.vimeo.com" in html
+    assert inline_code_in(html) == []
 
 
 # gunicorn
