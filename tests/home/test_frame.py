@@ -248,7 +248,8 @@ def test_env_example_documents_every_variable_the_code_reads():
     for path in [*ROOT.glob("cocity/**/*.py"), *ROOT.glob("*/management/**/*.py")]:
         source = path.read_text()
         read |= set(re.findall(r'env\.(?:get|required|boolean|listing)\(\s*"([A-Z_]+)"', source))
-    read |= set(re.findall(r'environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text()))
+    gunicorn = (ROOT / "gunicorn.conf.py").read_text()
+    read |= set(re.findall(r'(?:environ\.get|_setting)\("([A-Z_]+)"', gunicorn))
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
-    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= read
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GUNICORN_WORKERS"} <= read
     assert read <= documented, read - documented
