@@ -203,3 +203,58 @@ def test_reencoding_an_existing_original_cleans_it_and_its_renditions(
     assert_turned_upright(image)
     assert not image.renditions.filter(pk=old_rendition.pk).exists()
     assert_renditions_clean(image)
+
+
+def pixel_bomb():
+    """The finding's bomb: 11 000 × 11 000 pixels (121 million) in a PNG of about 14 KB."""
+    buffer = BytesIO()
+    PILImage.new("1", (11_000, 11_000)).save(buffer, "PNG")
+    assert len(buffer.getvalue()) < 20_000
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_a_pixel_bomb_from_a_leader_is_refused_naming_the_cap_and_keeping_the_rest(
+    client,
+    leader,  # noqa: F811 - the fixtures imported above
+    campaign,  # noqa: F811
+    story_index,  # noqa: F811
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    client.force_login(leader)
+    fine = photo_with_metadata()
+    response = client.post(
+        url("story_new"),
+        story_data(campaign, title="Mon titre gardé", photo_1=pixel_bomb(), photo_2=fine),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    from home.images import too_many_pixels_message
+
+    with translation.override("ar"):
+        message = str(too_many_pixels_message())
+    assert "32" in message and escape(message) in html
+    assert "Mon titre gardé" in html  # what was typed comes back
+    assert not StoryPage.objects.exists()
+    # The good photo was stored (cleaned) and comes back signed in its slot: not sent again.
+    kept = Image.objects.get()
+    assert 'name="kept_2"' in html and kept.file.name.startswith("private/")
+    assert Image.objects.count() == 1  # the bomb was never saved
+
+
+@pytest.mark.django_db
+def test_a_pixel_bomb_is_refused_in_the_admin_and_by_the_model(admin_client):
+    from django.core.exceptions import ValidationError
+
+    response = admin_client.post(
+        reverse("wagtailimages:add"), {"title": "Bombe", "file": pixel_bomb()}
+    )
+    assert response.status_code == 200  # the form again, with Wagtail's message
+    assert "32000000" in response.content.decode()
+    image = Image(title="Bombe")
+    image.file = pixel_bomb()
+    with pytest.raises(ValidationError):
+        image.save()
+    assert not Image.objects.exists()
