@@ -228,7 +228,9 @@ API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 # The Wagtail admin is left out: its pages and its previews rely on inline scripts and
 # styles, and it is only for signed-in staff; a relaxed copy of this policy there would
 # add little and break on each Wagtail upgrade. The embeddable card (/embed/) sends this
-# policy with frame-ancestors * instead of 'none' (campaigns/embed.py).
+# policy with frame-ancestors * instead of 'none' (campaigns/embed.py). The JSON API's HTML
+# view for browsers (Django REST framework's browsable API) keeps the policy: it only loses
+# two inline float styles of its own.
 CSP_VIDEO_FRAME_SOURCES = [
     "https://www.youtube.com",
     "https://www.youtube-nocookie.com",
