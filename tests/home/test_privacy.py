@@ -246,3 +246,39 @@ def test_public_pages_costs_the_same_whatever_the_restrictions(demo_site):
     many, shown_after = listing_queries()
     assert shown_after < shown_before
     assert many == one <= 4
+
+
+@pytest.mark.parametrize("hidden_how", ["unpublished", "restricted"])
+def test_a_donation_block_names_no_hidden_campaign(client, demo_site, hidden_how):
+    """A donation block on a public page, pointing at a campaign that is a draft or private:
+    neither the page nor the API gives the campaign's title, address or donation link."""
+    campaign = fr_page("jardin-des-couronnes").specific
+    page = fr_page(RESTRICTED_PAGES["standard"]).specific
+    page.body = [
+        ("paragraph", "<p>Nos projets</p>"),
+        (
+            "donation",
+            {
+                "campaign": campaign,
+                "heading": "Donnez",
+                "text": "",
+                "preset_amounts": [10],
+                "allow_custom_amount": True,
+                "button_label": "Donner",
+            },
+        ),
+    ]
+    page.save()
+    if hidden_how == "unpublished":
+        campaign.unpublish()
+    else:
+        restrict(campaign, PageViewRestriction.PASSWORD)
+    needles = [campaign.title, campaign.url, str(campaign.translation_key)]
+
+    html_page = readable(client.get(page.url))
+    api = client.get(f"/api/v2/pages/{page.pk}/")
+    block = next(block for block in api.json()["body"] if block["type"] == "donation")
+    assert "Donnez" in html_page
+    assert block["value"]["campaign"] is None
+    assert block["value"]["donate_url"] is None
+    assert [n for n in needles if n in html_page or n in readable(api)] == []
