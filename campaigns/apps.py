@@ -11,10 +11,17 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.signals import page_published
+
+        from donations import ledger
         from home import demo, featured
 
         from . import demo as campaigns_demo
         from .featured import live_campaigns_section
+        from .models import CampaignPage, closing_time, closing_time_published
 
         featured.register("campaigns", live_campaigns_section, order=10)
+        # the ledger tells late gifts from on-time ones by the campaign's closing time
+        ledger.register_closing_time(closing_time)
+        page_published.connect(closing_time_published, sender=CampaignPage)
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)

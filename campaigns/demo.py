@@ -297,7 +297,9 @@ def build(site):
 
 
 def give(campaign, name, euros, display, message, source):
-    """Record a demo gift through the ledger, as the site would."""
+    """Record a demo gift through the ledger, as the site would: before the campaign
+    closed (a gift paid later would not count in its result)."""
+    paid_at = min(timezone.now(), campaign.closes_at - datetime.timedelta(days=1))
     fields = {
         "campaign_key": campaign.translation_key,
         "amount_cents": euros * 100,
@@ -306,10 +308,16 @@ def give(campaign, name, euros, display, message, source):
         "message": message,
     }
     if source == "offline":
-        ledger.record_offline(**fields, offline_method="cheque", evidence="Démo")
+        ledger.record_offline(
+            **fields,
+            offline_method="cheque",
+            evidence="Démo",
+            received_on=timezone.localdate(paid_at),
+            paid_at=paid_at,
+        )
         return
     donation = ledger.create_pending(**fields, provider="demo", language="fr")
-    ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+    ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}", paid_at=paid_at)
 
 
 def reset():

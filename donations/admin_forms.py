@@ -147,10 +147,11 @@ class DonationFilterSet(WagtailFilterSet):
     campaign_key = django_filters.ChoiceFilter(
         label=_("Campaign"), choices=campaign_choices, empty_label=_("All")
     )
+    paid_late = django_filters.BooleanFilter(label=_("Paid after closing"))
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Created"), widget=DateRangePickerWidget
     )
 
     class Meta:
         model = Donation
-        fields = ["status", "source", "campaign_key", "created_at"]
+        fields = ["status", "source", "campaign_key", "paid_late", "created_at"]

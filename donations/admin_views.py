@@ -63,6 +63,11 @@ def amount_display(donation):
     return amount
 
 
+def late_display(donation):
+    """"Late" for a gift paid after its campaign closed (it is not in the campaign's result)."""
+    return _("Late: not in the result") if donation.paid_late else ""
+
+
 def cents_to_euros(cents):
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
@@ -116,6 +121,7 @@ class DonationIndexView(generic.IndexView):
             Column("campaign", label=_("Campaign"), accessor="campaign_title"),
             Column("amount", label=_("Amount"), accessor=amount_display, sort_key="amount_cents"),
             "status",
+            Column("paid_late", label=_("Paid after closing"), accessor=late_display),
             "source",
             Column("public_name", label=_("Public name"), accessor="public_name"),
         ]
@@ -140,6 +146,7 @@ class DonationIndexView(generic.IndexView):
             "refunded",
             "currency",
             "status",
+            "paid_late",
             "source",
             "offline_method",
             "received_on",
@@ -233,6 +240,7 @@ class DonationInspectView(generic.InspectView):
             "provider_payment_id",
             "created_at",
             "paid_at",
+            "paid_late",
             "updated_at",
         ]
         if not can_see_donor_details(self.request.user):

@@ -9,7 +9,7 @@ transaction — so a campaign's total and donor count always equal what the ledg
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -168,26 +168,86 @@ def _locked_tally(campaign_key):
 
 
 def _recompute_tally(campaign_key):
+    """Recompute a campaign's tally from the ledger (inside the caller's transaction).
+
+    Late-gift rule (docs/operations.md): a gift paid after the campaign's closing time
+    counts in the amount raised (money is never refused) and is marked ``paid_late``; the
+    campaign's result (``raised_by_close_cents``) counts only the gifts paid by the closing
+    time, net of their refunds recorded before it, so it never changes after the deadline.
+    """
     tally = _locked_tally(campaign_key)
-    totals = (
-        Donation.objects.for_campaign(campaign_key)
-        .counted()
-        .aggregate(
-            raised=Coalesce(Sum("amount_cents"), Value(0))
-            - Coalesce(Sum("refunded_cents"), Value(0)),
-            donors=Count("pk"),
-        )
+    closes_at = closing_time(campaign_key)
+    donations = Donation.objects.for_campaign(campaign_key)
+    late = late_gifts(closes_at)
+    donations.filter(late, paid_late=False).update(paid_late=True)
+    donations.exclude(late).filter(paid_late=True).update(paid_late=False)  # deadline moved
+    paid = Q(status=PAID)
+    on_time = Q(status__in=[PAID, DonationStatus.REFUNDED], paid_at__isnull=False, paid_late=False)
+    totals = donations.aggregate(
+        raised=Coalesce(Sum("amount_cents", filter=paid), Value(0))
+        - Coalesce(Sum("refunded_cents", filter=paid), Value(0)),
+        donors=Count("pk", filter=paid),
+        on_time=Coalesce(Sum("amount_cents", filter=on_time), Value(0)),
+        on_time_refunded=Coalesce(Sum("refunded_cents", filter=on_time), Value(0)),
     )
     tally.raised_cents = totals["raised"]
     tally.donor_count = totals["donors"]
-    tally.save(update_fields=["raised_cents", "donor_count", "updated_at"])
+    if closes_at is None or timezone.now() < closes_at:
+        tally.refunded_by_close_cents = totals["on_time_refunded"]
+    tally.raised_by_close_cents = max(0, totals["on_time"] - tally.refunded_by_close_cents)
+    tally.closes_at = closes_at
+    tally.save()
     return tally
+
+
+def late_gifts(closes_at):
+    """Q of the gifts paid after ``closes_at`` (none when it is None). A gift recorded by
+    staff counts as of the day it was received (on time if received on the closing day)."""
+    if closes_at is None:
+        return Q(pk__in=[])
+    closing_day = timezone.localdate(closes_at)
+    by_receipt = Q(source=DonationSource.OFFLINE, received_on__isnull=False)
+    return (by_receipt & Q(received_on__gt=closing_day)) | (~by_receipt & Q(paid_at__gt=closes_at))
+
+
+# The campaign app tells the ledger when a campaign closes (the ledger cannot import it).
+_closing_time_lookup = None
+
+
+def register_closing_time(lookup):
+    """Register ``lookup(campaign_key)``, returning when that campaign closes (an aware
+    datetime) or None; called from the campaign app's AppConfig.ready()."""
+    global _closing_time_lookup
+    _closing_time_lookup = lookup
+
+
+def closing_time(campaign_key):
+    """When the campaign ``campaign_key`` closes, or None (no campaign app, or no page)."""
+    return _closing_time_lookup(campaign_key) if _closing_time_lookup else None
+
+
+def closing_time_changed(campaign_key, closes_at):
+    """The campaign's closing time is now ``closes_at`` (e.g. a page was published): if its
+    tally was worked out with another one, work it out again (which gifts are late, and
+    the result). Returns True if it did."""
+    stale = CampaignTally.objects.filter(campaign_key=campaign_key).exclude(closes_at=closes_at)
+    if not stale.exists():
+        return False
+    with transaction.atomic():
+        _recompute_tally(campaign_key)
+    return True
 
 
 def tally(campaign_key):
     """Return (raised_cents, donor_count) of one campaign."""
+    return figures(campaign_key)[:2]
+
+
+def figures(campaign_key):
+    """Return (raised_cents, donor_count, raised_by_close_cents) of one campaign, in one
+    query; the last is what decides its result (see _recompute_tally)."""
     row = CampaignTally.objects.filter(campaign_key=campaign_key).first()
-    return (row.raised_cents, row.donor_count) if row else (0, 0)
+    return (row.raised_cents, row.donor_count, row.raised_by_close_cents) if row else (0, 0, 0)
 
 
 def public_donations(campaign_key):
@@ -208,12 +268,13 @@ def public_donations(campaign_key):
 
 
 def tally_annotations(key_field="translation_key"):
-    """Annotations (raised_cents, donor_count) for a queryset of campaign pages, so that a
-    listing reads every total in its one query instead of one aggregate per campaign."""
+    """Annotations (raised_cents, donor_count, raised_by_close_cents) for a queryset of
+    campaign pages, so that a listing reads every total in its one query instead of one
+    aggregate per campaign."""
     rows = CampaignTally.objects.filter(campaign_key=OuterRef(key_field))
     return {
-        "raised_cents": Coalesce(Subquery(rows.values("raised_cents")[:1]), Value(0)),
-        "donor_count": Coalesce(Subquery(rows.values("donor_count")[:1]), Value(0)),
+        name: Coalesce(Subquery(rows.values(name)[:1]), Value(0))
+        for name in ("raised_cents", "donor_count", "raised_by_close_cents")
     }
 
 

@@ -109,6 +109,15 @@ class Donation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_late = models.BooleanField(
+        _("paid after closing"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Paid after its campaign closed: it counts in the amount raised, "
+            "not in the campaign's result."
+        ),
+    )
 
     objects = DonationQuerySet.as_manager()
 
@@ -152,6 +161,12 @@ class CampaignTally(models.Model):
     campaign_key = models.UUIDField(primary_key=True)
     raised_cents = models.PositiveBigIntegerField(default=0)
     donor_count = models.PositiveIntegerField(default=0)
+    # The campaign's result is decided by what was paid by its closing time (see
+    # ledger._recompute_tally): closes_at as the campaign app gave it at the last recompute,
+    # the on-time total, and the refunds of on-time gifts recorded before closing.
+    closes_at = models.DateTimeField(null=True, blank=True)
+    raised_by_close_cents = models.PositiveBigIntegerField(default=0)
+    refunded_by_close_cents = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -113,8 +113,16 @@ def donate(request, campaign_key):
     return redirect(checkout_url)
 
 
-def _donation_context(donation):
-    campaign = campaign_for(donation.campaign_key)
+def _donation_context(donation, campaign_required=True):
+    """What the checkout, thank-you and cancelled pages show. A gift outlives its campaign's
+    page: unless ``campaign_required``, a campaign that is gone (unpublished, deleted) is
+    None and the page shows the gift without a link to it."""
+    try:
+        campaign = campaign_for(donation.campaign_key)
+    except Http404:
+        if campaign_required:
+            raise
+        campaign = None
     return {
         "donation": donation,
         "campaign": campaign,
@@ -151,7 +159,8 @@ def thanks(request, donation_uuid):
             donation = payments.StripeBackend().settle(donation)
         except payments.PaymentUnavailable:
             pass  # the webhook or reconcile_donations will settle it
-    return render(request, "donations/thanks.html", _donation_context(donation))
+    context = _donation_context(donation, campaign_required=False)
+    return render(request, "donations/thanks.html", context)
 
 
 def may_ask_stripe(request, donation):
@@ -171,7 +180,7 @@ def cancelled(request, donation_uuid):
     """The donor left the checkout without paying: nothing was charged."""
     donation = get_object_or_404(Donation, uuid=donation_uuid, source="online")
     donation, _changed = ledger.transition(donation.pk, DonationStatus.CANCELLED)
-    context = _donation_context(donation)
+    context = _donation_context(donation, campaign_required=False)
     context["retry_url"] = (
         reverse("donations:donate", args=[donation.campaign_key])
         + f"?amount={donation.amount_cents // 100}"
