@@ -64,7 +64,7 @@ def amount_display(donation):
 
 
 def late_display(donation):
-    """"Late" for a gift paid after its campaign closed (it is not in the campaign's result)."""
+    """ "Late" for a gift paid after its campaign closed (it is not in the campaign's result)."""
     return _("Late: not in the result") if donation.paid_late else ""
 
 
