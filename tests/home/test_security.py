@@ -405,10 +405,11 @@ def test_no_page_of_the_demo_has_inline_script_or_style(admin_client, demo_site)
 
 
 @pytest.mark.django_db
-def test_embedded_videos_have_no_inline_style(campaign):  # noqa: F811
+def test_embedded_videos_have_no_inline_style():
     from django.template import Context, Template
 
     from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.format import embed_to_frontend_html
     from wagtail.embeds.models import Embed
 
     url = "https://vimeo.com/76979871"
@@ -422,9 +423,11 @@ def test_embedded_videos_have_no_inline_style(campaign):  # noqa: F811
         width=640,
         height=360,
     )
-    html = Template("{% load wagtailembeds_tags %}{% embed url %}").render(Context({"url": url}))
-    assert "player.vimeo.com" in html
-    assert inline_code_in(html) == []
+    tag = Template("{% load wagtailembeds_tags %}{% embed url %}").render(Context({"url": url}))
+    in_rich_text = embed_to_frontend_html(url)  # and in a StreamField EmbedBlock
+    for html in (tag, in_rich_text):
+        assert "player.vimeo.com" in html
+        assert inline_code_in(html) == []
 
 
 # gunicorn
