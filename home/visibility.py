@@ -68,7 +68,8 @@ def _request_starts(**kwargs):
     _this_request.set({})
 
 
-def _request_ends(**kwargs):
+def forget_request(**kwargs):
+    """Stop remembering: the request has ended."""
     _this_request.set(None)
 
 
@@ -79,7 +80,7 @@ def _tree_changed(instance=None, **kwargs):
 
 
 request_started.connect(_request_starts, dispatch_uid="home.visibility.start")
-request_finished.connect(_request_ends, dispatch_uid="home.visibility.end")
+request_finished.connect(forget_request, dispatch_uid="home.visibility.end")
 for _signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
     _signal.connect(_tree_changed, dispatch_uid=f"home.visibility.{id(_signal)}")
 

@@ -127,6 +127,17 @@ def demo_site(_shared_demo, db):
 
 
 @pytest.fixture(autouse=True)
+def _no_request_memo():
+    """home.visibility remembers the private sections until the request ends; a test that
+    leaves a streamed response unread never ends its request: start each test without."""
+    from home.visibility import forget_request
+
+    forget_request()
+    yield
+    forget_request()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counts never leak between tests."""
     from django.core.cache import cache
