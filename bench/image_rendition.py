@@ -1,7 +1,8 @@
 """Cost of one rendition of an uploaded photo, by size: the pixel cap is chosen from this.
 
 Each measurement runs in a fresh process (peak memory is the process's maximum resident set,
-read with resource.getrusage, minus what Django alone takes), renders one
+read with resource.getrusage, minus what Django alone takes): the re-encoding without
+metadata that every upload goes through (home/images.py), and one
 ``width-1200|format-jpeg`` rendition of a JPEG and a PNG of the given size the way Wagtail does
 (Filter.run: decode, auto-orient, crop, resize, encode) and prints a table. The CPU time is
 the one to compare on a busy machine (the wall time waits for other processes too).
@@ -46,16 +47,23 @@ def measure(megapixels, image_format):
     print(width, height, len(data), path)
 
 
-def render(path):
-    """Child process: time one rendition of the file at ``path``; print seconds, peak MB."""
+def render(path, step):
+    """Child process: time one ``step`` on the file at ``path`` ("rendition": Wagtail's
+    Filter.run; "upload": the re-encoding without metadata every upload goes through);
+    print wall seconds, CPU seconds, peak MB above the process's start."""
     import django
 
     django.setup()
+    from django.conf import settings
+
     from wagtail.images.models import Filter, Image
 
     from PIL import Image as PILImage
 
+    from home.images import reencode_without_metadata
+
     PILImage.MAX_IMAGE_PIXELS = None  # measure the bomb too
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 10**12
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open(path, "rb") as source:
         with PILImage.open(source) as probe:
@@ -64,7 +72,10 @@ def render(path):
         image = Image(width=width, height=height, collection_id=1)  # no database needed
         before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
-        Filter("width-1200|format-jpeg").run(image, BytesIO(), source=source)
+        if step == "rendition":
+            Filter("width-1200|format-jpeg").run(image, BytesIO(), source=source)
+        else:
+            reencode_without_metadata(source)
         seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -80,10 +91,10 @@ def main():
         if args.child[0] == "make":
             measure(float(args.child[1]), args.child[2])
         else:
-            render(args.child[1])
+            render(args.child[1], args.child[0])
         return
-    print("| format | pixels | file | one rendition (wall) | (CPU) | peak memory |")
-    print("|---|---|---|---|---|---|")
+    print("| format | pixels | file | step | wall | CPU | peak memory |")
+    print("|---|---|---|---|---|---|---|")
     for megapixels in args.megapixels:
         for image_format in ("JPEG", "PNG"):
             made = subprocess.run(
@@ -94,18 +105,20 @@ def main():
             ).stdout.split()
             width, height, size, path = int(made[0]), int(made[1]), int(made[2]), made[3]
             try:
-                seconds, cpu, peak = subprocess.run(
-                    [sys.executable, __file__, "--child", "render", path],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.split()
+                for step in ("upload", "rendition"):
+                    seconds, cpu, peak = subprocess.run(
+                        [sys.executable, __file__, "--child", step, path],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout.split()
+                    print(
+                        f"| {image_format} | {width} × {height} ({width * height / 1e6:.1f} MP) "
+                        f"| {size / 1e6:.1f} MB | {step} | {float(seconds):.2f} s "
+                        f"| {float(cpu):.2f} s | {peak} MB |"
+                    )
             finally:
                 os.unlink(path)
-            print(
-                f"| {image_format} | {width} × {height} ({width * height / 1e6:.1f} MP) "
-                f"| {size / 1e6:.1f} MB | {float(seconds):.2f} s | {float(cpu):.2f} s | {peak} MB |"
-            )
 
 
 if __name__ == "__main__":
