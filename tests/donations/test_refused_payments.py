@@ -6,7 +6,7 @@ import io
 
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 import pytest
 import stripe
@@ -19,6 +19,8 @@ from donations.models import (
     RefusedReason,
     WebhookEvent,
 )
+from home.money import format_money
+from tests.donations.test_admin import staff_client
 from tests.donations.test_payments import deliver, give
 
 REFUSED_URL = reverse("donations_refused:index")
@@ -225,3 +227,31 @@ def test_a_refund_arriving_before_the_payment_is_checked_against_the_gifts_sessi
     assert donation.status == DonationStatus.REFUNDED
     assert not RefusedPayment.objects.exists()
     assert Donation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_refused_payments_are_shown_to_donation_staff_only_and_never_edited(
+    client, django_user_model, campaign, stripe_server, big_gift
+):
+    other = foreign_session(stripe_server, client_reference_id=str(big_gift.uuid))
+    deliver(client, stripe_server, "checkout.session.completed", other)
+    anomaly = RefusedPayment.objects.get()
+    detail_url = reverse("donations_refused:inspect", args=[anomaly.pk])
+
+    outsider = staff_client(django_user_model, "outsider")
+    assert REFUSED_URL not in outsider.get(reverse("wagtailadmin_home")).content.decode()
+    for url in (REFUSED_URL, detail_url):
+        assert outsider.get(url).status_code in (302, 403), url
+
+    viewer = staff_client(django_user_model, "viewer", "view_donation")
+    assert REFUSED_URL in viewer.get(reverse("wagtailadmin_home")).content.decode()
+    listing = viewer.get(REFUSED_URL)
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "Another checkout session than the gift" in body
+    assert "1.00 USD" in body and format_money(500_000, "en") in body
+    assert viewer.get(detail_url).status_code == 200
+    # there is nothing to add, edit or delete
+    for name in ("add", "edit", "delete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"donations_refused:{name}", args=[] if name == "add" else [anomaly.pk])
