@@ -227,6 +227,7 @@ def publish_page_images(sender, instance, **kwargs):
 
     Image = get_image_model()
     image_type = ReferenceIndex._get_base_content_type(Image)
+    # Read from the page itself: the reference index is updated by a task, maybe later.
     ids = {
         object_id
         for content_type_id, object_id, *_path in ReferenceIndex._extract_references_from_object(
