@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from .i18n import active_locale
 from .search import search_terms
+from .visibility import public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ SEARCH_QUERY_MAX_LENGTH = 200
 
 @require_GET
 def search(request):
-    """Search the live pages of the reader's language.
+    """Search the pages of the reader's language that the public may see.
 
     ``q`` longer than SEARCH_QUERY_MAX_LENGTH gets a 400 with a message; a bad page number
     shows the nearest valid page. Search syntax means nothing here (see home/search.py); if
@@ -39,7 +40,7 @@ def search(request):
         }
         status = 400
     elif search_terms(query):
-        pages = Page.objects.live().public().filter(locale=active_locale()).specific()
+        pages = public_pages(Page.objects.filter(locale=active_locale())).specific()
         try:
             with transaction.atomic():  # a database error must not break the page's queries
                 results = Paginator(
