@@ -63,9 +63,14 @@ def test_a_gift_paid_after_closing_counts_but_never_changes_the_result(
     campaign = close(campaign)
     assert campaign.status == CampaignStatus.FAILED  # 300 € of the 800 € needed
 
-    # the donor pays on Stripe's page after the deadline (its session lived on)
+    # the donor pays on Stripe's page a minute after the deadline (its session lived on);
+    # Stripe's times are whole seconds, so "now" could fall in the closing second itself
     session = stripe_server.complete(late.provider_session_id)
-    response, _event = deliver(client, stripe_server, "checkout.session.completed", session)
+    event = stripe_server.event("checkout.session.completed", session)
+    event["created"] = int(campaign.closes_at.timestamp()) + 60
+    response, _event = deliver(
+        client, stripe_server, "checkout.session.completed", session, event=event
+    )
     assert response.status_code == 200
     late.refresh_from_db()
     on_time.refresh_from_db()
