@@ -38,9 +38,21 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from home.images import PRIVATE_PREFIX
+
+    # `make run` serves uploaded media itself, except the private photos (home/images.py),
+    # which only their checking view serves, as in production (docs/deployment.md).
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}/(?!{PRIVATE_PREFIX})(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 # Every public page has a language prefix (/fr/…); LocaleMiddleware redirects `/` to the
 # visitor's language (cookie, then Accept-Language, then French).

@@ -138,3 +138,29 @@ def test_unknown_or_public_names_are_not_served_by_the_private_view(client, admi
     client.force_login(admin_user)
     for name in ("original_images/nothing.jpg", "../../cocity/settings/base.py", "x"):
         assert client.get(f"/fr/space/photos/{name}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_development_server_never_serves_the_private_media(settings, tmp_path, client):
+    """`make run` (DEBUG) serves /media/ itself: not its private/ folder."""
+    import importlib.util
+    import sys
+
+    (tmp_path / "private" / "original_images").mkdir(parents=True)
+    (tmp_path / "private" / "original_images" / "secret.jpg").write_bytes(b"private photo")
+    (tmp_path / "original_images").mkdir()
+    (tmp_path / "original_images" / "shown.jpg").write_bytes(b"public photo")
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = str(tmp_path)
+    spec = importlib.util.spec_from_file_location(
+        "debug_urls", importlib.util.find_spec("cocity.urls").origin
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # the URLs as the dev settings build them
+    sys.modules["debug_urls"] = module
+    try:
+        settings.ROOT_URLCONF = "debug_urls"
+        assert served(client, "/media/original_images/shown.jpg") == (200, b"public photo")
+        assert served(client, "/media/private/original_images/secret.jpg")[0] == 404
+    finally:
+        del sys.modules["debug_urls"]
