@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from home.emails import SingleLineField
 from home.money import format_money
 
 from .models import MESSAGE_MAX_LENGTH, DisplayChoice
@@ -22,7 +23,7 @@ class DonationForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
-    donor_name = forms.CharField(
+    donor_name = SingleLineField(  # shown on the page and in the receipt email's greeting
         label=_("Your name"),
         max_length=100,
         required=False,

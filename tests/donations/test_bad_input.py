@@ -233,3 +233,19 @@ def test_signed_events_not_shaped_like_an_event_answer_400_and_record_nothing(
     donation.refresh_from_db()
     assert donation.status == DonationStatus.PENDING
     assert ledger.tally(campaign.translation_key) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_donor_name_typed_on_several_lines_is_kept_on_one(client, campaign):
+    """The name shows on the campaign page and greets the donor in the confirmation email
+    (whose subject and greeting must stay one line)."""
+    url = reverse("donations:donate", args=[campaign.translation_key])
+    form = {
+        "amount_choice": "25",
+        "donor_name": "Awa\r\nDiallo\tet co",
+        "donor_email": "awa@example.org",
+        "display": "name",
+        "consent": "on",
+    }
+    assert client.post(url, form).status_code == 302
+    assert Donation.objects.get().donor_name == "Awa Diallo et co"
