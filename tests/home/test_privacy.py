@@ -315,3 +315,27 @@ def test_a_page_asks_for_the_private_sections_once(client, demo_site):
     assert not is_public(fr_page(RESTRICTED_PAGES["standard"]))
     PageViewRestriction.objects.all().delete()
     assert is_public(fr_page(RESTRICTED_PAGES["standard"]))
+
+
+def test_rich_text_links_lead_only_to_pages_the_public_may_see(client, demo_site):
+    """A paragraph linking a campaign: the link works while the campaign is public; once it
+    is private, the page and the API keep the words but not its address, in every language."""
+    campaign = fr_page("jardin-des-couronnes").specific
+    page = fr_page(RESTRICTED_PAGES["standard"]).specific
+    page.body = [
+        ("paragraph", f'<p>Voir <a linktype="page" id="{campaign.pk}">notre jardin</a>.</p>'),
+    ]
+    page.save_revision().publish()
+    portuguese_copy = page.get_translation(Locale.objects.get(language_code="pt"))  # an alias
+
+    def addresses_shown():
+        shown = []
+        for url in (page.url, portuguese_copy.url, f"/api/v2/pages/{page.pk}/"):
+            body = readable(client.get(url))
+            assert "notre jardin" in body
+            shown += [slug for slug in ("/jardin-des-couronnes/",) if slug in body]
+        return shown
+
+    assert len(addresses_shown()) == 3
+    restrict(campaign, PageViewRestriction.PASSWORD)
+    assert addresses_shown() == []
