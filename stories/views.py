@@ -1,20 +1,14 @@
-"""The project leaders' space: my campaigns and stories, write, edit, submit, preview."""
-
-from html import unescape
+"""The project leaders' space: my campaigns and stories, submit, preview, private photos
+(the story form is in story_views.py)."""
 
 from django.conf import settings
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wagtail.coreutils import find_available_slug
-from wagtail.images.models import Image
-from wagtail.models import Page, WorkflowState
+from wagtail.models import WorkflowState
 
 from donations import ledger
 from home.embed import embed_snippet
@@ -24,14 +18,10 @@ from home.images import (
     content_type,
     image_for_private_file,
     may_see_private_image,
-    new_private_image,
 )
-from home.locales import create_language_aliases
-from home.ratelimit import per_user, rate_limited
 
 from .access import leader_campaigns, leader_required
-from .forms import StoryForm, paragraphs_to_html, sign_kept_photo, unsign_kept_photo
-from .models import StoryIndexPage, StoryPage
+from .models import StoryPage
 from .workflow import story_review_workflow
 
 
@@ -99,167 +89,6 @@ def space(request):
             "stories": stories,
             "embed_languages": ", ".join(code for code, _name in settings.LANGUAGES),
         },
-    )
-
-
-def _kept_photos(request, data):
-    """Photos handed back by an earlier attempt of this form, or by the story being edited,
-    by slot number."""
-    ids = {}
-    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
-        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), request.user)
-        if image_id:
-            ids[number] = image_id
-    # The signature, bound to this user, is the permission: the server only signs the
-    # leader's own uploads and the photos already in the story they are editing.
-    images = Image.objects.in_bulk(ids.values())
-    return {number: images[pk] for number, pk in ids.items() if pk in images}
-
-
-def _keep_valid_photos(request, form):
-    """After a failed submission, store the photos that were fine so the leader does not
-    send them again; their ids travel back signed in hidden fields."""
-    data = form.data.copy()
-    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
-        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
-        if photo and f"photo_{number}" not in form.errors:
-            image = new_private_image(photo, photo.name[:200], request.user)
-            form.kept_photos[number] = image
-            data[f"kept_{number}"] = sign_kept_photo(image, request.user)
-    form.data = data
-
-
-def _story_index(language):
-    index = StoryIndexPage.objects.filter(locale__language_code=language).first()
-    if index is None:
-        index = StoryIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
-    if index is None:
-        raise Http404
-    return index
-
-
-@transaction.atomic
-def _save_story(request, form, story=None):
-    """Create or update the leader's draft StoryPage from a valid form; return it."""
-    data = form.cleaned_data
-    language = data["language"]
-    campaign = Page.objects.filter(
-        translation_key=data["campaign"], locale__language_code=language
-    ).first() or Page.objects.get(
-        translation_key=data["campaign"], locale__language_code=settings.LANGUAGE_CODE
-    )
-    campaign = campaign.specific
-    photos = []
-    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
-        upload = data.get(f"photo_{number}")
-        image = form.kept_photos.get(number)
-        if upload:
-            # Private until the story is published (home/images.py).
-            image = new_private_image(upload, upload.name[:200], request.user)
-        if image:
-            photos.append((image, data[f"alt_{number}"]))
-    paragraphs = form.paragraphs()
-    body = [("paragraph", html) for html in paragraphs_to_html(paragraphs)]
-    if photos:
-        body.append(
-            (
-                "gallery",
-                {
-                    "heading": "",
-                    "images": [
-                        {"image": image, "alt_text": alt, "caption": ""} for image, alt in photos
-                    ],
-                },
-            )
-        )
-    fields = {
-        "title": data["title"],
-        "introduction": paragraphs[0][:500] if paragraphs else "",
-        "campaign": campaign,
-        "district": campaign.district,
-        "hero_image": photos[0][0] if photos else None,
-        "hero_image_alt": photos[0][1] if photos else "",
-        "body": body,
-    }
-    if story is None:
-        index = _story_index(language)
-        story = StoryPage(
-            **fields,
-            slug=find_available_slug(index, slugify(data["title"], allow_unicode=True) or "story"),
-            owner=request.user,
-            live=False,
-            locale=index.locale,
-        )
-        index.add_child(instance=story)
-        story.save_revision(user=request.user)
-        create_language_aliases(story)
-        return story
-    draft = story.get_latest_revision_as_object()
-    for name, value in fields.items():
-        setattr(draft, name, value)
-    draft.save_revision(user=request.user)
-    return story
-
-
-def _initial_from(story, user):
-    """The form's initial data and kept photos for editing the leader's ``story``."""
-    draft = story.get_latest_revision_as_object()
-    text = "\n\n".join(
-        block.value.source.removeprefix("<p>").removesuffix("</p>")
-        for block in draft.body
-        if block.block_type == "paragraph"
-    )
-    initial = {
-        "language": draft.locale.language_code,
-        "campaign": str(draft.campaign.translation_key) if draft.campaign else "",
-        "title": draft.title,
-        "text": unescape(strip_tags(text.replace("<br/>", "\n"))),
-    }
-    kept = {}
-    gallery = [block for block in draft.body if block.block_type == "gallery"]
-    photos = list(gallery[0].value["images"]) if gallery else []
-    for number, photo in enumerate(photos[: settings.STORY_MAX_PHOTOS], start=1):
-        if photo["image"] is not None:
-            kept[number] = photo["image"]
-            initial[f"kept_{number}"] = sign_kept_photo(photo["image"], user)
-            initial[f"alt_{number}"] = photo["alt_text"]
-    # Its photos could only be saved with the consent box ticked: it stays ticked.
-    initial["consent"] = bool(kept)
-    return initial, kept
-
-
-@leader_required
-@rate_limited(per_user)
-def story_form(request, story_id=None):
-    """Write a new story, or edit a draft or a story with changes requested."""
-    story = own_story(request, story_id) if story_id else None
-    if story is not None and story_state(story)[0] == StoryState.IN_REVIEW:
-        return render(request, "stories/space/locked.html", {"story": story}, status=409)
-    if request.method == "POST":
-        form = StoryForm(
-            request.POST,
-            request.FILES,
-            user=request.user,
-            kept_photos=_kept_photos(request, request.POST),
-        )
-        if form.is_valid():
-            story = _save_story(request, form, story)
-            if "submit" in request.POST:
-                return submit(request, story.pk)
-            return redirect("stories:space")
-        _keep_valid_photos(request, form)
-        status = 400
-    else:
-        initial, kept = (
-            _initial_from(story, request.user)
-            if story
-            # A new story is in the language the leader is reading the site in.
-            else ({"language": get_language()}, {})
-        )
-        form = StoryForm(user=request.user, initial=initial, kept_photos=kept)
-        status = 200
-    return render(
-        request, "stories/space/story_form.html", {"form": form, "story": story}, status=status
     )
 
 

@@ -1,0 +1,3 @@
+"""URLs of the leaders' space for news (owned by its views module)."""
+
+urlpatterns = []

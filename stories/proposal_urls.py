@@ -1,0 +1,3 @@
+"""URLs of the leaders' space for proposal (owned by its views module)."""
+
+urlpatterns = []
