@@ -211,3 +211,6 @@ class StoryPage(BasePage):
                 self.campaign_id
             ]  # None when the campaign is not public
         return context
+
+
+from .proposals import Proposal, ProposalSource, ProposalStatus  # noqa: E402, F401
