@@ -19,9 +19,11 @@ class CampaignsConfig(AppConfig):
         from . import demo as campaigns_demo
         from .featured import live_campaigns_section
         from .models import CampaignPage, closing_time, closing_time_published
+        from .news_emails import news_published
 
         featured.register("campaigns", live_campaigns_section, order=10)
         # the ledger tells late gifts from on-time ones by the campaign's closing time
         ledger.register_closing_time(closing_time)
         page_published.connect(closing_time_published, sender=CampaignPage)
+        page_published.connect(news_published, dispatch_uid="campaigns.news_published")
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)

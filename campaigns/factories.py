@@ -9,6 +9,7 @@ import wagtail_factories
 import factory
 
 from .models import CampaignIndexPage, CampaignPage, Category, District
+from .news import CampaignNewsPage
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -49,3 +50,19 @@ class CampaignPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = CampaignPage
+
+
+class CampaignNewsPageFactory(wagtail_factories.PageFactory):
+    """News of a campaign: give ``parent=<campaign page>``; two paragraphs, no photo."""
+
+    title = factory.Sequence(lambda n: f"Nouvelles {n}")
+    slug = factory.Sequence(lambda n: f"nouvelles-{n}")
+    body = factory.LazyFunction(
+        lambda: [
+            ("paragraph", "<p>Les premiers bacs sont posés.</p>"),
+            ("paragraph", "<p>Merci à toutes et à tous !</p>"),
+        ]
+    )
+
+    class Meta:
+        model = CampaignNewsPage

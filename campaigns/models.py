@@ -26,6 +26,7 @@ from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
 from home.visibility import public_pages
 
+from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
 from .panels import EmbedSnippetsPanel
 
 
@@ -261,7 +262,7 @@ class CampaignPage(BasePage):
         TranslatableField("body"),
     ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
-    subpage_types = []
+    subpage_types = ["campaigns.CampaignNewsPage"]
     api_fields = [
         APIField("summary"),
         APIField("image", serializer=ImageField()),

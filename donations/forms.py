@@ -35,7 +35,10 @@ class DonationForm(forms.Form):
         max_length=254,
         # addresses read left to right, also on an Arabic page
         widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
-        help_text=_("Only to send your receipt and tax certificate. Never shown, never shared."),
+        help_text=_(
+            "For your receipt and tax certificate, and the campaign's news if you ask for it. "
+            "Never shown, never shared."
+        ),
     )
     display = forms.ChoiceField(
         label=_("On the campaign page"),
@@ -49,8 +52,19 @@ class DonationForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    wants_news = forms.BooleanField(
+        label=_("Send me news of this campaign"),
+        required=False,
+        help_text=_(
+            "A few emails from the project leaders, to your email address above. Each one "
+            "has a link to stop them."
+        ),
+    )
     consent = forms.BooleanField(
-        label=_("I have read the privacy notice: my data is used only for this gift."),
+        label=_(
+            "I have read the privacy notice: my data is used only for this gift (and its "
+            "news if I ask for it)."
+        ),
         error_messages={"required": _("Please confirm you have read the privacy notice.")},
     )
 
@@ -93,6 +107,10 @@ class DonationForm(forms.Form):
             )
         else:
             cleaned["amount_cents"] = cents
+        if cleaned.get("wants_news") and not self.data.get("donor_email", "").strip():
+            # Said where the address goes, not only "required": the news needs it.
+            self.errors.pop("donor_email", None)
+            self.add_error("donor_email", _("Give your email to receive the campaign's news."))
         if cleaned.get("display") != DisplayChoice.ANONYMOUS and not cleaned.get("donor_name"):
             if cleaned.get("display") is not None:
                 self.add_error(

@@ -86,6 +86,14 @@ class Donation(models.Model):
         _("message"), blank=True, validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)]
     )
     language = models.CharField(_("language"), max_length=10, default="fr")
+    wants_news = models.BooleanField(
+        _("wants the campaign's news"),
+        default=False,
+        help_text=_(
+            "Ticked by the donor on the donation form; unticked on every gift of theirs to the "
+            "campaign when they unsubscribe."
+        ),
+    )
     provider = models.CharField(_("payment provider"), max_length=20, blank=True)
     provider_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     provider_payment_id = models.CharField(max_length=255, null=True, blank=True, unique=True)

@@ -97,6 +97,7 @@ def donate(request, campaign_key):
         donor_email=form.cleaned_data["donor_email"],
         display=form.cleaned_data["display"],
         message=form.cleaned_data["message"],
+        wants_news=form.cleaned_data["wants_news"],
         language=get_language(),
         provider=backend.name,
     )

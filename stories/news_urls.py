@@ -1,3 +1,12 @@
-"""URLs of the leaders' space for news (owned by its views module)."""
+"""URLs of the leaders' space for campaign news (stories/news_views.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import news_views
+
+urlpatterns = [
+    path("space/news/new/", news_views.news_form, name="news_new"),
+    path("space/news/<int:news_id>/edit/", news_views.news_form, name="news_edit"),
+    path("space/news/<int:news_id>/submit/", news_views.news_submit, name="news_submit"),
+    path("space/news/<int:news_id>/preview/", news_views.news_preview, name="news_preview"),
+]

@@ -1,0 +1,118 @@
+"""The campaign news form of the leaders' space: plain text and a few photos with alt text.
+
+The text helpers and the signed "kept photo" fields are the story form's (stories/forms.py).
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.images.fields import WagtailImageField
+
+from home.emails import SingleLineField
+from home.i18n import localize_pages
+from home.images import too_many_pixels_message
+
+from .access import leader_campaigns
+from .forms import PHOTO_EXTENSIONS, text_to_paragraphs, unsign_kept_photo
+
+NEWS_MAX_PHOTOS = 3
+
+
+class NewsForm(forms.Form):
+    """Language, campaign (the leader's own only), title, text, up to three photos."""
+
+    language = forms.ChoiceField(label=_("Language of the news"), choices=settings.LANGUAGES)
+    campaign = forms.ChoiceField(label=_("Campaign"))
+    title = SingleLineField(label=_("Title"), max_length=120)
+    text = forms.CharField(
+        label=_("What is new"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Your donors receive it by email. Leave an empty line between two paragraphs."),
+    )
+    consent = forms.BooleanField(
+        label=_("The people who can be recognised in the photos agreed to their publication."),
+        required=False,
+    )
+
+    def __init__(self, *args, user, kept_photos=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaigns = list(leader_campaigns(user))
+        localized = localize_pages(campaigns)
+        self.fields["campaign"].choices = [
+            (str(page.translation_key), (localized.get(page.id) or page).title)
+            for page in campaigns
+        ]
+        self.kept_photos = kept_photos or {}
+        for number in range(1, NEWS_MAX_PHOTOS + 1):
+            photo = WagtailImageField(
+                label=_("Photo %(number)s") % {"number": number}, required=False
+            )
+            photo.error_messages["file_too_many_pixels"] = too_many_pixels_message().replace(
+                "%", "%%"
+            )
+            self.fields[f"photo_{number}"] = photo
+            self.fields[f"alt_{number}"] = forms.CharField(
+                label=_("What the photo %(number)s shows") % {"number": number},
+                required=False,
+                max_length=250,
+                help_text=_("For people who cannot see it: one sentence is enough."),
+            )
+            self.fields[f"kept_{number}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
+            self.fields[f"remove_{number}"] = forms.BooleanField(
+                label=_("Remove this photo"), required=False
+            )
+
+    def photo_slots(self):
+        """(photo, alt, kept, remove fields, kept image) for each slot."""
+        return [
+            (
+                self[f"photo_{number}"],
+                self[f"alt_{number}"],
+                self[f"kept_{number}"],
+                self[f"remove_{number}"],
+                self.kept_photos.get(number),
+            )
+            for number in range(1, NEWS_MAX_PHOTOS + 1)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        has_photo = False
+        for number in range(1, NEWS_MAX_PHOTOS + 1):
+            if cleaned.get(f"remove_{number}"):
+                self.kept_photos.pop(number, None)
+            photo = cleaned.get(f"photo_{number}")
+            if photo and photo.name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
+                self.add_error(f"photo_{number}", _("Please send a JPEG, PNG or WebP photo."))
+                continue
+            if photo and photo.size > settings.STORY_PHOTO_MAX_BYTES:
+                self.add_error(f"photo_{number}", _("This photo is larger than 10 MB."))
+                continue
+            if photo or number in self.kept_photos:
+                has_photo = True
+                if not cleaned.get(f"alt_{number}"):
+                    self.add_error(f"alt_{number}", _("Say in a few words what this photo shows."))
+        if has_photo and not cleaned.get("consent"):
+            self.add_error("consent", _("Please confirm that the people in the photos agreed."))
+        return cleaned
+
+    def paragraphs(self):
+        return text_to_paragraphs(self.cleaned_data["text"])
+
+
+def kept_photos_from(data, user):
+    """The photos handed back signed (an earlier attempt, or the news being edited), by slot
+    number; a forged or foreign signature is ignored."""
+    from wagtail.images.models import Image
+
+    ids = {}
+    for number in range(1, NEWS_MAX_PHOTOS + 1):
+        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), user)
+        if image_id:
+            ids[number] = image_id
+    images = Image.objects.in_bulk(ids.values())
+    return {number: images[pk] for number, pk in ids.items() if pk in images}

@@ -1,0 +1,192 @@
+"""Campaign news in the leaders' space: write, edit, preview, submit for review.
+
+A news item is a CampaignNewsPage under the campaign page of its language, owned by the
+leader, reviewed by the communications team through the "Story review" workflow, published
+by them; its language copies are never listed nor edited here.
+"""
+
+from html import unescape
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from wagtail.coreutils import find_available_slug
+from wagtail.models import Page, WorkflowState
+
+from campaigns.news import CampaignNewsPage
+from home.images import new_private_image
+from home.locales import create_language_aliases
+from home.ratelimit import per_user, rate_limited
+
+from .access import leader_required
+from .forms import paragraphs_to_html, sign_kept_photo
+from .news_forms import NEWS_MAX_PHOTOS, NewsForm, kept_photos_from
+from .views import StoryState, story_state
+from .workflow import story_review_workflow
+
+
+def own_news(request, news_id):
+    """The leader's own news (never a language copy), or 404."""
+    return get_object_or_404(
+        CampaignNewsPage, pk=news_id, owner=request.user, alias_of__isnull=True
+    )
+
+
+def _campaign_page(campaign_key, language):
+    """The campaign page in ``language`` (its translation or copy), else the original."""
+    pages = Page.objects.filter(translation_key=campaign_key)
+    return (
+        pages.filter(locale__language_code=language).first()
+        or pages.filter(locale__language_code=settings.LANGUAGE_CODE).get()
+    )
+
+
+def _body(request, form):
+    """The StreamField data of the news: paragraphs, then the photos with their alt text."""
+    data = form.cleaned_data
+    body = [("paragraph", html) for html in paragraphs_to_html(form.paragraphs())]
+    for number in range(1, NEWS_MAX_PHOTOS + 1):
+        upload = data.get(f"photo_{number}")
+        image = form.kept_photos.get(number)
+        if upload:
+            # Private until the news is published (home/images.py).
+            image = new_private_image(upload, upload.name[:200], request.user)
+        if image:
+            body.append(("image", {"image": image, "alt_text": data[f"alt_{number}"]}))
+    return body
+
+
+@transaction.atomic
+def _save_news(request, form, news=None):
+    """Create or update the leader's draft news from a valid form; return it."""
+    data = form.cleaned_data
+    fields = {"title": data["title"], "body": _body(request, form)}
+    if news is None:
+        campaign = _campaign_page(data["campaign"], data["language"])
+        news = CampaignNewsPage(
+            **fields,
+            slug=find_available_slug(
+                campaign, slugify(data["title"], allow_unicode=True) or "news"
+            ),
+            owner=request.user,
+            live=False,
+            locale=campaign.locale,
+        )
+        campaign.add_child(instance=news)
+        news.save_revision(user=request.user)
+        create_language_aliases(news)
+        return news
+    draft = news.get_latest_revision_as_object()
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save_revision(user=request.user)
+    return news
+
+
+def _initial_from(news, user):
+    """The form's initial data and kept photos for editing the leader's ``news``."""
+    draft = news.get_latest_revision_as_object()
+    paragraphs = [
+        unescape(strip_tags(block.value.source.replace("<br/>", "\n")))
+        for block in draft.body
+        if block.block_type == "paragraph"
+    ]
+    initial = {
+        "language": draft.locale.language_code,
+        "campaign": str(news.get_parent().translation_key),
+        "title": draft.title,
+        "text": "\n\n".join(paragraphs),
+    }
+    kept = {}
+    photos = [block.value for block in draft.body if block.block_type == "image"]
+    for number, photo in enumerate(photos[:NEWS_MAX_PHOTOS], start=1):
+        if photo["image"] is not None:
+            kept[number] = photo["image"]
+            initial[f"kept_{number}"] = sign_kept_photo(photo["image"], user)
+            initial[f"alt_{number}"] = photo["alt_text"]
+    initial["consent"] = bool(kept)  # its photos were saved with the box ticked
+    return initial, kept
+
+
+def _keep_valid_photos(request, form):
+    """After a failed submission, keep the photos that were fine (signed hidden fields)."""
+    data = form.data.copy()
+    for number in range(1, NEWS_MAX_PHOTOS + 1):
+        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
+        if photo and f"photo_{number}" not in form.errors:
+            image = new_private_image(photo, photo.name[:200], request.user)
+            form.kept_photos[number] = image
+            data[f"kept_{number}"] = sign_kept_photo(image, request.user)
+    form.data = data
+
+
+def _start_review(news, user):
+    workflow_state = news.current_workflow_state
+    if workflow_state is None:
+        story_review_workflow().start(news, user)
+    elif workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        workflow_state.resume(user)
+
+
+@leader_required
+@rate_limited(per_user)
+def news_form(request, news_id=None):
+    """Write news for one of the leader's campaigns, or edit a draft of theirs."""
+    news = own_news(request, news_id) if news_id else None
+    if news is not None and story_state(news)[0] == StoryState.IN_REVIEW:
+        return render(request, "stories/space/news_locked.html", {"news": news}, status=409)
+    if request.method == "POST":
+        form = NewsForm(
+            request.POST,
+            request.FILES,
+            user=request.user,
+            kept_photos=kept_photos_from(request.POST, request.user),
+        )
+        if news is not None:
+            # The campaign and language of existing news stay as they are.
+            form.fields["campaign"].required = form.fields["language"].required = False
+        if form.is_valid():
+            news = _save_news(request, form, news)
+            if "submit" in request.POST:
+                _start_review(news, request.user)
+                return redirect(_space_url("submitted"))
+            return redirect(_space_url("saved"))
+        _keep_valid_photos(request, form)
+        status = 400
+    else:
+        initial, kept = (
+            _initial_from(news, request.user) if news else ({"language": get_language()}, {})
+        )
+        form = NewsForm(user=request.user, initial=initial, kept_photos=kept)
+        status = 200
+    return render(
+        request, "stories/space/news_form.html", {"form": form, "news": news}, status=status
+    )
+
+
+def _space_url(done):
+    from django.urls import reverse
+
+    return f"{reverse('stories:space')}?news={done}#my-news"
+
+
+@leader_required
+@require_POST
+def news_submit(request, news_id):
+    """Send the news to the communications team (starts or resumes the review)."""
+    _start_review(own_news(request, news_id), request.user)
+    return redirect(_space_url("submitted"))
+
+
+@leader_required
+def news_preview(request, news_id):
+    """The leader's own news as it will look, draft included."""
+    news = own_news(request, news_id).get_latest_revision_as_object()
+    response = news.serve_preview(request, news.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex"
+    return response

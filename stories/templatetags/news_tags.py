@@ -1,0 +1,39 @@
+"""The leaders' space: the leader's campaign news (stories/space/includes/news.html)."""
+
+from django import template
+
+from campaigns.news import CampaignNewsPage
+
+from ..access import leader_campaigns
+from ..views import StoryState, story_state
+
+register = template.Library()
+
+
+@register.inclusion_tag("stories/space/news_section.html", takes_context=True)
+def leader_news(context):
+    """The leader's own news (never their language copies), newest first, each with its
+    review state; whether they lead a campaign to write news for; what they just did."""
+    request = context["request"]
+    items = []
+    for news in (
+        CampaignNewsPage.objects.filter(owner=request.user, alias_of__isnull=True)
+        .select_related("locale")
+        .order_by("-latest_revision_created_at")
+    ):
+        state, comment = story_state(news)
+        items.append(
+            {
+                "page": news,
+                "draft": news.get_latest_revision_as_object(),
+                "state": state,
+                "label": StoryState.LABELS[state],
+                "comment": comment,
+            }
+        )
+    return {
+        "items": items,
+        "can_write": leader_campaigns(request.user).exists(),
+        "done": request.GET.get("news", ""),
+        "request": request,
+    }
