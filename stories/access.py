@@ -5,6 +5,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
 
 from wagtail.models import Page
 
@@ -37,3 +40,43 @@ def leader_campaigns(user):
     return Page.objects.filter(
         campaignpage__leaders=user, locale__language_code=settings.LANGUAGE_CODE
     ).order_by("title")
+
+
+def originals(pages):
+    """``pages`` without language copies (aliases) and translations: only the pages first
+    written, that their author owns (a translation is the reviewers' work)."""
+    earlier = Page.objects.filter(
+        translation_key=OuterRef("translation_key"), alias_of__isnull=True, pk__lt=OuterRef("pk")
+    )
+    return pages.filter(alias_of__isnull=True).exclude(Exists(earlier))
+
+
+def original_page(page):
+    """The page ``page`` stands for: itself, or the page a copy or a translation was made
+    from (the first page written with its translation key)."""
+    return (
+        Page.objects.filter(translation_key=page.translation_key, alias_of__isnull=True)
+        .order_by("pk")
+        .first()
+        or page
+    )
+
+
+def redirect_copies(view, argument="story_id"):
+    """For a space view taking a page id: a URL naming a language copy or a translation of
+    the leader's own page redirects (302) to the same URL for that page; naming a copy of
+    somebody else's, 404. Other ids go to ``view`` (which 404s what is not the leader's)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if is_leader(request.user):
+            page = Page.objects.filter(pk=kwargs[argument]).first()
+            original = original_page(page) if page is not None else None
+            if original is not None and original.pk != page.pk:
+                if original.owner_id != request.user.pk:
+                    raise Http404
+                match = request.resolver_match
+                return redirect(match.view_name, **{**match.kwargs, argument: original.pk})
+        return view(request, *args, **kwargs)
+
+    return wrapper

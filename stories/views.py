@@ -2,11 +2,12 @@
 (the story form is in story_views.py)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from wagtail.models import WorkflowState
 
@@ -20,7 +21,7 @@ from home.images import (
     may_see_private_image,
 )
 
-from .access import leader_campaigns, leader_required
+from .access import leader_campaigns, leader_required, originals
 from .models import StoryPage
 from .workflow import story_review_workflow
 
@@ -54,9 +55,38 @@ def story_state(story):
     return StoryState.DRAFT, ""
 
 
+def leader_stories(user):
+    """The stories ``user`` wrote: never their language copies nor their translations."""
+    return originals(StoryPage.objects.filter(owner=user))
+
+
 def own_story(request, story_id):
-    """The leader's own story, or 404: another leader's drafts do not exist for them."""
-    return get_object_or_404(StoryPage, pk=story_id, owner=request.user)
+    """The leader's own story, or 404: another leader's drafts do not exist for them, and a
+    copy or a translation is not a story of its own (urls.py redirects those first)."""
+    return get_object_or_404(leader_stories(request.user), pk=story_id)
+
+
+def language_name(code):
+    return get_language_info(code)["name_translated"]
+
+
+def translations_by_story(stories):
+    """{translation_key: [language names]} of the published translations (not the copies)
+    of ``stories``, in one query."""
+    rows = (
+        StoryPage.objects.filter(
+            translation_key__in=[story.translation_key for story in stories],
+            alias_of__isnull=True,
+            live=True,
+        )
+        .exclude(pk__in=[story.pk for story in stories])
+        .order_by("locale__language_code")
+        .values_list("translation_key", "locale__language_code")
+    )
+    languages = {}
+    for key, code in rows:
+        languages.setdefault(key, []).append(language_name(code))
+    return languages
 
 
 @leader_required
@@ -73,13 +103,28 @@ def space(request):
                 "embed": embed_snippet(campaign, get_language(), request),
             }
         )
+    pages = list(
+        leader_stories(request.user)
+        .select_related("locale")
+        .order_by("-latest_revision_created_at", "-pk")
+    )
+    translated = translations_by_story(pages)
     stories = []
-    for story in StoryPage.objects.filter(owner=request.user).order_by(
-        "-latest_revision_created_at"
-    ):
+    for story in pages:
         state, comment = story_state(story)
+        code = story.locale.language_code
         stories.append(
-            {"page": story, "state": state, "label": StoryState.LABELS[state], "comment": comment}
+            {
+                "page": story,
+                "draft": story.get_latest_revision_as_object(),
+                "state": state,
+                "label": StoryState.LABELS[state],
+                "comment": comment,
+                "language": code,
+                "language_name": language_name(code),
+                "direction": "rtl" if get_language_info(code)["bidi"] else "ltr",
+                "translations": translated.get(story.translation_key, []),
+            }
         )
     return render(
         request,
@@ -93,15 +138,33 @@ def space(request):
 
 
 @leader_required
-@require_POST
 def submit(request, story_id):
-    """Send the story to the communications team (starts or resumes the workflow)."""
+    """Send the story to the communications team (starts or resumes the workflow) and say
+    so on the space. A GET (a redirect from a copy's URL, a reloaded address) sends nothing."""
     story = own_story(request, story_id)
+    if request.method != "POST":
+        return redirect("stories:space")
+    title = story.get_latest_revision_as_object().title
+    state, _comment = story_state(story)
+    if state == StoryState.IN_REVIEW:
+        messages.info(request, gettext("“%(title)s” is already with the team.") % {"title": title})
+        return redirect("stories:space")
+    if state == StoryState.PUBLISHED:
+        messages.info(request, gettext("“%(title)s” is already on the site.") % {"title": title})
+        return redirect("stories:space")
     workflow_state = story.current_workflow_state
     if workflow_state is None:
         (story.get_workflow() or story_review_workflow()).start(story, request.user)
-    elif workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+    else:  # changes were requested
         workflow_state.resume(request.user)
+    messages.success(
+        request,
+        gettext(
+            "“%(title)s” is sent to the team for review. You will get an email when they "
+            "have read it."
+        )
+        % {"title": title},
+    )
     return redirect("stories:space")
 
 
