@@ -19,7 +19,9 @@ urlpatterns = [
         redirect_copies(story_views.story_form),
         name="story_edit",
     ),
-    path("space/stories/<int:story_id>/submit/", redirect_copies(views.submit), name="story_submit"),
+    path(
+        "space/stories/<int:story_id>/submit/", redirect_copies(views.submit), name="story_submit"
+    ),
     path(
         "space/stories/<int:story_id>/preview/",
         redirect_copies(views.preview),

@@ -271,9 +271,7 @@ def test_submit_says_so_on_the_space(client, leader, campaign, workflows):
     response = client.post(url("story_submit", story.pk), follow=True)
     status = response.content.decode().split('role="status"')[1].split("</div>")[0]
     with translation.override("ar"):
-        expected = translation.gettext("“%(title)s” is already with the team.") % {
-            "title": "قصتي"
-        }
+        expected = translation.gettext("“%(title)s” is already with the team.") % {"title": "قصتي"}
     assert expected in status
 
 
