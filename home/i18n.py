@@ -35,6 +35,8 @@ class PageLanguages:
     source_language: str  # the language the content is written in
     source_language_name: str
     content_is_fallback: bool
+    # The language the page was first written in (French, or a leader's own language)
+    original_language: str = settings.LANGUAGE_CODE
 
     @property
     def alternates(self):
@@ -43,15 +45,47 @@ class PageLanguages:
 
     @property
     def default_alternate(self):
-        """The version for visitors whose language the site does not speak (x-default)."""
-        return next(
-            (v for v in self.alternates if v.code == settings.LANGUAGE_CODE),
-            None,
-        )
+        """The version for visitors whose language the site does not speak (x-default):
+        the default language's, else the original's (a story written in Arabic, not yet
+        translated into French). The same for every version of the page."""
+        by_code = {version.code: version for version in self.alternates}
+        return by_code.get(settings.LANGUAGE_CODE) or by_code.get(self.original_language)
 
     @property
     def source_direction(self):
         return "rtl" if get_language_info(self.source_language)["bidi"] else "ltr"
+
+
+@dataclass(frozen=True)
+class ContentLanguage:
+    """The language a piece of content is written in, for its lang/dir and a label."""
+
+    code: str
+    name_local: str  # in that language: "العربيّة"
+    name_translated: str  # in the reader's language: "arabe"
+
+    @property
+    def direction(self):
+        return "rtl" if get_language_info(self.code)["bidi"] else "ltr"
+
+
+def content_language(code):
+    """Return the ContentLanguage of the language ``code``."""
+    info = get_language_info(code)
+    return ContentLanguage(
+        code=code, name_local=info["name_local"], name_translated=str(info["name_translated"])
+    )
+
+
+def copied_from_language(page):
+    """The ContentLanguage of the page ``page`` is an untranslated copy of (an alias of a
+    page in another language: its content is in that language), else None.
+
+    Reads ``page.alias_of.locale``: list pages with ``select_related("alias_of__locale")``
+    and this costs no query."""
+    if page.alias_of_id is None or page.alias_of.locale_id == page.locale_id:
+        return None  # an original, or an alias in its own language (Wagtail's "alias")
+    return content_language(page.alias_of.locale.language_code)
 
 
 def active_locale():
@@ -105,7 +139,17 @@ def page_languages(page, request):
     by_code = {version.locale.language_code: version for version in live_versions}
     source = by_id.get(page.alias_of_id)
     written_in = source or page
-    fallback_page = by_code.get(settings.LANGUAGE_CODE, page)
+    originals = sorted(
+        (version for version in live_versions if version.alias_of_id not in by_id),
+        key=lambda version: version.pk,
+    )
+    original = originals[0] if originals else written_in
+    # Where a language without a version of its own sends the reader: the default
+    # language's translation, else the original (never a copy of it in a third language).
+    in_default = by_code.get(settings.LANGUAGE_CODE)
+    fallback_page = (
+        in_default if in_default is not None and in_default.alias_of_id not in by_id else original
+    )
 
     versions = []
     for code, _name in settings.LANGUAGES:
@@ -133,6 +177,7 @@ def page_languages(page, request):
         source_language=source_language,
         source_language_name=get_language_info(source_language)["name_local"],
         content_is_fallback=source is not None,
+        original_language=original.locale.language_code,
     )
 
 

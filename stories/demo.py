@@ -1,16 +1,18 @@
-"""Demo stories for `load_demo`: published stories in fr/en/ar, one in review, one with
-changes requested, and the demo project leader and reviewer accounts (see the README)."""
+"""Demo stories for `load_demo`: published stories in fr/en/ar, one written in Arabic by a
+leader who writes in Arabic (shown in the other languages with a notice), one in review, one
+with changes requested, and the demo project leaders and reviewer accounts (see the README)."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from home.demo import IMAGE_PREFIX
 from home.demo_content import T, p, walk_copies
 from home.factories import generated_image
+from home.locales import create_language_aliases
 
 from .factories import StoryIndexPageFactory, StoryPageFactory
 from .models import LeaderProfile, StoryPage
@@ -18,6 +20,8 @@ from .workflow import ensure_groups, story_review_workflow
 
 DEMO_LEADER = {"username": "awa", "password": "cocity-demo-leader", "name": "Awa D."}
 DEMO_REVIEWER = {"username": "camille", "password": "cocity-demo-reviewer"}
+# A leader who writes in Arabic: her story is untranslated, copied into every other language.
+DEMO_ARABIC_LEADER = {"username": "nour", "password": "cocity-demo-leader", "name": "Nour B."}
 
 INDEX = {
     "title": T("Histoires", "Stories", "قصص"),
@@ -112,6 +116,20 @@ CHANGES_REQUESTED = {
 }
 
 
+WRITTEN_IN_ARABIC = {
+    "slug": "first-repair-evening",
+    "campaign": "repair-cafe-belleville",
+    "days_ago": 1,
+    "colour": (21, 101, 192),
+    "title": "أول أمسية في مقهى التصليح",
+    "introduction": "جاء أربعون جارًا بأجهزتهم المعطّلة، وخرج أغلبهم وهي تعمل من جديد.",
+    "paragraph": "بفضل تبرعاتكم اشترينا العُدّة الأولى: مفكات ومكواة لحام وماكينة خياطة. "
+    "أصلح المتطوعون ثلاث دراجات ومذياعين ومكواة ملابس، وتعلّم الأطفال تبديل إطار الدراجة.",
+    "quote": "لم أكن أعرف أن جاري يصلح أجهزة الراديو منذ ثلاثين سنة.",
+    "alt": "متطوعة تصلح مذياعًا أمام جيرانها",
+}
+
+
 def every_copy():
     leader_name = DEMO_LEADER["name"]
     return [
@@ -145,14 +163,30 @@ def accounts():
     return leader, reviewer
 
 
+def arabic_leader(leaders):
+    """The demo leader who writes in Arabic (of the repair café campaign)."""
+    User = get_user_model()
+    leader, created = User.objects.get_or_create(
+        username=DEMO_ARABIC_LEADER["username"], defaults={"email": "nour@cocity.example"}
+    )
+    if created:
+        leader.set_password(DEMO_ARABIC_LEADER["password"])
+        leader.save()
+    leader.groups.add(leaders)
+    LeaderProfile.objects.get_or_create(
+        user=leader, defaults={"public_name": DEMO_ARABIC_LEADER["name"], "language": "ar"}
+    )
+    return leader
+
+
 def campaign(slug, locale):
     return Page.objects.get(slug=slug, locale=locale).specific
 
 
-def story_body(spec_paragraph, quote=None, images=()):
+def story_body(spec_paragraph, quote=None, images=(), author=DEMO_LEADER["name"]):
     body = [("paragraph", f"<p>{spec_paragraph}</p>")]
     if quote:
-        body.append(("quote", {"quote": quote, "attribution": DEMO_LEADER["name"]}))
+        body.append(("quote", {"quote": quote, "attribution": author}))
     if images:
         body.append(
             (
@@ -211,6 +245,8 @@ def build(site):
         story.save_revision().publish()  # published by staff (no user), written by the leader
         site.translate([story], copies)
 
+    build_arabic_story(site, index, today)
+
     garden = campaign("jardin-des-couronnes", site.locale)
     workflow = story_review_workflow()
     for spec in (IN_REVIEW, CHANGES_REQUESTED):
@@ -232,7 +268,50 @@ def build(site):
             state.current_task_state.specific.reject(user=reviewer, comment=spec["comment"])
 
 
+def build_arabic_story(site, index, today):
+    """The Arabic leader's published story, untranslated: its copies in the other languages
+    (created here; pt and zh-hans get theirs when load_demo syncs the trees) show it with a
+    notice."""
+    arabic = index.get_translation(Locale.objects.get(language_code="ar"))
+    spec = WRITTEN_IN_ARABIC
+    leader = arabic_leader(ensure_groups()[0])
+    linked = campaign(spec["campaign"], site.locale)
+    for page in linked.get_translations(inclusive=True):
+        page.specific.leaders.add(leader)
+        page.specific.save()
+    linked = linked.get_translation(arabic.locale).specific
+    image = generated_image(f"{IMAGE_PREFIX}{spec['slug']}", colour=spec["colour"])
+    story = StoryPageFactory.build(
+        title=spec["title"],
+        slug=spec["slug"],
+        introduction=spec["introduction"],
+        search_description=spec["introduction"],
+        date=today - datetime.timedelta(days=spec["days_ago"]),
+        campaign=linked,
+        district=linked.district,
+        hero_image=image,
+        social_image=image,
+        hero_image_alt=spec["alt"],
+        body=story_body(
+            spec["paragraph"], spec["quote"], [(image, spec["alt"])], DEMO_ARABIC_LEADER["name"]
+        ),
+        owner=leader,
+        live=False,
+        locale=arabic.locale,
+    )
+    arabic.add_child(instance=story)
+    revision = story.save_revision()
+    create_language_aliases(story)  # drafts until published, as from the leaders' space
+    revision.publish()
+
+
 def reset():
     User = get_user_model()
-    User.objects.filter(username__in=[DEMO_LEADER["username"], DEMO_REVIEWER["username"]]).delete()
+    User.objects.filter(
+        username__in=[
+            DEMO_LEADER["username"],
+            DEMO_ARABIC_LEADER["username"],
+            DEMO_REVIEWER["username"],
+        ]
+    ).delete()
     StoryPage.objects.all().delete()

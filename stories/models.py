@@ -14,7 +14,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
 from home.blocks import BodyStreamBlock
-from home.i18n import localize_pages
+from home.i18n import copied_from_language, localize_pages
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.visibility import private_sections, public_pages
@@ -60,7 +60,9 @@ class StoryIndexPage(ListingPage):
         """The published stories under this listing, with what the cards show, one query."""
         return (
             public_pages(StoryPage.objects.child_of(self))
-            .select_related("hero_image", "district", "campaign", "owner__leader_profile")
+            .select_related(
+                "hero_image", "district", "campaign", "owner__leader_profile", "alias_of__locale"
+            )
             .order_by("-date", "-pk")
         )
 
@@ -174,6 +176,12 @@ class StoryPage(BasePage):
         verbose_name_plural = _("stories")
 
     @property
+    def written_in(self):
+        """The ContentLanguage of a copy of a story written in another language (its cards
+        say so and mark its text), else None. List with ``select_related("alias_of__locale")``."""
+        return copied_from_language(self)
+
+    @property
     def author_name(self):
         """The leader's public name, or nothing for a story written by staff."""
         profile = getattr(self.owner, "leader_profile", None) if self.owner_id else None
@@ -199,7 +207,7 @@ class StoryPage(BasePage):
         return (
             public_pages(StoryPage.objects.filter(same, locale_id=self.locale_id))
             .exclude(pk=self.pk)
-            .select_related("hero_image")
+            .select_related("hero_image", "alias_of__locale")
             .order_by("-date")[:count]
         )
 

@@ -29,7 +29,9 @@ def test_a_reviewer_translates_an_approved_story_into_english(
         story.current_workflow_state.current_task_state.specific.approve(user=reviewer)
     story.refresh_from_db()
     english_locale = Locale.objects.get(language_code="en")
-    assert story.get_translation_or_none(english_locale) is None  # written in ar, only in ar
+    # Written in ar; the other languages have a copy of it (shown with a notice).
+    copy = story.get_translation(english_locale)
+    assert copy.alias_of_id == story.pk
 
     # A leader may not start a translation; the reviewer may ("Translate this page").
     submit_url = f"/admin/localize/submit/page/{story.pk}/"
@@ -40,7 +42,9 @@ def test_a_reviewer_translates_an_approved_story_into_english(
         response = client.post(submit_url, {"locales": [english_locale.pk]})
     assert response.status_code == 302, response.content.decode()[:500]
     english = story.get_translation(english_locale)
-    assert english.alias_of_id is None and not english.live  # a draft the reviewer edits
+    # The copy becomes the translation, a draft the reviewer edits.
+    assert english.pk == copy.pk and english.alias_of_id is None
+    assert english.has_unpublished_changes
     job = Translation.objects.get(source__object_id=story.translation_key)
     assert job.target_locale == english_locale
 
