@@ -1,14 +1,19 @@
-"""The story form of the leaders' space: write a new story, edit a draft, keep photos."""
+"""The story form of the leaders' space: write a new story, edit a draft, add photos one at
+a time (without JavaScript: "Add this photo" and "Remove photo N" send the form and show it
+again, everything typed kept)."""
 
+import re
 from html import unescape
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from wagtail.coreutils import find_available_slug
 from wagtail.images.models import Image
@@ -49,6 +54,60 @@ def _keep_valid_photos(request, form):
             form.kept_photos[number] = image
             data[f"kept_{number}"] = sign_kept_photo(image, request.user)
     form.data = data
+
+
+SLOT_FIELD = re.compile(r"(photo|alt|kept|remove)_\d+")
+
+
+def is_photo_step(data):
+    """True when the leader pressed "Add this photo" or "Remove photo N" (not save/submit)."""
+    if "save" in data or "submit" in data:
+        return False
+    return "add_photo" in data or any(
+        data.get(f"remove_{number}") for number in range(1, settings.STORY_MAX_PHOTOS + 1)
+    )
+
+
+def _photo_step(request, form):
+    """Add the photo of the empty slot (stored privately) or drop a removed one. Return
+    ``(form, status, added)``: the form to show again, everything typed kept, the photos
+    numbered from 1 in their order and no error but the new photo's (the rest is checked on
+    saving); ``added`` if a photo was added."""
+    form.is_valid()  # the photo fields' own checks: format, size, pixels
+    photos, failed = [], None
+    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
+        alt = form.data.get(f"alt_{number}", "")
+        if form.cleaned_data.get(f"remove_{number}"):
+            continue
+        if f"photo_{number}" in form.errors:
+            failed = (form.errors[f"photo_{number}"], alt)
+        elif upload := form.cleaned_data.get(f"photo_{number}"):
+            photos.append((new_private_image(upload, upload.name[:200], request.user), alt))
+        elif number in form.kept_photos:
+            photos.append((form.kept_photos[number], alt))
+    data = form.data.copy()
+    for name in list(data):
+        if name == "add_photo" or SLOT_FIELD.fullmatch(name):
+            del data[name]
+    for number, (image, alt) in enumerate(photos, start=1):
+        data[f"kept_{number}"] = sign_kept_photo(image, request.user)
+        data[f"alt_{number}"] = alt
+    next_slot = len(photos) + 1
+    if failed:
+        data[f"alt_{next_slot}"] = failed[1]
+    shown = StoryForm(
+        data, user=request.user, kept_photos=dict(enumerate((p for p, _alt in photos), start=1))
+    )
+    shown.errors.clear()  # the other fields are checked when the story is saved
+    if failed:
+        shown.add_error(f"photo_{next_slot}", failed[0])
+    elif "add_photo" in form.data and len(photos) == len(form.kept_photos):
+        if next_slot <= settings.STORY_MAX_PHOTOS:
+            shown.add_error(f"photo_{next_slot}", _("Choose a photo to add."))
+    for error in form.non_field_errors():
+        shown.add_error(None, error)
+    added = not shown.errors and len(photos) > len(form.kept_photos)
+    return shown, (400 if shown.errors else 200), added
 
 
 def _story_index(language):
@@ -157,6 +216,7 @@ def story_form(request, story_id=None):
     story = own_story(request, story_id) if story_id else None
     if story is not None and story_state(story)[0] == StoryState.IN_REVIEW:
         return render(request, "stories/space/locked.html", {"story": story}, status=409)
+    photo_added = False
     if request.method == "POST":
         form = StoryForm(
             request.POST,
@@ -164,13 +224,20 @@ def story_form(request, story_id=None):
             user=request.user,
             kept_photos=_kept_photos(request, request.POST),
         )
-        if form.is_valid():
+        if is_photo_step(request.POST):
+            form, status, photo_added = _photo_step(request, form)
+        elif form.is_valid():
             story = _save_story(request, form, story)
             if "submit" in request.POST:
-                return submit(request, story.pk)
+                return submit(request, story.pk)  # says so on the space (stories/views.py)
+            # No title in it: a message waits in a cookie, which outlives a change of user.
+            messages.success(
+                request, _("Your story is saved as a draft. Send it for review when it is ready.")
+            )
             return redirect("stories:space")
-        _keep_valid_photos(request, form)
-        status = 400
+        else:
+            _keep_valid_photos(request, form)
+            status = 400
     else:
         initial, kept = (
             _initial_from(story, request.user)
@@ -181,5 +248,8 @@ def story_form(request, story_id=None):
         form = StoryForm(user=request.user, initial=initial, kept_photos=kept)
         status = 200
     return render(
-        request, "stories/space/story_form.html", {"form": form, "story": story}, status=status
+        request,
+        "stories/space/story_form.html",
+        {"form": form, "story": story, "photo_added": photo_added},
+        status=status,
     )

@@ -249,7 +249,11 @@ def test_editing_a_story_keeps_its_photos_and_can_remove_or_replace_one(client, 
     # Remove the second photo, replace the first with a new file.
     data = form_fields(client.get(url("story_edit", story.pk)).content.decode())
     data.update(
-        consent="on", remove_2="on", alt_1="صورة جديدة", photo_1=photo("new.webp", fmt="WEBP")
+        consent="on",
+        remove_2="on",
+        alt_1="صورة جديدة",
+        photo_1=photo("new.webp", fmt="WEBP"),
+        save="1",  # "remove_2" alone is the "Remove photo 2" button: the form comes back
     )
     assert client.post(url("story_edit", story.pk), data).status_code == 302
     assert gallery_of(story) == [("new.webp", "صورة جديدة")]
