@@ -7,14 +7,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.images.fields import WagtailImageField
-
 from home.emails import SingleLineField
 from home.i18n import localize_pages
-from home.images import too_many_pixels_message
 
 from .access import leader_campaigns
-from .forms import PHOTO_EXTENSIONS, text_to_paragraphs, unsign_kept_photo
+from .forms import PhotoField, photo_help_text, text_to_paragraphs, unsign_kept_photo
 
 NEWS_MAX_PHOTOS = 3
 
@@ -46,13 +43,10 @@ class NewsForm(forms.Form):
         ]
         self.kept_photos = kept_photos or {}
         for number in range(1, NEWS_MAX_PHOTOS + 1):
-            photo = WagtailImageField(
+            # formats, size and pixels checked, in the story form's words
+            self.fields[f"photo_{number}"] = PhotoField(
                 label=_("Photo %(number)s") % {"number": number}, required=False
             )
-            photo.error_messages["file_too_many_pixels"] = too_many_pixels_message().replace(
-                "%", "%%"
-            )
-            self.fields[f"photo_{number}"] = photo
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=_("What the photo %(number)s shows") % {"number": number},
                 required=False,
@@ -65,6 +59,10 @@ class NewsForm(forms.Form):
             self.fields[f"remove_{number}"] = forms.BooleanField(
                 label=_("Remove this photo"), required=False
             )
+
+    def photo_help(self):
+        """The one help text about photos (formats, size, pixels from the settings)."""
+        return photo_help_text()
 
     def photo_slots(self):
         """(photo, alt, kept, remove fields, kept image) for each slot."""
@@ -85,14 +83,9 @@ class NewsForm(forms.Form):
         for number in range(1, NEWS_MAX_PHOTOS + 1):
             if cleaned.get(f"remove_{number}"):
                 self.kept_photos.pop(number, None)
-            photo = cleaned.get(f"photo_{number}")
-            if photo and photo.name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
-                self.add_error(f"photo_{number}", _("Please send a JPEG, PNG or WebP photo."))
+            if f"photo_{number}" in self.errors:
                 continue
-            if photo and photo.size > settings.STORY_PHOTO_MAX_BYTES:
-                self.add_error(f"photo_{number}", _("This photo is larger than 10 MB."))
-                continue
-            if photo or number in self.kept_photos:
+            if cleaned.get(f"photo_{number}") or number in self.kept_photos:
                 has_photo = True
                 if not cleaned.get(f"alt_{number}"):
                     self.add_error(f"alt_{number}", _("Say in a few words what this photo shows."))

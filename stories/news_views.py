@@ -57,7 +57,9 @@ def _body(request, form):
             # Private until the news is published (home/images.py).
             image = new_private_image(upload, upload.name[:200], request.user)
         if image:
-            body.append(("image", {"image": image, "alt_text": data[f"alt_{number}"]}))
+            body.append(
+                ("image", {"image": image, "alt_text": data[f"alt_{number}"], "caption": ""})
+            )
     return body
 
 

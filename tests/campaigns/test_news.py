@@ -20,6 +20,7 @@ from donations import ledger
 from donations.forms import DonationForm
 from donations.models import Donation, DonationStatus
 from donations.unsubscribe import unsubscribe_token
+from home.demo import translate
 from home.locales import create_language_aliases
 from stories.workflow import REVIEWERS_GROUP, ensure_groups
 from tests.stories.helpers import make_leader, photo
@@ -38,6 +39,13 @@ def reviewer(django_user_model):
 @pytest.fixture
 def leader(django_user_model, campaign):
     return make_leader(django_user_model, "nadia", campaign, language="fr")
+
+
+class EnglishTable(dict):
+    """A translator who writes "[en] " before every string."""
+
+    def get(self, key, default=None):
+        return f"[en] {key}"
 
 
 def give(campaign, email, language, wants_news=True, pay=True, cents=2500):
@@ -140,10 +148,16 @@ def test_donors_who_asked_get_the_news_once_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         news.save_revision(user=reviewer).publish()
     with django_capture_on_commit_callbacks(execute=True):
-        translated = news.copy_for_translation(Locale.objects.get(language_code="en"), alias=False)
-        translated.save_revision().publish()
+        translate(news, "en", EnglishTable())
     assert news_emails() == []
     assert send_news.call(news.pk) == 0  # the task run again: nobody twice
+
+    # the translation is what an English reader gets now (the task run by hand for a new donor)
+    give(campaign, "sam@example.org", "en")
+    assert send_news.call(news.pk) == 1
+    (english,) = news_emails()
+    assert "[en] Samedi, vingt voisins" in english.body
+    assert "not been translated" not in english.body
 
 
 def test_a_news_written_in_arabic_reaches_french_donors_with_a_notice(
@@ -259,7 +273,7 @@ def test_leaders_see_only_their_news_never_copies_nor_donors(
     assert copies.count() == len(Locale.objects.all()) - 1
     give(campaign, "secret-donor@example.org", "fr")
     space = client.get(space_url("space")).content.decode()
-    assert space.count("Les bacs sont posés") == 1
+    assert space.count("<h3><bdi>Les bacs sont posés</bdi></h3>") == 1
     assert "secret-donor@example.org" not in space
     for copy in copies:
         assert client.get(space_url("news_edit", copy.pk)).status_code == 404
