@@ -41,7 +41,7 @@ from django_tasks import task
 
 from home.emails import render_subject, render_text
 
-from .access import is_leader
+from .access import is_leader, originals
 from .workflow import LEADERS_GROUP
 
 PUBLISHED = "published"
@@ -60,12 +60,7 @@ def page_leader(page):
 
 def is_original(page):
     """True unless ``page`` is an alias or a translation of an earlier page."""
-    return (
-        page.alias_of_id is None
-        and not Page.objects.filter(
-            translation_key=page.translation_key, alias_of__isnull=True, pk__lt=page.pk
-        ).exists()
-    )
+    return originals(Page.objects.filter(pk=page.pk)).exists()
 
 
 def space_url():
