@@ -38,6 +38,11 @@ def ensure_groups(**kwargs):
         *Permission.objects.filter(
             content_type__app_label="wagtail_localize", codename="submit_translation"
         ),
+        # They triage project proposals (stories/proposal_admin.py)
+        *Permission.objects.filter(
+            content_type__app_label="stories",
+            codename__in=["add_proposal", "change_proposal", "view_proposal"],
+        ),
     )
     root = Page.get_first_root_node()
     if root is not None:
