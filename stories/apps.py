@@ -14,7 +14,7 @@ class StoriesConfig(AppConfig):
         from home import demo, featured
 
         from . import demo as stories_demo
-        from . import notifications, workflow
+        from . import notifications, proposal_demo, workflow
         from .featured import campaign_stories_section, latest_stories_section
 
         featured.register("stories", latest_stories_section, order=20)
@@ -22,3 +22,4 @@ class StoriesConfig(AppConfig):
         workflow.connect(self)
         notifications.connect()
         demo.register("stories", stories_demo.build, stories_demo.reset, order=20)
+        demo.register("proposals", proposal_demo.build, proposal_demo.reset, order=25)

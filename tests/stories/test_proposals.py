@@ -1,7 +1,6 @@
 """Proposing a project: the public form and the leaders' space, triage in the admin, the
 draft campaign a leader writes and submits, its review and publication."""
 
-
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
@@ -589,3 +588,10 @@ def test_communications_group_gets_the_permissions(reviewer):
     )
     assert {"add_proposal", "change_proposal", "view_proposal"} <= codenames
     assert "delete_proposal" not in codenames
+
+
+def test_the_demo_has_a_phone_proposal_and_one_in_discussion(demo_site):
+    phone = Proposal.objects.get(source=ProposalSource.PUBLIC, status=ProposalStatus.NEW)
+    assert phone.phone and not phone.email
+    talked = Proposal.objects.get(status=ProposalStatus.IN_DISCUSSION)
+    assert talked.leader.username == "awa"
