@@ -17,6 +17,7 @@ class CampaignsConfig(AppConfig):
         from home import demo, featured
 
         from . import demo as campaigns_demo
+        from . import news_demo
         from .featured import live_campaigns_section
         from .models import CampaignPage, closing_time, closing_time_published
         from .news_emails import news_published
@@ -27,3 +28,5 @@ class CampaignsConfig(AppConfig):
         page_published.connect(closing_time_published, sender=CampaignPage)
         page_published.connect(news_published, dispatch_uid="campaigns.news_published")
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)
+        # after the stories' builder, which makes the garden's leader
+        demo.register("campaign-news", news_demo.build, news_demo.reset, order=30)
