@@ -539,8 +539,11 @@ def test_another_leader_cannot_touch_the_draft(client, django_user_model, draft_
     assert client.post(url("campaign_submit", draft_campaign.pk)).status_code == 404
     assert client.get(url("campaign_preview", draft_campaign.pk)).status_code == 404
     copy = Page.objects.filter(alias_of=draft_campaign).first()
-    client.force_login(draft_campaign.owner)
     assert client.get(url("campaign_edit", copy.pk)).status_code == 404
+    client.force_login(draft_campaign.owner)
+    response = client.get(url("campaign_edit", copy.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("campaign_edit", draft_campaign.pk)
 
 
 def test_the_space_shows_the_draft_with_its_actions(client, leader, draft_campaign):
