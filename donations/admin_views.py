@@ -236,6 +236,7 @@ class DonationInspectView(generic.InspectView):
             "donor_email",
             "message",
             "language",
+            "wants_news",
             "provider",
             "provider_payment_id",
             "created_at",
