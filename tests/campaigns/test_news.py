@@ -330,3 +330,33 @@ def test_news_pages_render_in_every_language(client, campaign):
         response = client.get(copy.url)
         assert response.status_code == 200
         assert "Première récolte" in response.content.decode()
+
+
+def test_changes_requested_reach_the_leader_in_their_language_and_show_in_the_space(
+    client, django_user_model, reviewer, campaign, django_capture_on_commit_callbacks
+):
+    leader = make_leader(django_user_model, "amal", campaign, language="ar")
+    client.force_login(leader)
+    client.post(space_url("news_new", language="ar"), {**news_data(campaign), "submit": "1"})
+    news = CampaignNewsPage.objects.get(owner=leader, alias_of__isnull=True)
+    assert client.get(space_url("news_edit", news.pk)).status_code == 409  # in review
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        news.current_workflow_state.current_task_state.specific.reject(
+            user=reviewer, comment="Ajoutez la date de la fête"
+        )
+    (message,) = [m for m in mail.outbox if m.to == [leader.email]]
+    assert "Ajoutez la date de la fête" in message.body
+    assert "/ar/space/" in message.body and "/admin/" not in message.body
+    space = client.get(space_url("space", language="ar")).content.decode()
+    assert "Ajoutez la date de la fête" in space and "status--changes_requested" in space
+    # the leader fixes it and sends it again
+    response = client.post(
+        space_url("news_edit", news.pk, language="ar"),
+        {"title": "Les bacs sont posés", "text": "La fête est samedi.", "submit": "1"},
+    )
+    assert response.status_code == 302
+    news.refresh_from_db()
+    assert news.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert "La fête est samedi." in str(news.get_latest_revision_as_object().body.raw_data)
+    assert not news_emails()  # nothing goes to donors before it is published
