@@ -185,6 +185,7 @@ def site_url(chromium_executable, tmp_path_factory, pytestconfig):
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
+    env = {**env, "WAGTAILADMIN_BASE_URL": url}  # the links in emails point at this server
     log_path = tmp_dir / "runserver.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
