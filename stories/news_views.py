@@ -8,15 +8,16 @@ by them; its language copies are never listed nor edited here.
 from html import unescape
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
 from wagtail.coreutils import find_available_slug
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page
 
 from campaigns.news import CampaignNewsPage
 from home.images import new_private_image
@@ -127,12 +128,30 @@ def _keep_valid_photos(request, form):
     form.data = data
 
 
-def _start_review(news, user):
-    workflow_state = news.current_workflow_state
-    if workflow_state is None:
-        story_review_workflow().start(news, user)
-    elif workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        workflow_state.resume(user)
+def _submit(request, news):
+    """Send ``news`` to the communications team (start or resume its review), say so on the
+    space and go there."""
+    title = news.get_latest_revision_as_object().title
+    state, _comment = story_state(news)
+    if state == StoryState.IN_REVIEW:
+        messages.info(request, _("“%(title)s” is already with the team.") % {"title": title})
+    elif state == StoryState.PUBLISHED:
+        messages.info(request, _("“%(title)s” is already on the site.") % {"title": title})
+    else:
+        workflow_state = news.current_workflow_state
+        if workflow_state is None:
+            story_review_workflow().start(news, request.user)
+        else:  # changes were requested
+            workflow_state.resume(request.user)
+        messages.success(
+            request,
+            _(
+                "“%(title)s” is sent to the team for review. Once they publish it, it shows on "
+                "the campaign page and goes to the donors who asked for news."
+            )
+            % {"title": title},
+        )
+    return redirect("stories:space")
 
 
 @leader_required
@@ -155,9 +174,13 @@ def news_form(request, news_id=None):
         if form.is_valid():
             news = _save_news(request, form, news)
             if "submit" in request.POST:
-                _start_review(news, request.user)
-                return redirect(_space_url("submitted"))
-            return redirect(_space_url("saved"))
+                return _submit(request, news)
+            messages.success(
+                request,
+                _("“%(title)s” is saved as a draft. Send it for review when it is ready.")
+                % {"title": form.cleaned_data["title"]},
+            )
+            return redirect("stories:space")
         _keep_valid_photos(request, form)
         status = 400
     else:
@@ -171,18 +194,13 @@ def news_form(request, news_id=None):
     )
 
 
-def _space_url(done):
-    from django.urls import reverse
-
-    return f"{reverse('stories:space')}?news={done}#my-news"
-
-
 @leader_required
-@require_POST
 def news_submit(request, news_id):
-    """Send the news to the communications team (starts or resumes the review)."""
-    _start_review(own_news(request, news_id), request.user)
-    return redirect(_space_url("submitted"))
+    """Send the news for review (POST); a GET (a reloaded address) sends nothing."""
+    news = own_news(request, news_id)
+    if request.method != "POST":
+        return redirect("stories:space")
+    return _submit(request, news)
 
 
 @leader_required

@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("stories/space/news_section.html", takes_context=True)
 def leader_news(context):
     """The leader's own news (never their language copies), newest first, each with its
-    review state; whether they lead a campaign to write news for; what they just did."""
+    review state; whether they lead a campaign to write news for."""
     request = context["request"]
     items = []
     for news in (
@@ -34,6 +34,5 @@ def leader_news(context):
     return {
         "items": items,
         "can_write": leader_campaigns(request.user).exists(),
-        "done": request.GET.get("news", ""),
         "request": request,
     }

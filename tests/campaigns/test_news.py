@@ -88,6 +88,9 @@ def write_and_publish(client, leader, reviewer, campaign, capture, **data):
     news = CampaignNewsPage.objects.get(
         owner=leader, title=data.get("title", "Les bacs sont posés"), alias_of__isnull=True
     )
+    for block in news.get_latest_revision_as_object().body:
+        if block.block_type == "image":  # the leader's photos are private until published
+            assert block.value["image"].file.name.startswith("private/")
     assert news.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
     with capture(execute=True):
         news.current_workflow_state.current_task_state.specific.approve(user=reviewer)
@@ -121,6 +124,10 @@ def test_donors_who_asked_get_the_news_once_in_their_language(
         alt_1="Des bacs de terre",
         consent="on",
     )
+    (image_block,) = [block for block in news.body if block.block_type == "image"]
+    image = image_block.value["image"]
+    image.refresh_from_db()
+    assert not image.file.name.startswith("private/")  # public once the news is published
     emails = news_emails()
     assert sorted(m.to[0] for m in emails) == ["fatima@example.org", "jean@example.org"]
     by_address = {m.to[0]: m for m in emails}

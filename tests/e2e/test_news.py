@@ -5,13 +5,11 @@ unsubscribe link.
 
 The e2e server runs with the dev settings: emails go to the console, that is to the server's
 log (conftest.py: runserver.log in the server's folder), and tasks run at once (immediate
-backend). The emails are read back from that log.
+backend). The emails are read back from that log (test_leader_story.ServerMail).
 """
 
-import email
 import re
 import uuid
-from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,8 +17,8 @@ from PIL import Image
 
 from stories.demo import DEMO_ARABIC_LEADER, DEMO_LEADER
 from tests.e2e.axe import assert_no_serious_axe_violations
-from tests.e2e.conftest import SERVER_PREPARATION
 from tests.e2e.test_giving import fill_form, open_form_from_block, pay_on_demo_checkout
+from tests.e2e.test_leader_story import ServerMail
 from tests.e2e.test_stories import dashboard_action, reviewer_logs_in
 
 pytestmark = pytest.mark.e2e
@@ -29,30 +27,7 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 GARDEN = "jardin-des-couronnes"  # led by the demo leader who writes in French
 REPAIR_CAFE = "repair-cafe-belleville"  # led by the one who writes in Arabic
-SEPARATOR = "-" * 79  # what Django's console email backend writes after each message
 GREETING = {"fr": "Bonjour,", "ar": "مرحبًا،"}  # "Hello," in the catalogues
-
-
-def sent_emails(pytestconfig):
-    """Every email the e2e server has printed so far: dicts of to, subject, body, headers."""
-    log = pytestconfig.stash[SERVER_PREPARATION].tmp_dir / "runserver.log"
-    messages = []
-    for block in log.read_text(encoding="utf-8").split(SEPARATOR):
-        start = block.find("Content-Type:")
-        if start < 0:
-            continue
-        message = email.message_from_string(block[start:].lstrip("\n"))
-        if not message["To"]:
-            continue
-        messages.append(
-            {
-                "to": message["To"].strip(),
-                "subject": str(make_header(decode_header(message["Subject"]))),
-                "body": message.get_payload(),
-                "headers": message,
-            }
-        )
-    return messages
 
 
 def give(new_page, site_url, lang, slug, address, wants_news):
@@ -97,7 +72,8 @@ def post_news(page, site_url, lang, title, text, photo=None, alt=""):
         form.locator("input[name=alt_1]").fill(alt)
         form.locator("input[name=consent]").check()
     form.locator("button[name=submit]").click()
-    page.wait_for_url(re.compile(rf"/{lang}/space/\?news=submitted#my-news$"))
+    page.wait_for_url(re.compile(rf"/{lang}/space/$"))
+    assert page.locator(".space__messages .notice--success").count() == 1
     item = page.locator(".space-news li", has=page.locator("h3", has_text=title))
     assert item.locator(".status--in_review").count() == 1
 
@@ -113,6 +89,7 @@ def post_news(page, site_url, lang, title, text, photo=None, alt=""):
 def test_a_leader_posts_news_and_each_donor_who_asked_gets_one_email_in_their_language(
     new_page, site_url, pytestconfig, photo, artifacts_dir, lang, slug, account, title, text
 ):
+    mail = ServerMail(pytestconfig)
     run = uuid.uuid4().hex[:6]
     title = f"{title} {run}"
     donors = {
@@ -142,18 +119,21 @@ def test_a_leader_posts_news_and_each_donor_who_asked_gets_one_email_in_their_la
     with reviewer.expect_navigation():
         dashboard_action(reviewer, site_url, title, "Approve")
 
-    news_emails = [m for m in sent_emails(pytestconfig) if title in m["subject"]]
-    received = sorted(m["to"] for m in news_emails)
-    assert received == sorted(donors), received  # once each, none for the donor who did not ask
-    for message in news_emails:
-        language = donors[message["to"]]
-        body = message["body"]
+    news_emails = {}
+    for address in [*donors, f"nonews-{run}@example.org"]:
+        news_emails[address] = [m for m in mail.to(address) if title in str(m["Subject"])]
+    counts = {address: len(messages) for address, messages in news_emails.items()}
+    # once each, none for the donor who did not ask
+    assert counts == {**dict.fromkeys(donors, 1), f"nonews-{run}@example.org": 0}, counts
+    for address, language in donors.items():
+        (message,) = news_emails[address]
+        body = message.get_content()
         assert body.startswith(GREETING[language]), body[:200]
         assert text in body  # the original (no translation yet), in every language
-        link = urlsplit(re.search(r"<([^>]+)>", message["headers"]["List-Unsubscribe"])[1])
+        link = urlsplit(re.search(r"<([^>]+)>", str(message["List-Unsubscribe"]))[1])
         assert link.path.startswith(f"/{language}/news/stop/")
-        assert message["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert not any(other in body for other in donors if other != message["to"])
+        assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+        assert not any(other in body for other in donors if other != address)
 
     # Published on the campaign page, in both languages, with the news section's link.
     for language in ("fr", "ar"):
@@ -167,8 +147,8 @@ def test_a_leader_posts_news_and_each_donor_who_asked_gets_one_email_in_their_la
         assert_no_serious_axe_violations(visitor)
 
     # The one-click link: a GET only shows the button; the button stops the news.
-    stop = next(m for m in news_emails if donors[m["to"]] == lang)
-    link = urlsplit(re.search(r"<([^>]+)>", stop["headers"]["List-Unsubscribe"])[1])
+    (stop,) = news_emails[next(a for a, language in donors.items() if language == lang)]
+    link = urlsplit(re.search(r"<([^>]+)>", str(stop["List-Unsubscribe"]))[1])
     visitor = new_page()
     visitor.goto(site_url + link.path)
     assert visitor.get_attribute("html", "lang") == lang
