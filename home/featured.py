@@ -22,6 +22,8 @@ class FeaturedItem:
     image: object = None
     image_alt: str = ""
     meta: str = ""
+    # home.i18n.ContentLanguage of a title and text in another language than the page's
+    language: object = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ def _items(stories, request):
             image=story.hero_image,
             image_alt=story.hero_image_alt,
             meta=date_format(story.date, "DATE_FORMAT"),
+            language=story.written_in,
         )
         for story in stories
     ]
@@ -27,7 +28,7 @@ def latest_stories_section(home_page, request):
     """The three latest published stories of the home page's language."""
     stories = (
         public_pages(StoryPage.objects.descendant_of(home_page))
-        .select_related("hero_image")
+        .select_related("hero_image", "alias_of__locale")
         .order_by("-date", "-pk")[:3]
     )
     index = public_pages(StoryIndexPage.objects.descendant_of(home_page)).first()
@@ -49,7 +50,7 @@ def campaign_stories_section(campaign_page, request):
                 campaign__translation_key=campaign_page.translation_key,
             )
         )
-        .select_related("hero_image")
+        .select_related("hero_image", "alias_of__locale")
         .order_by("-date", "-pk")[:6]
     )
     return FeaturedSection(

@@ -164,7 +164,7 @@ def test_every_listing_shows_the_story_with_a_mark_of_its_language(client, arabi
         card = cards[0]
         link = card.select_one("h2 a")
         assert link["href"] == copies[code].get_url() and link.get_text() == "افتتاح الحديقة"
-        mark = card.select_one(".story-card__language")
+        mark = card.select_one(".card__language")
         if code == "ar":
             assert mark is None and card.h2.get("lang") is None
             continue
@@ -182,7 +182,9 @@ def test_feed_home_search_and_api_show_the_copy_once_per_language(client, arabic
     assert "افتتاح الحديقة" in client.get("/fr/stories/feed/").content.decode()
     assert copies["fr"].get_url() in client.get("/fr/stories/feed/").content.decode()
     home = soup_of(client.get(home_page.get_url()))
-    assert copies["fr"].get_url() in {a["href"] for a in home.select("a[href]")}
+    featured = home.select_one(f'.featured h3 a[href="{copies["fr"].get_url()}"]').parent
+    assert featured["lang"] == "ar" and featured["dir"] == "rtl"
+    assert featured.find_next_sibling(class_="card__language") is not None
     found = soup_of(client.get("/fr/search/", {"q": "الحديقة"}))
     assert copies["fr"].get_url() in {a["href"] for a in found.select("main a[href]")}
 
@@ -238,7 +240,7 @@ def test_translating_the_arabic_story_into_french_turns_the_copy_into_the_transl
     assert 'dir="rtl"' in str(portuguese.select_one("main div[lang='ar']"))
     french_listing = soup_of(client.get(copies["fr"].get_parent().get_url()))
     assert [a.get_text() for a in french_listing.select(".story-card h2 a")] == ["Le jardin ouvre"]
-    assert french_listing.select_one(".story-card__language") is None
+    assert french_listing.select_one(".card__language") is None
 
     # A new revision of the Arabic original reaches its copies, not the French translation.
     draft = arabic_story.get_latest_revision_as_object()
@@ -311,7 +313,7 @@ def test_a_listing_mixing_languages_runs_a_fixed_number_of_queries(
         with CaptureQueriesContext(connection) as captured:
             response = client.get(story_index.get_url())
         cards = soup_of(response).select(".story-card")
-        marks = [card for card in cards if card.select_one(".story-card__language")]
+        marks = [card for card in cards if card.select_one(".card__language")]
         return len(captured), len(marks)
 
     add(6)
@@ -320,3 +322,28 @@ def test_a_listing_mixing_languages_runs_a_fixed_number_of_queries(
     add(24)
     queries_then, marks = queries()
     assert queries_then == six and marks >= 4  # one page of cards, a third of them French
+
+
+@pytest.mark.django_db
+def test_the_demo_story_written_in_arabic_is_read_in_five_languages(client, demo_site):
+    from stories.demo import DEMO_ARABIC_LEADER, WRITTEN_IN_ARABIC
+
+    story = StoryPage.objects.get(slug=WRITTEN_IN_ARABIC["slug"], locale__language_code="ar")
+    assert story.live and story.owner.username == DEMO_ARABIC_LEADER["username"]
+    assert story.owner.leader_profile.language == "ar"
+    copies = versions(story)
+    assert sorted(copies) == sorted(LANGUAGES)
+    for code, page in copies.items():
+        soup = soup_of(client.get(page.get_url()))
+        assert soup.h1.get_text() == WRITTEN_IN_ARABIC["title"]
+        if code != "ar":
+            assert page.alias_of_id == story.pk
+            assert NOTICE[code] in soup.select_one(".notice--translation").get_text()
+            assert soup.select_one('main div[lang="ar"][dir="rtl"]') is not None
+        listing = soup_of(client.get(page.get_parent().get_url()))
+        card = next(
+            card
+            for card in listing.select(".story-card")
+            if card.h2.get_text() == WRITTEN_IN_ARABIC["title"]
+        )
+        assert (card.select_one(".card__language") is None) == (code == "ar")
