@@ -53,18 +53,18 @@ def _proposal_form_page(request, form, public, status=200):
 def propose(request):
     """A leader proposes a project from their space (their name, email and language are
     the account's)."""
-    form = ProposalForm(request.POST or None)
     if request.method != "POST":
-        return _proposal_form_page(request, form, public=False)
+        return _proposal_form_page(request, ProposalForm(), public=False)
+    form = ProposalForm(request.POST)
     if not form.is_valid():
         return _proposal_form_page(request, form, public=False, status=400)
     user = request.user
-    profile = user.leader_profile
+    profile = getattr(user, "leader_profile", None)
     Proposal.objects.create(
         **form.proposal_fields(),
-        name=profile.public_name,
+        name=profile.public_name if profile else user.get_username(),
         email=user.email,
-        language=profile.language,
+        language=profile.language if profile else get_language(),
         contact_consent=True,
         source=ProposalSource.SPACE,
         leader=user,
@@ -78,9 +78,9 @@ def propose_public(request):
     number. Bad input: the form again, with its errors, as typed (400)."""
     if is_leader(request.user):
         return redirect("stories:proposal_new")
-    form = PublicProposalForm(request.POST or None)
     if request.method != "POST":
-        return _proposal_form_page(request, form, public=True)
+        return _proposal_form_page(request, PublicProposalForm(), public=True)
+    form = PublicProposalForm(request.POST)
     if not form.is_valid():
         return _proposal_form_page(request, form, public=True, status=400)
     proposal = Proposal.objects.create(

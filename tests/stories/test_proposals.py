@@ -155,6 +155,24 @@ def test_bad_public_input_comes_back_with_the_error_next_to_the_field(
             assert page.select_one(f"[name={name}]")["value"] == data[name]
     if field != "purpose":
         assert data["purpose"] in page.select_one("[name=purpose]").get_text()
+    if field != "languages":
+        ticked = [box["value"] for box in page.select("input[name=languages][checked]")]
+        assert ticked == ["fr", "ar"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"budget": "\x00", "district": ["a", "b"], "languages": "x" * 10_000},
+        {**public_data(), "email": "a@b.c" * 100, "title": "\u202e" * 500},
+    ],
+)
+def test_malformed_posts_are_a_400_never_a_500(client, home_page, data):
+    response = client.post(url("propose", language="fr"), data)
+    assert response.status_code == 400
+    if "\x00" not in data.get("budget", ""):  # NUL: the site's malformed-input page
+        assert soup(response).select_one("[role=alert]") is not None
 
 
 def test_errors_are_in_the_readers_language(client, home_page):
