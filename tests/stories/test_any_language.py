@@ -347,3 +347,8 @@ def test_the_demo_story_written_in_arabic_is_read_in_five_languages(client, demo
             if card.h2.get_text() == WRITTEN_IN_ARABIC["title"]
         )
         assert (card.select_one(".card__language") is None) == (code == "ar")
+        # The campaign is named in the reader's language (the Arabic one in Arabic only)
+        meta = card.select_one(".card__meta").get_text()
+        assert ("مقهى التصليح في بلفيل" in meta) == (code == "ar"), (code, meta)
+        if code in ("fr", "pt", "zh-hans"):  # untranslated campaigns show the French name
+            assert "Repair café de Belleville" in meta, (code, meta)
