@@ -21,7 +21,7 @@ from .workflow import ensure_groups, story_review_workflow
 DEMO_LEADER = {"username": "awa", "password": "cocity-demo-leader", "name": "Awa D."}
 DEMO_REVIEWER = {"username": "camille", "password": "cocity-demo-reviewer"}
 # A leader who writes in Arabic: her story is untranslated, copied into every other language.
-DEMO_ARABIC_LEADER = {"username": "nour", "password": "cocity-demo-leader", "name": "Nour B."}
+DEMO_ARABIC_LEADER = {"username": "nour", "password": "cocity-demo-leader", "name": "Nour Benali"}
 
 INDEX = {
     "title": T("Histoires", "Stories", "قصص"),

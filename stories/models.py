@@ -195,14 +195,15 @@ class StoryPage(BasePage):
             [story.campaign for story in stories if story.campaign_id], locale=locale
         )
         district_keys = {story.district.translation_key for story in stories if story.district_id}
-        districts = {
-            district.translation_key: district
-            for district in (
-                District.objects.filter(locale=locale, translation_key__in=district_keys)
-                if district_keys
-                else []
-            )
-        }
+        districts = {}
+        if district_keys:
+            # In the reader's language, else in French (as the rest of an untranslated page)
+            for district in District.objects.filter(
+                translation_key__in=district_keys,
+                locale__language_code__in=[locale.language_code, settings.LANGUAGE_CODE],
+            ):
+                if district.locale_id == locale.pk or district.translation_key not in districts:
+                    districts[district.translation_key] = district
         for story in stories:
             story.card_campaign = campaigns.get(story.campaign_id)
             story.card_district = (
@@ -245,10 +246,10 @@ class StoryPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_stories"] = StoryPage.prepare_cards(self.related_stories(), self.locale)
-        if self.campaign_id:
-            context["campaign_page"] = localize_pages([self.campaign], locale=self.locale)[
-                self.campaign_id
-            ]  # None when the campaign is not public
+        # Its campaign (None when not public) and district in the page's language, also for a
+        # copy of a story written in another language.
+        StoryPage.prepare_cards([self], self.locale)
+        context.update(campaign_page=self.card_campaign, district=self.card_district)
         return context
 
 

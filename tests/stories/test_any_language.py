@@ -336,6 +336,9 @@ def test_the_demo_story_written_in_arabic_is_read_in_five_languages(client, demo
     for code, page in copies.items():
         soup = soup_of(client.get(page.get_url()))
         assert soup.h1.get_text() == WRITTEN_IN_ARABIC["title"]
+        header = soup.select_one(".page-header").get_text()
+        # The district and campaign are named in the reader's language
+        assert ("باريس" in header) == (code == "ar"), (code, header)
         if code != "ar":
             assert page.alias_of_id == story.pk
             assert NOTICE[code] in soup.select_one(".notice--translation").get_text()
