@@ -256,15 +256,21 @@ class CampaignDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.line_count = max(0, min(line_count, MAX_BUDGET_LINES))
         for number in range(self.line_count):
-            self.fields[f"label_{number}"] = SingleLineField(
+            label, amount = f"label_{number}", f"amount_{number}"
+            self.fields[label] = SingleLineField(
                 label=_("What it pays for (line %(number)s)") % {"number": number + 1},
                 max_length=150,
-                required=False,
+                error_messages={"required": _("Say what this amount pays for.")},
             )
-            self.fields[f"amount_{number}"] = AmountField(
+            self.fields[amount] = AmountField(
                 label=_("Amount in € (line %(number)s)") % {"number": number + 1},
-                required=False,
+                error_messages={"required": _("Give the amount of this line.")},
             )
+            if self.is_bound and not any(
+                str(self.data.get(name, "")).strip() for name in (label, amount)
+            ):
+                # A line left empty is ignored, not an error
+                self.fields[label].required = self.fields[amount].required = False
 
     def budget_lines(self):
         """(label field, amount field) for each line."""
@@ -276,15 +282,9 @@ class CampaignDraftForm(forms.Form):
         cleaned = super().clean()
         lines = []
         for number in range(self.line_count):
-            label, amount = f"label_{number}", f"amount_{number}"
-            if label in self.errors or amount in self.errors:
-                continue
-            if cleaned.get(label) and cleaned.get(amount) is None:
-                self.add_error(amount, _("Give the amount of this line."))
-            elif cleaned.get(amount) is not None and not cleaned.get(label):
-                self.add_error(label, _("Say what this amount pays for."))
-            elif cleaned.get(label):
-                lines.append((cleaned[label], cleaned[amount]))
+            label, amount = cleaned.get(f"label_{number}"), cleaned.get(f"amount_{number}")
+            if label and amount is not None:
+                lines.append((label, amount))
         if not lines and not self.errors:
             raise ValidationError(_("Give at least one budget line."), code="no_lines")
         cleaned["budget"] = lines

@@ -616,3 +616,15 @@ def test_the_demo_has_a_phone_proposal_and_one_in_discussion(demo_site):
     assert phone.phone and not phone.email
     talked = Proposal.objects.get(status=ProposalStatus.IN_DISCUSSION)
     assert talked.leader.username == "awa"
+
+
+def test_an_empty_line_is_ignored_and_no_line_at_all_is_refused(client, leader, draft_campaign):
+    client.force_login(leader)
+    data = campaign_data(lines="3", label_2="", amount_2="")
+    assert client.post(url("campaign_edit", draft_campaign.pk), data).status_code == 302
+    draft_campaign.refresh_from_db()
+    assert draft_campaign.get_latest_revision_as_object().budget_lines.count() == 2
+    empty = campaign_data(lines="1", label_0="", amount_0="")
+    response = client.post(url("campaign_edit", draft_campaign.pk), empty)
+    assert response.status_code == 400
+    assert soup(response).select_one("[role=alert]").get_text(" ", strip=True)
