@@ -33,7 +33,6 @@ PHONE = {"width": 360, "height": 740}
 ARABIC_LEADER = {"username": "e2e-samira", "password": "e2e-Samira-Pa55!", "name": "سميرة"}
 ARABIC_EMAIL = "samira@e2e.example"
 SEPARATOR = "\n" + "-" * 79 + "\n"
-ESCAPED = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8}))")
 
 CREATE_ARABIC_LEADER = f"""
 from django.contrib.auth import get_user_model
@@ -60,14 +59,13 @@ class ServerMail:
 
     def to(self, address):
         text = self.log.read_bytes()[self.offset :].decode("utf-8", "replace")
-        # Without a UTF-8 locale the server's stdout writes other characters as \uXXXX.
-        text = ESCAPED.sub(lambda match: chr(int(next(filter(None, match.groups())), 16)), text)
         messages = []
         for chunk in text.split(SEPARATOR):
             start = chunk.rfind("Content-Type: text/plain")
             if start < 0:
                 continue
-            message = email.message_from_string(chunk[start:], policy=email.policy.default)
+            # As bytes: a str body parsed as 8bit would come back \u-escaped.
+            message = email.message_from_bytes(chunk[start:].encode(), policy=email.policy.default)
             if address in str(message["To"]):
                 messages.append(message)
         return messages
