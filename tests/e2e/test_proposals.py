@@ -60,6 +60,8 @@ def shoot(page, artifacts_dir, name, lang):
     """Full-page screenshots at 360 and 1280 px of what ``page`` shows."""
     for label, viewport in (("360", PHONE), ("1280", DESKTOP)):
         page.set_viewport_size(viewport)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} scrolls sideways at {label} px ({width})"
         page.screenshot(path=artifacts_dir / f"proposal-{name}-{lang}-{label}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
 
