@@ -12,6 +12,7 @@ from html import unescape
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -69,6 +70,15 @@ class CampaignNewsPage(BasePage):
                 return text
         return ""
 
+    @property
+    def copied_language(self):
+        """For a language copy (alias): the language its text is written in, and that
+        language's direction, e.g. ("ar", "rtl"); None for a page with its own text."""
+        if not self.alias_of_id:
+            return None
+        code = self.alias_of.locale.language_code
+        return code, "rtl" if get_language_info(code)["bidi"] else "ltr"
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["campaign_page"] = self.get_parent().specific
@@ -81,9 +91,9 @@ def campaign_news(campaign_page, show_all=False):
     more than that. One query (plus the private sections', once per request)."""
     limit = NEWS_LISTED_MAX if show_all else NEWS_ON_CAMPAIGN_PAGE
     news = list(
-        public_pages(CampaignNewsPage.objects.child_of(campaign_page)).order_by("-date", "-pk")[
-            : limit + 1
-        ]
+        public_pages(CampaignNewsPage.objects.child_of(campaign_page))
+        .select_related("alias_of__locale")
+        .order_by("-date", "-pk")[: limit + 1]
     )
     return news[:limit], len(news) > limit
 

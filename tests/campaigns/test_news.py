@@ -367,3 +367,15 @@ def test_changes_requested_reach_the_leader_in_their_language_and_show_in_the_sp
     assert news.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
     assert "La fête est samedi." in str(news.get_latest_revision_as_object().body.raw_data)
     assert not news_emails()  # nothing goes to donors before it is published
+
+
+def test_a_copy_on_the_campaign_page_is_marked_with_the_language_of_its_text(client, campaign):
+    news = CampaignNewsPageFactory(parent=campaign, title="Première récolte")
+    create_language_aliases(news)
+    arabic_campaign = Page.objects.get(
+        translation_key=campaign.translation_key, locale__language_code="ar"
+    )
+    html = client.get(arabic_campaign.url).content.decode()
+    assert '<h3 class="card__title" lang="fr" dir="ltr">' in html
+    assert 'lang="fr" dir="ltr">Les premiers bacs sont posés.</p>' in html
+    assert 'lang="fr"' not in client.get(campaign.url).content.decode().split('id="news"')[1]
