@@ -156,7 +156,9 @@ class StoryForm(forms.Form):
             )
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=_("What the photo %(number)s shows") % {"number": number},
-                required=False,
+                # A kept photo needs its description (a new one too: see clean).
+                required=number in self.kept_photos,
+                error_messages={"required": _("Say in a few words what this photo shows.")},
                 max_length=250,
             )
             self.fields[f"kept_{number}"] = forms.CharField(
@@ -208,11 +210,12 @@ class StoryForm(forms.Form):
         for number in range(1, self.max_photos + 1):
             if cleaned.get(f"remove_{number}"):
                 self.kept_photos.pop(number, None)
+                self.errors.pop(f"alt_{number}", None)  # a removed photo needs no description
             if f"photo_{number}" in self.errors:
                 continue
             if cleaned.get(f"photo_{number}") or number in self.kept_photos:
                 has_photo = True
-                if not cleaned.get(f"alt_{number}"):
+                if not cleaned.get(f"alt_{number}") and f"alt_{number}" not in self.errors:
                     self.add_error(f"alt_{number}", _("Say in a few words what this photo shows."))
         if has_photo and not cleaned.get("consent"):
             self.add_error("consent", _("Please confirm that the people in the photos agreed."))
