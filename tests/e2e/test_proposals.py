@@ -113,6 +113,7 @@ def test_a_leader_proposes_staff_accept_the_leader_writes_staff_publish(
     draft = leader.locator(".space__campaign-draft", has=leader.locator("h4", has_text=title))
     assert draft.count() == 1
     shoot(leader, artifacts_dir, "space-section", lang)
+    assert_no_serious_axe_violations(leader)
     draft.locator("a[href$='/edit/']").click()
     form = leader.locator("form.campaign-form")
     form.locator("input[name=summary]").fill(

@@ -628,3 +628,20 @@ def test_an_empty_line_is_ignored_and_no_line_at_all_is_refused(client, leader, 
     response = client.post(url("campaign_edit", draft_campaign.pk), empty)
     assert response.status_code == 400
     assert soup(response).select_one("[role=alert]").get_text(" ", strip=True)
+
+
+def test_a_declined_proposal_shows_the_teams_message_in_the_space(
+    client, leader, reviewer, django_capture_on_commit_callbacks
+):
+    proposal = new_proposal(leader=leader, email=leader.email, source=ProposalSource.SPACE)
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("proposals:edit", args=[proposal.pk]),
+            admin_form(proposal, status="declined", decline_message="Pas cette année."),
+        )
+    client.force_login(leader)
+    item = soup(client.get(url("space"))).select_one(".space__proposal")
+    assert "Pas cette année." in item.get_text()
+    assert item.select_one(".status--proposal-declined") is not None
+    assert [message.to for message in mail.outbox] == [[leader.email]]
