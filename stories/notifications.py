@@ -7,7 +7,8 @@ The API (stories, campaign news and campaign pages all use it):
   for them. Code that creates a page for a leader sets ``owner=leader``; nothing else to do.
 - ``CHANGES_REQUESTED`` is sent when a reviewer rejects a workflow task on such a page
   (signal ``task_rejected``), with the reviewer's comment.
-- ``PUBLISHED`` is sent when such a page is published (signal ``page_published``), once per
+- ``PUBLISHED`` is sent when such a page is published (signal ``page_published``) for the
+  first time or on a review's approval (not when staff republish it after a fix), once per
   page: only for the original, never for its translations (other non-alias pages of the same
   ``translation_key`` created after it) nor its aliases.
 - ``notify_leader.enqueue(page_id, event, comment="")`` queues one email by hand; run now
@@ -33,7 +34,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail.models import Page
+from wagtail.models import Page, WorkflowState
 from wagtail.signals import page_published, task_rejected
 from wagtail.users.models import UserProfile
 
@@ -100,9 +101,23 @@ def notify_leader(page_id, event, comment=""):
     return True
 
 
-def _on_published(sender, instance, **kwargs):
+def after_review(page, revision):
+    """True if ``page`` is published for the first time, or because a review approved
+    ``revision`` (not when staff republish it after a small fix)."""
+    if page.first_published_at is not None and page.first_published_at == page.last_published_at:
+        return True
+    return (
+        revision is not None
+        and WorkflowState.objects.for_instance(page)
+        .filter(status=WorkflowState.STATUS_APPROVED, current_task_state__revision=revision)
+        .exists()
+    )
+
+
+def _on_published(sender, instance, revision=None, **kwargs):
     if page_leader(instance) is not None and is_original(instance):
-        notify_leader.enqueue(instance.pk, PUBLISHED)
+        if after_review(instance, revision):
+            notify_leader.enqueue(instance.pk, PUBLISHED)
 
 
 def _on_rejected(sender, instance, user=None, **kwargs):
