@@ -165,7 +165,12 @@ def test_valid_photos_are_kept_when_the_form_comes_back(client, leader, campaign
     assert story.get_latest_revision_as_object().hero_image is not None
     # a forged kept value is ignored
     response = client.post(url("story_new"), story_data(campaign, kept_1="forged", title="B"))
-    assert StoryPage.objects.get(title="B", alias_of__isnull=True).get_latest_revision_as_object().hero_image is None
+    assert (
+        StoryPage.objects.get(title="B", alias_of__isnull=True)
+        .get_latest_revision_as_object()
+        .hero_image
+        is None
+    )
 
 
 @pytest.mark.django_db
@@ -272,4 +277,9 @@ def test_a_kept_photo_signed_for_another_leader_is_ignored(
     other = make_leader(django_user_model, "bruno", campaign)
     client.force_login(other)
     client.post(url("story_new"), story_data(campaign, title="Volée", kept_1=kept))
-    assert StoryPage.objects.get(title="Volée", alias_of__isnull=True).get_latest_revision_as_object().hero_image is None
+    assert (
+        StoryPage.objects.get(title="Volée", alias_of__isnull=True)
+        .get_latest_revision_as_object()
+        .hero_image
+        is None
+    )
