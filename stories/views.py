@@ -93,7 +93,9 @@ def space(request):
     """My campaigns (live totals, recent gifts as donors chose, the snippet that shows the
     campaign's card on another website) and my stories."""
     campaigns = []
-    for page in leader_campaigns(request.user):
+    # A campaign not yet published is listed with its Edit / Submit actions among the
+    # proposals (includes/proposals.html), not here with a public link that would 404.
+    for page in leader_campaigns(request.user).filter(live=True):
         campaign = (page.get_translation_or_none(active_locale()) or page).specific
         campaigns.append(
             {

@@ -571,6 +571,9 @@ def test_the_space_shows_the_draft_with_its_actions(client, leader, draft_campai
     assert section.select_one(f"a[href='{url('campaign_edit', draft_campaign.pk)}']")
     assert section.select_one(f"form[action='{url('campaign_submit', draft_campaign.pk)}']")
     assert client.get(url("campaign_preview", draft_campaign.pk)).status_code == 200
+    # Not among "My campaigns", whose cards link to the public page (a 404 for a draft)
+    my_campaigns = page.select_one("section[aria-labelledby='my-campaigns']")
+    assert draft_campaign.title not in my_campaigns.get_text()
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
