@@ -4,25 +4,17 @@ approve — approval publishes it, and its language copies with it)."""
 
 from django.utils.translation import gettext_noop
 
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowTask
+from wagtail.models import WorkflowState
 
-from .workflow import ensure_groups
+from .workflow import group_review_workflow
 
 WORKFLOW_NAME = gettext_noop("Campaign review")
 TASK_NAME = gettext_noop("Campaign review by the communications team")
 
 
 def campaign_review_workflow():
-    """The workflow (created once) with its group-approval task for the reviewers."""
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
-    if workflow is not None:
-        return workflow
-    _leaders, reviewers = ensure_groups()
-    task = GroupApprovalTask.objects.create(name=TASK_NAME)
-    task.groups.set([reviewers])
-    workflow = Workflow.objects.create(name=WORKFLOW_NAME)
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    return workflow
+    """The "Campaign review" workflow with its group-approval task for the reviewers."""
+    return group_review_workflow(WORKFLOW_NAME, TASK_NAME)
 
 
 def submit_campaign(page, user):

@@ -56,17 +56,23 @@ def ensure_groups(**kwargs):
     return leaders, reviewers
 
 
-def story_review_workflow():
-    """The workflow (created once) with its group-approval task for the reviewers."""
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+def group_review_workflow(name, task_name):
+    """The workflow called ``name`` (created once) with its one group-approval task
+    ``task_name`` for the reviewers."""
+    workflow = Workflow.objects.filter(name=name).first()
     if workflow is not None:
         return workflow
     _leaders, reviewers = ensure_groups()
-    task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task = GroupApprovalTask.objects.create(name=task_name)
     task.groups.set([reviewers])
-    workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+    workflow = Workflow.objects.create(name=name)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
+
+
+def story_review_workflow():
+    """The "Story review" workflow with its group-approval task for the reviewers."""
+    return group_review_workflow(WORKFLOW_NAME, TASK_NAME)
 
 
 def assign_to_story_listing(page):
