@@ -21,7 +21,7 @@ from babel.lists import format_list
 
 from home.emails import SingleLineField
 from home.i18n import localize_pages
-from home.images import max_pixels, too_many_pixels_message
+from home.images import max_pixels, new_private_image, too_many_pixels_message
 
 from .access import leader_campaigns
 
@@ -141,13 +141,7 @@ class StoryForm(forms.Form):
     def __init__(self, *args, user, kept_photos=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        campaigns = list(leader_campaigns(user))
-        # Each campaign under its title in the leader's reading language, where it has one.
-        localized = localize_pages(campaigns)
-        self.fields["campaign"].choices = [
-            (str(page.translation_key), (localized.get(page.id) or page).title)
-            for page in campaigns
-        ]
+        self.fields["campaign"].choices = leader_campaign_choices(user)
         self.kept_photos = kept_photos or {}
         self.max_photos = settings.STORY_MAX_PHOTOS
         for number in range(1, self.max_photos + 1):
@@ -237,3 +231,42 @@ def unsign_kept_photo(value, user):
     except signing.BadSignature:
         return None
     return data["image"] if data.get("user") == user.pk else None
+
+
+def kept_photos_from(data, user, count):
+    """The photos handed back signed in ``data`` (an earlier attempt of the form, or the
+    page being edited), by slot number 1..``count``; a forged or foreign signature is
+    ignored. The signature, bound to this user, is the permission: the server only signs
+    the leader's own uploads and the photos already in the page they are editing."""
+    from wagtail.images.models import Image
+
+    ids = {}
+    for number in range(1, count + 1):
+        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), user)
+        if image_id:
+            ids[number] = image_id
+    images = Image.objects.in_bulk(ids.values())
+    return {number: images[pk] for number, pk in ids.items() if pk in images}
+
+
+def keep_valid_photos(form, user, count):
+    """After a failed submission, store the photos (slots 1..``count``) that were fine so
+    the leader does not send them again; their ids travel back signed in hidden fields."""
+    data = form.data.copy()
+    for number in range(1, count + 1):
+        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
+        if photo and f"photo_{number}" not in form.errors:
+            image = new_private_image(photo, photo.name[:200], user)
+            form.kept_photos[number] = image
+            data[f"kept_{number}"] = sign_kept_photo(image, user)
+    form.data = data
+
+
+def leader_campaign_choices(user):
+    """(translation key, title) of the campaigns ``user`` leads, each under its title in the
+    reading language where it has one."""
+    campaigns = list(leader_campaigns(user))
+    localized = localize_pages(campaigns)
+    return [
+        (str(page.translation_key), (localized.get(page.id) or page).title) for page in campaigns
+    ]

@@ -8,10 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from home.emails import SingleLineField
-from home.i18n import localize_pages
 
-from .access import leader_campaigns
-from .forms import PhotoField, photo_help_text, text_to_paragraphs, unsign_kept_photo
+from .forms import PhotoField, leader_campaign_choices, photo_help_text, text_to_paragraphs
 
 NEWS_MAX_PHOTOS = 3
 
@@ -35,12 +33,7 @@ class NewsForm(forms.Form):
 
     def __init__(self, *args, user, kept_photos=None, **kwargs):
         super().__init__(*args, **kwargs)
-        campaigns = list(leader_campaigns(user))
-        localized = localize_pages(campaigns)
-        self.fields["campaign"].choices = [
-            (str(page.translation_key), (localized.get(page.id) or page).title)
-            for page in campaigns
-        ]
+        self.fields["campaign"].choices = leader_campaign_choices(user)
         self.kept_photos = kept_photos or {}
         for number in range(1, NEWS_MAX_PHOTOS + 1):
             # formats, size and pixels checked, in the story form's words
@@ -95,17 +88,3 @@ class NewsForm(forms.Form):
 
     def paragraphs(self):
         return text_to_paragraphs(self.cleaned_data["text"])
-
-
-def kept_photos_from(data, user):
-    """The photos handed back signed (an earlier attempt, or the news being edited), by slot
-    number; a forged or foreign signature is ignored."""
-    from wagtail.images.models import Image
-
-    ids = {}
-    for number in range(1, NEWS_MAX_PHOTOS + 1):
-        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), user)
-        if image_id:
-            ids[number] = image_id
-    images = Image.objects.in_bulk(ids.values())
-    return {number: images[pk] for number, pk in ids.items() if pk in images}

@@ -12,21 +12,19 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail.coreutils import find_available_slug
 from wagtail.models import Page
 
 from campaigns.news import CampaignNewsPage
 from home.images import new_private_image
-from home.locales import create_language_aliases
 from home.ratelimit import per_user, rate_limited
 
 from .access import leader_required
-from .forms import paragraphs_to_html, sign_kept_photo
-from .news_forms import NEWS_MAX_PHOTOS, NewsForm, kept_photos_from
+from .drafts import create_leader_draft, update_draft
+from .forms import keep_valid_photos, kept_photos_from, paragraphs_to_html, sign_kept_photo
+from .news_forms import NEWS_MAX_PHOTOS, NewsForm
 from .views import StoryState, story_state
 from .workflow import story_review_workflow
 
@@ -71,24 +69,8 @@ def _save_news(request, form, news=None):
     fields = {"title": data["title"], "body": _body(request, form)}
     if news is None:
         campaign = _campaign_page(data["campaign"], data["language"])
-        news = CampaignNewsPage(
-            **fields,
-            slug=find_available_slug(
-                campaign, slugify(data["title"], allow_unicode=True) or "news"
-            ),
-            owner=request.user,
-            live=False,
-            locale=campaign.locale,
-        )
-        campaign.add_child(instance=news)
-        news.save_revision(user=request.user)
-        create_language_aliases(news)
-        return news
-    draft = news.get_latest_revision_as_object()
-    for name, value in fields.items():
-        setattr(draft, name, value)
-    draft.save_revision(user=request.user)
-    return news
+        return create_leader_draft(campaign, CampaignNewsPage, fields, request.user, "news")
+    return update_draft(news, fields, request.user)
 
 
 def _initial_from(news, user):
@@ -114,18 +96,6 @@ def _initial_from(news, user):
             initial[f"alt_{number}"] = photo["alt_text"]
     initial["consent"] = bool(kept)  # its photos were saved with the box ticked
     return initial, kept
-
-
-def _keep_valid_photos(request, form):
-    """After a failed submission, keep the photos that were fine (signed hidden fields)."""
-    data = form.data.copy()
-    for number in range(1, NEWS_MAX_PHOTOS + 1):
-        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
-        if photo and f"photo_{number}" not in form.errors:
-            image = new_private_image(photo, photo.name[:200], request.user)
-            form.kept_photos[number] = image
-            data[f"kept_{number}"] = sign_kept_photo(image, request.user)
-    form.data = data
 
 
 def _submit(request, news):
@@ -166,7 +136,7 @@ def news_form(request, news_id=None):
             request.POST,
             request.FILES,
             user=request.user,
-            kept_photos=kept_photos_from(request.POST, request.user),
+            kept_photos=kept_photos_from(request.POST, request.user, NEWS_MAX_PHOTOS),
         )
         if news is not None:
             # The campaign and language of existing news stay as they are.
@@ -181,7 +151,7 @@ def news_form(request, news_id=None):
                 % {"title": form.cleaned_data["title"]},
             )
             return redirect("stories:space")
-        _keep_valid_photos(request, form)
+        keep_valid_photos(form, request.user, NEWS_MAX_PHOTOS)
         status = 400
     else:
         initial, kept = (

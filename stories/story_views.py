@@ -11,50 +11,25 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail.coreutils import find_available_slug
-from wagtail.images.models import Image
 from wagtail.models import Page
 
 from home.images import new_private_image
-from home.locales import create_language_aliases
 from home.ratelimit import per_user, rate_limited
 
 from .access import leader_required
-from .forms import StoryForm, paragraphs_to_html, sign_kept_photo, unsign_kept_photo
+from .drafts import create_leader_draft, update_draft
+from .forms import (
+    StoryForm,
+    keep_valid_photos,
+    kept_photos_from,
+    paragraphs_to_html,
+    sign_kept_photo,
+)
 from .models import StoryIndexPage, StoryPage
 from .views import StoryState, own_story, story_state, submit
-
-
-def _kept_photos(request, data):
-    """Photos handed back by an earlier attempt of this form, or by the story being edited,
-    by slot number."""
-    ids = {}
-    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
-        image_id = unsign_kept_photo(data.get(f"kept_{number}", ""), request.user)
-        if image_id:
-            ids[number] = image_id
-    # The signature, bound to this user, is the permission: the server only signs the
-    # leader's own uploads and the photos already in the story they are editing.
-    images = Image.objects.in_bulk(ids.values())
-    return {number: images[pk] for number, pk in ids.items() if pk in images}
-
-
-def _keep_valid_photos(request, form):
-    """After a failed submission, store the photos that were fine so the leader does not
-    send them again; their ids travel back signed in hidden fields."""
-    data = form.data.copy()
-    for number in range(1, settings.STORY_MAX_PHOTOS + 1):
-        photo = form.cleaned_data.get(f"photo_{number}") if hasattr(form, "cleaned_data") else None
-        if photo and f"photo_{number}" not in form.errors:
-            image = new_private_image(photo, photo.name[:200], request.user)
-            form.kept_photos[number] = image
-            data[f"kept_{number}"] = sign_kept_photo(image, request.user)
-    form.data = data
-
 
 SLOT_FIELD = re.compile(r"(photo|alt|kept|remove)_\d+")
 
@@ -163,23 +138,8 @@ def _save_story(request, form, story=None):
         "body": body,
     }
     if story is None:
-        index = _story_index(language)
-        story = StoryPage(
-            **fields,
-            slug=find_available_slug(index, slugify(data["title"], allow_unicode=True) or "story"),
-            owner=request.user,
-            live=False,
-            locale=index.locale,
-        )
-        index.add_child(instance=story)
-        story.save_revision(user=request.user)
-        create_language_aliases(story)
-        return story
-    draft = story.get_latest_revision_as_object()
-    for name, value in fields.items():
-        setattr(draft, name, value)
-    draft.save_revision(user=request.user)
-    return story
+        return create_leader_draft(_story_index(language), StoryPage, fields, request.user, "story")
+    return update_draft(story, fields, request.user)
 
 
 def _initial_from(story, user):
@@ -222,7 +182,7 @@ def story_form(request, story_id=None):
             request.POST,
             request.FILES,
             user=request.user,
-            kept_photos=_kept_photos(request, request.POST),
+            kept_photos=kept_photos_from(request.POST, request.user, settings.STORY_MAX_PHOTOS),
         )
         if is_photo_step(request.POST):
             form, status, photo_added = _photo_step(request, form)
@@ -236,7 +196,7 @@ def story_form(request, story_id=None):
             )
             return redirect("stories:space")
         else:
-            _keep_valid_photos(request, form)
+            keep_valid_photos(form, request.user, settings.STORY_MAX_PHOTOS)
             status = 400
     else:
         initial, kept = (
