@@ -9,6 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import District
+from home.contact import (
+    NO_CONTACT_MESSAGE,
+    clean_phone_number,
+    email_field,
+    lacks_contact,
+    name_field,
+    phone_field,
+)
 from home.emails import SingleLineField
 from home.i18n import active_locale
 from home.money import format_money
@@ -18,7 +26,6 @@ from .forms import text_to_paragraphs
 OTHER_DISTRICT = "other"
 MAX_BUDGET_CENTS = 10_000_000  # 100 000 €: well above any project the association coaches
 MAX_BUDGET_LINES = 20
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
 # Spaces people and keyboards put between thousands: space, no-break, narrow no-break, thin
 GROUPING = re.compile(r"[\s\u00a0\u202f\u2009'’]")
 AMOUNT = re.compile(
@@ -168,25 +175,11 @@ class PublicProposalForm(ProposalForm):
     """The public form, for residents without an account: the project, who they are and how
     to reach them (an email or a phone number, at least one), consent to be contacted."""
 
-    name = SingleLineField(
-        label=_("Your name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    name = name_field()
+    email = email_field(
+        help_text=_("To answer you, and to create your space if the project goes ahead.")
     )
-    email = forms.EmailField(
-        label=_("Your email"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
-        help_text=_("To answer you, and to create your space if the project goes ahead."),
-    )
-    phone = forms.CharField(
-        label=_("Your phone number"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text=_("If you have no email: the team will call you."),
-    )
+    phone = phone_field()
     consent = forms.BooleanField(
         label=_(
             "I agree that the association's team contacts me about this project. My details "
@@ -198,22 +191,12 @@ class PublicProposalForm(ProposalForm):
     field_order = ["name", "email", "phone"]
 
     def clean_phone(self):
-        phone = " ".join(self.cleaned_data.get("phone", "").split())
-        if phone and not PHONE_CHARACTERS.match(phone):
-            raise ValidationError(_("Enter a phone number, e.g. 06 12 34 56 78."))
-        return phone
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("email")
-            and not cleaned.get("phone")
-            and "email" not in self.errors
-            and "phone" not in self.errors
-        ):
-            self.add_error(
-                "email", _("Give an email address or a phone number, so that we can reach you.")
-            )
+        if lacks_contact(self, cleaned):
+            self.add_error("email", NO_CONTACT_MESSAGE)
         return cleaned
 
     def proposal_fields(self):

@@ -1,18 +1,21 @@
 """The registration form: works without JavaScript, keeps what was typed on error."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from home.emails import SingleLineField
+from home.contact import (
+    NO_CONTACT_MESSAGE,
+    clean_phone_number,
+    email_field,
+    lacks_contact,
+    name_field,
+    phone_field,
+)
 
 from .models import MAX_SEATS_PER_REGISTRATION
-
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
 
 
 def _seats_message():
@@ -23,25 +26,9 @@ def _seats_message():
 class RegistrationForm(forms.Form):
     """Name, email and/or phone, seats (1–5), preferred language, accessibility needs."""
 
-    name = SingleLineField(
-        label=_("Your name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Your email"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
-        help_text=_("For your confirmation and the link to cancel."),
-    )
-    phone = forms.CharField(
-        label=_("Your phone number"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text=_("If you have no email: the team will call you."),
-    )
+    name = name_field()
+    email = email_field(help_text=_("For your confirmation and the link to cancel."))
+    phone = phone_field()
     seats = forms.TypedChoiceField(
         label=_("Seats"),
         coerce=int,
@@ -60,20 +47,10 @@ class RegistrationForm(forms.Form):
     )
 
     def clean_phone(self):
-        phone = " ".join(self.cleaned_data.get("phone", "").split())
-        if phone and not PHONE_CHARACTERS.match(phone):
-            raise forms.ValidationError(_("Enter a phone number, e.g. 06 12 34 56 78."))
-        return phone
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("email")
-            and not cleaned.get("phone")
-            and "email" not in self.errors
-            and "phone" not in self.errors
-        ):
-            raise forms.ValidationError(
-                _("Give an email address or a phone number, so that we can reach you.")
-            )
+        if lacks_contact(self, cleaned):
+            raise forms.ValidationError(NO_CONTACT_MESSAGE)
         return cleaned
