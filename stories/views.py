@@ -54,6 +54,19 @@ def story_state(story):
     return StoryState.DRAFT, ""
 
 
+def space_item(page):
+    """A leader's page as the space lists it: the page, its latest revision ("draft"), its
+    review state, the state's label and the team's comment."""
+    state, comment = story_state(page)
+    return {
+        "page": page,
+        "draft": page.get_latest_revision_as_object(),
+        "state": state,
+        "label": StoryState.LABELS[state],
+        "comment": comment,
+    }
+
+
 def leader_stories(user):
     """The stories ``user`` wrote: never their language copies nor their translations."""
     return originals(StoryPage.objects.filter(owner=user))
@@ -112,15 +125,10 @@ def space(request):
     translated = translations_by_story(pages)
     stories = []
     for story in pages:
-        state, comment = story_state(story)
         code = story.locale.language_code
         stories.append(
             {
-                "page": story,
-                "draft": story.get_latest_revision_as_object(),
-                "state": state,
-                "label": StoryState.LABELS[state],
-                "comment": comment,
+                **space_item(story),
                 "language": code,
                 "language_name": language_name(code),
                 "direction": "rtl" if get_language_info(code)["bidi"] else "ltr",

@@ -5,7 +5,7 @@ from django import template
 from campaigns.news import CampaignNewsPage
 
 from ..access import leader_campaigns
-from ..views import StoryState, story_state
+from ..views import space_item
 
 register = template.Library()
 
@@ -21,16 +21,7 @@ def leader_news(context):
         .select_related("locale")
         .order_by("-latest_revision_created_at")
     ):
-        state, comment = story_state(news)
-        items.append(
-            {
-                "page": news,
-                "draft": news.get_latest_revision_as_object(),
-                "state": state,
-                "label": StoryState.LABELS[state],
-                "comment": comment,
-            }
-        )
+        items.append(space_item(news))
     return {
         "items": items,
         "can_write": leader_campaigns(request.user).exists(),

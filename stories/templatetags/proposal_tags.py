@@ -7,7 +7,7 @@ from django.conf import settings
 from campaigns.models import CampaignPage
 
 from ..proposals import Proposal
-from ..views import StoryState, story_state
+from ..views import StoryState, space_item
 
 register = template.Library()
 
@@ -20,18 +20,12 @@ def leader_campaign_drafts(user):
         owner=user, alias_of__isnull=True, locale__language_code=settings.LANGUAGE_CODE
     ).order_by("-pk")
     for page in pages:
-        state, comment = story_state(page)
-        items.append(
-            {
-                "page": page,
-                "draft": page.get_latest_revision_as_object(),
-                "state": state,
-                "label": StoryState.LABELS[state],
-                "comment": comment,
-                "editable": not page.live
-                and state in (StoryState.DRAFT, StoryState.CHANGES_REQUESTED),
-            }
+        item = space_item(page)
+        item["editable"] = not page.live and item["state"] in (
+            StoryState.DRAFT,
+            StoryState.CHANGES_REQUESTED,
         )
+        items.append(item)
     return items
 
 
