@@ -60,7 +60,7 @@ def private_site(client, django_user_model, home_page, campaign, story_index, wo
         url("story_new"), story_data(campaign, title="SECRET story in review", photo_1=photo())
     )
     assert response.status_code == 302
-    story = StoryPage.objects.get(owner=leader)
+    story = StoryPage.objects.get(owner=leader, alias_of__isnull=True)
     assert client.post(url("story_submit", story.pk)).status_code == 302
     client.logout()
     story_photo = story.get_latest_revision_as_object().body[-1].value["images"][0]["image"]
