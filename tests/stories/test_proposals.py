@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from wagtail.models import Page, WorkflowState
 
@@ -369,7 +370,12 @@ def test_a_phone_only_proposal_cannot_be_accepted_without_an_email_or_a_leader(
         reverse("proposals:edit", args=[proposal.pk]), admin_form(proposal, status="accepted")
     )
     assert response.status_code == 200
-    assert "no email address" in response.content.decode()
+    with translation.override("fr"):
+        expected = translation.gettext(
+            "This proposal has no email address. Add the proposer's email (an account is "
+            "created and invited) or choose an existing project leader, then accept it."
+        )
+    assert escape(expected) in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.NEW and proposal.campaign is None
 
