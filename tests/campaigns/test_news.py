@@ -244,7 +244,8 @@ def test_a_forged_unsubscribe_link_answers_400_translated(client, campaign, toke
 def test_the_news_checkbox_is_unticked_and_needs_an_email(client, campaign):
     form = DonationForm()
     assert form["wants_news"].initial in (None, False)
-    url = reverse("donations:donate", args=[campaign.translation_key])
+    with translation.override("fr"):
+        url = reverse("donations:donate", args=[campaign.translation_key])
     html = client.get(url).content.decode()
     box = re.search(r'<input[^>]*name="wants_news"[^>]*>', html).group(0)
     assert "checked" not in box
