@@ -21,7 +21,7 @@ from campaigns.news import CampaignNewsPage
 from home.images import new_private_image
 from home.ratelimit import per_user, rate_limited
 
-from .access import leader_required
+from .access import leader_required, originals
 from .drafts import create_leader_draft, update_draft
 from .forms import keep_valid_photos, kept_photos_from, paragraphs_to_html, sign_kept_photo
 from .news_forms import NEWS_MAX_PHOTOS, NewsForm
@@ -30,9 +30,10 @@ from .workflow import story_review_workflow
 
 
 def own_news(request, news_id):
-    """The leader's own news (never a language copy), or 404."""
+    """The leader's own news (never a language copy nor a translation: their URLs redirect
+    to the original, see news_urls.py), or 404."""
     return get_object_or_404(
-        CampaignNewsPage, pk=news_id, owner=request.user, alias_of__isnull=True
+        originals(CampaignNewsPage.objects.filter(owner=request.user)), pk=news_id
     )
 
 

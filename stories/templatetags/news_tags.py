@@ -4,7 +4,7 @@ from django import template
 
 from campaigns.news import CampaignNewsPage
 
-from ..access import leader_campaigns
+from ..access import leader_campaigns, originals
 from ..views import space_item
 
 register = template.Library()
@@ -12,12 +12,13 @@ register = template.Library()
 
 @register.inclusion_tag("stories/space/news_section.html", takes_context=True)
 def leader_news(context):
-    """The leader's own news (never their language copies), newest first, each with its
-    review state; whether they lead a campaign to write news for."""
+    """The leader's own news (never its language copies nor its translations, which are the
+    reviewers' work), newest first, each with its review state; whether they lead a campaign
+    to write news for."""
     request = context["request"]
     items = []
     for news in (
-        CampaignNewsPage.objects.filter(owner=request.user, alias_of__isnull=True)
+        originals(CampaignNewsPage.objects.filter(owner=request.user))
         .select_related("locale")
         .order_by("-latest_revision_created_at")
     ):
