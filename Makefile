@@ -32,8 +32,8 @@ demo: install ## Rebuild the demo content from scratch
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --reset
 
-test: install ## The whole test suite, browser tests included
-	$(BIN)/pytest
+test: install ## The whole test suite, browser tests included (PYTEST_ARGS: more pytest options)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff (lint + formatting check)
 	$(BIN)/ruff check .
