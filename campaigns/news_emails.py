@@ -26,6 +26,7 @@ from django_tasks import task
 from donations.models import Donation, DonationStatus
 from donations.unsubscribe import unsubscribe_url
 from home.emails import render_subject, render_text
+from home.visibility import public_pages
 
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing
 
@@ -73,29 +74,30 @@ class Edition:
     address on the site, the campaign's title, all in that language where they exist."""
 
     def __init__(self, source, campaign, language):
-        versions = Page.objects.live().filter(
-            translation_key=source.translation_key, locale__language_code=language
+        # An email may reach anyone: it links only to versions the public may see.
+        versions = public_pages(
+            Page.objects.filter(
+                translation_key=source.translation_key, locale__language_code=language
+            )
         )
-        translated = (
-            CampaignNewsPage.objects.live()
-            .filter(
+        translated = public_pages(
+            CampaignNewsPage.objects.filter(
                 translation_key=source.translation_key,
                 locale__language_code=language,
                 alias_of__isnull=True,
             )
-            .first()
-        )
+        ).first()
         self.language = language
         self.news = translated or source
         self.translated = translated is not None
         self.source_language_name = get_language_info(source.locale.language_code)["name_local"]
         shown = versions.first() or source
         self.url = shown.get_full_url()
-        localized_campaign = (
-            Page.objects.live()
-            .filter(translation_key=campaign.translation_key, locale__language_code=language)
-            .first()
-        )
+        localized_campaign = public_pages(
+            Page.objects.filter(
+                translation_key=campaign.translation_key, locale__language_code=language
+            )
+        ).first()
         self.campaign_title = (localized_campaign or campaign).title
         self.paragraphs, self.photos = _paragraphs(self.news)
 
