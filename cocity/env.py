@@ -46,3 +46,24 @@ def listing(name, default=()):
     if not value:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def rate(name, default):
+    """Return a rate limit written "limit/seconds" (e.g. ``20/60``) as ``(limit, seconds)``.
+
+    ``default`` when the variable is unset; a value that is not two positive whole numbers
+    stops the server with the variable's name rather than running with a limit nobody set.
+    """
+    value = get(name)
+    if not value:
+        return default
+    limit, _, seconds = value.partition("/")
+    try:
+        parsed = int(limit), int(seconds)
+    except ValueError:
+        parsed = (0, 0)
+    if min(parsed) <= 0:
+        raise ImproperlyConfigured(
+            f'{name} must be written "limit/seconds", for example "20/60"; it is "{value}".'
+        )
+    return parsed

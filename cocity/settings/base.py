@@ -168,7 +168,8 @@ LEADER_LOGIN_URL = "stories:login"
 LOGIN_REDIRECT_URL = "stories:space"
 STORY_MAX_PHOTOS = 6
 STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
-LEADER_RATE_LIMIT = (20, 60)  # at most 20 form submissions per 60 s per leader
+# At most 20 form submissions per 60 s per leader ("limit/seconds" in the environment).
+LEADER_RATE_LIMIT = env.rate("LEADER_RATE_LIMIT", (20, 60))
 REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
 # Donation form submissions per 60 s per IP address: each one creates a Stripe Checkout
 # Session, so this caps card testing and our Stripe API quota (a donor needs one or two).

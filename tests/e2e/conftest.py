@@ -63,6 +63,11 @@ def _server_environment(tmp_dir):
             "DEMO_ADMIN_PASSWORD": "e2e-admin-Pa55word!",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            # Every browser test signs in as the same demo leader, one after the other, far
+            # faster than a person: 20 forms a minute (the default) is reached within one test
+            # module and the next form answers 429. The limit itself is tested in
+            # tests/home/test_settings_env.py and tests/stories/.
+            "LEADER_RATE_LIMIT": "1000/60",
         }
     )
     return env
