@@ -1,7 +1,8 @@
 """Rate limits read from the environment ("limit/seconds"): cocity/env.py `rate`."""
 
-import pytest
 from django.core.exceptions import ImproperlyConfigured
+
+import pytest
 
 from cocity import env
 
@@ -19,5 +20,6 @@ def test_an_unset_rate_is_the_default(monkeypatch):
 @pytest.mark.parametrize("value", ["20", "20/", "twenty/60", "0/60", "20/-1", "20/60/3"])
 def test_a_malformed_rate_names_the_variable_and_the_form(monkeypatch, value):
     monkeypatch.setenv("LEADER_RATE_LIMIT", value)
-    with pytest.raises(ImproperlyConfigured, match='LEADER_RATE_LIMIT must be written "limit/seconds"'):
+    expected = 'LEADER_RATE_LIMIT must be written "limit/seconds"'
+    with pytest.raises(ImproperlyConfigured, match=expected):
         env.rate("LEADER_RATE_LIMIT", (20, 60))
