@@ -26,8 +26,11 @@ from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
 from home.visibility import public_pages
 
+from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
+from .impact import ImpactPage  # noqa: F401 - models of the app
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
 from .panels import EmbedSnippetsPanel
+from .payouts import Expense, Payout  # noqa: F401 - models of the app
 
 
 class District(TranslatableMixin, models.Model):

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -117,6 +118,37 @@ class Donation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # Matching gifts (source MATCH): the sponsor's fund and the resident's gift it matches.
+    match_fund = models.ForeignKey(
+        "MatchFund",
+        verbose_name=_("match fund"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    matched_gift = models.ForeignKey(
+        "self",
+        verbose_name=_("matched gift"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    # Refunds asked of the provider (all-or-nothing campaigns that fail): asked once, with
+    # an idempotency key per gift; the gift becomes refunded when the provider confirms.
+    refund_requested_at = models.DateTimeField(_("refund asked"), null=True, blank=True)
+    provider_refund_id = models.CharField(_("provider refund"), max_length=255, blank=True)
+    # Offline gifts given back by staff (all-or-nothing campaigns that fail).
+    returned_on = models.DateField(_("given back on"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     paid_late = models.BooleanField(
         _("paid after closing"),
         default=False,
@@ -139,7 +171,10 @@ class Donation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(refunded_cents__lte=models.F("amount_cents")),
                 name="donation_refund_not_above_amount",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["matched_gift", "match_fund"], name="donation_one_match_per_fund_and_gift"
+            ),
         ]
 
     def __str__(self):
@@ -164,11 +199,19 @@ class Donation(models.Model):
 
 class CampaignTally(models.Model):
     """A campaign's raised amount and donor count, kept equal to the ledger by
-    ``donations.ledger`` (recomputed under a row lock at every change)."""
+    ``donations.ledger`` (recomputed under a row lock at every change).
+
+    ``raised_cents`` is everything counted: residents' gifts and sponsors' matches, net of
+    refunds and of lost disputes; ``matched_cents`` is the sponsors' part of it.
+    ``donor_count`` counts people (one email, or one offline donor, counted once);
+    ``gift_count`` counts gifts (matches left out)."""
 
     campaign_key = models.UUIDField(primary_key=True)
-    raised_cents = models.PositiveBigIntegerField(default=0)
+    raised_cents = models.BigIntegerField(default=0)
+    matched_cents = models.BigIntegerField(default=0)
+    disputed_cents = models.BigIntegerField(default=0)
     donor_count = models.PositiveIntegerField(default=0)
+    gift_count = models.PositiveIntegerField(default=0)
     # The campaign's result is decided by what was paid by its closing time (see
     # ledger._recompute_tally): closes_at as the campaign app gave it at the last recompute,
     # the on-time total, and the refunds of on-time gifts recorded before closing.
@@ -237,3 +280,96 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_id}"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class Dispute(models.Model):
+    """A chargeback on an online gift (Stripe's ``charge.dispute.*`` events).
+
+    A lost dispute is a ledger entry of its own: the gift stays as it was paid, and its
+    ``amount_cents`` comes out of the campaign's total (and the gift's match is taken back).
+    """
+
+    donation = models.ForeignKey(
+        Donation, verbose_name=_("gift"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    provider_dispute_id = models.CharField(_("provider dispute"), max_length=255, unique=True)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.provider_dispute_id} · {self.get_status_display()}"
+
+
+class MatchFund(models.Model):
+    """A sponsor's fund that matches residents' gifts (e.g. 1 € for each 1 € given).
+
+    Eligible campaigns: those chosen by hand (``campaign_keys``), and those whose district is
+    in ``district_codes`` (if any are set) and whose category is in ``category_codes`` (if any
+    are set). Codes, not foreign keys: districts and categories belong to the campaign app,
+    above this one (it tells the ledger a campaign's district and category code).
+    """
+
+    sponsor_name = models.CharField(_("sponsor"), max_length=120)
+    sponsor_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("sponsor's logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sponsor_url = models.URLField(_("sponsor's website"), blank=True)
+    ratio_percent = models.PositiveSmallIntegerField(
+        _("match ratio (percent)"),
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text=_("100: 1 € for each 1 € given; 50: 50 cents for each 1 € given."),
+    )
+    per_gift_cap_cents = models.PositiveIntegerField(
+        _("cap per gift (cents)"), null=True, blank=True, help_text=_("Empty: no cap per gift.")
+    )
+    per_campaign_cap_cents = models.PositiveIntegerField(
+        _("cap per campaign (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no cap per campaign."),
+    )
+    total_cap_cents = models.PositiveIntegerField(
+        _("fund (cents)"), help_text=_("The most this fund ever matches, all campaigns together.")
+    )
+    starts_at = models.DateTimeField(_("matches gifts paid from"))
+    ends_at = models.DateTimeField(_("matches gifts paid until"))
+    campaign_keys = models.JSONField(_("campaigns chosen by hand"), default=list, blank=True)
+    district_codes = models.JSONField(_("districts"), default=list, blank=True)
+    category_codes = models.JSONField(_("categories"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("match fund")
+        verbose_name_plural = _("match funds")
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="matchfund_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return self.sponsor_name
