@@ -1,8 +1,6 @@
 """Forms of the proposals: propose a project (leaders' space and public form), and the
 leader's draft campaign (title, summary, text, budget lines)."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,71 +17,12 @@ from home.contact import (
 )
 from home.emails import SingleLineField
 from home.i18n import active_locale
-from home.money import format_money
+from home.money import AmountField, amount_to_cents
 
 from .forms import text_to_paragraphs
 
 OTHER_DISTRICT = "other"
-MAX_BUDGET_CENTS = 10_000_000  # 100 000 €: well above any project the association coaches
 MAX_BUDGET_LINES = 20
-# Spaces people and keyboards put between thousands: space, no-break, narrow no-break, thin
-GROUPING = re.compile(r"[\s\u00a0\u202f\u2009'’]")
-AMOUNT = re.compile(
-    r"(?P<whole>\d+|\d{1,3}(?P<group>[.,])\d{3}(?:(?P=group)\d{3})*)"
-    r"(?:(?P<point>[.,])(?P<decimals>\d{1,2}))?"
-)
-
-
-def amount_to_cents(text):
-    """Cents for an amount in euros typed as text, as people write it in any of the site's
-    languages: "1500", "1 500", "1.500 €", "1,500", "1500,50", "€1,500.50", "12,5".
-
-    A separator followed by exactly three digits groups thousands; one followed by one or two
-    digits is the decimal separator. Raise ValidationError (code "invalid") otherwise.
-    (Never an ``<input type=number>``: a French browser reads "5,50" as 550.)"""
-    value = GROUPING.sub("", str(text)).upper().replace("€", "").replace("EUR", "")
-    value = value.replace("\u066b", ",").replace("\u066c", "")  # Arabic separators
-    match = AMOUNT.fullmatch(value)
-    if match is None or (match["group"] and match["group"] == match["point"]):
-        raise ValidationError(
-            _("Enter an amount in euros, for example 1 500 or 12,50."), code="invalid"
-        )
-    euros = int(re.sub(r"[.,]", "", match["whole"]))
-    decimals = match["decimals"] or ""
-    return euros * 100 + int((decimals + "00")[:2])
-
-
-class AmountField(forms.CharField):
-    """An amount in euros read as text (see amount_to_cents); cleans to integer cents."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, min_cents=100, max_cents=MAX_BUDGET_CENTS, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-        self.min_cents, self.max_cents = min_cents, max_cents
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "autocomplete": "off", "dir": "ltr"})
-        return attrs
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        cents = amount_to_cents(value)
-        if cents < self.min_cents:
-            raise ValidationError(
-                _("Enter at least %(amount)s.") % {"amount": format_money(self.min_cents)},
-                code="min_value",
-            )
-        if cents > self.max_cents:
-            raise ValidationError(
-                _("Enter at most %(amount)s.") % {"amount": format_money(self.max_cents)},
-                code="max_value",
-            )
-        return cents
 
 
 def district_choices():
