@@ -1,7 +1,8 @@
 """A fake Stripe API on loopback, for tests that drive the real ``stripe`` SDK.
 
 Covers what the site uses: Checkout Sessions (create, retrieve, expire), PaymentIntents and
-Charges (retrieve), idempotency keys, ``expand``, signed webhook events, and injected failures.
+Charges (retrieve), Disputes (list by charge, retrieve), idempotency keys, ``expand``, signed
+webhook events, and injected failures.
 Standard library only; one daemon thread; all state behind one lock.
 
 A conftest would use it like this::
@@ -59,6 +60,7 @@ RETRIEVABLE = {
     "checkout/sessions": "checkout.session",
     "payment_intents": "payment_intent",
     "charges": "charge",
+    "disputes": "dispute",
 }
 MINIMUM_AMOUNT = 50  # Stripe's minimum charge in eur/usd cents
 
@@ -200,6 +202,10 @@ class FakeStripe:
         return self._of_type("charge")
 
     @property
+    def disputes(self):
+        return self._of_type("dispute")
+
+    @property
     def requests(self):
         """API requests received: (method, path, params, headers), oldest first."""
         with self._lock:
@@ -225,6 +231,7 @@ class FakeStripe:
             self._objects[ch_id] = {
                 "id": ch_id, "object": "charge", "amount": amount, "amount_refunded": 0,
                 "refunded": False, "currency": currency, "paid": paid, "payment_intent": pi_id,
+                "disputed": False,
                 "status": "succeeded" if paid else "pending", "metadata": {}, "created": now,
                 "livemode": False,
             }  # fmt: skip
@@ -282,6 +289,54 @@ class FakeStripe:
             charge["amount_refunded"] += amount
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
             return copy.deepcopy(charge)
+
+    def dispute(
+        self, session_or_payment_intent, status="needs_response", amount=None, reason="fraudulent"
+    ):
+        """The cardholder disputes a paid charge (of a session or a payment intent): the
+        charge becomes ``disputed``; returns the dispute (``amount`` default: the charge's)."""
+        with self._lock:
+            pi_id = session_or_payment_intent
+            if self._objects.get(pi_id, {}).get("object") == "checkout.session":
+                pi_id = self._objects[pi_id]["payment_intent"]
+            pi = self._get(pi_id, "payment_intent")
+            charge = self._objects[pi["latest_charge"]]
+            if charge["status"] != "succeeded":
+                raise StripeFakeError(400, f"Payment {pi_id} has no succeeded charge")
+            dp_id = new_id("dp_test")
+            self._objects[dp_id] = {
+                "id": dp_id, "object": "dispute", "amount": charge["amount"] if amount is None
+                else amount, "currency": charge["currency"], "charge": charge["id"],
+                "payment_intent": pi_id, "reason": reason, "status": status,
+                "created": int(time.time()), "is_charge_refundable": False, "metadata": {},
+                "livemode": False,
+            }  # fmt: skip
+            charge["disputed"] = True
+            return copy.deepcopy(self._objects[dp_id])
+
+    def close_dispute(self, dispute_id, won=False):
+        """The bank decided: the dispute is ``won`` or lost; returns it."""
+        with self._lock:
+            dispute = self._get(dispute_id, "dispute")
+            dispute["status"] = "won" if won else "lost"
+            return copy.deepcopy(dispute)
+
+    def _list_disputes(self, params):
+        """``GET /v1/disputes`` filtered by ``charge`` / ``payment_intent``, newest first."""
+        limit = _integer(params.get("limit", "10"), "limit", minimum=1)
+        with self._lock:
+            found = [
+                copy.deepcopy(obj)
+                for obj in self._objects.values()
+                if obj["object"] == "dispute"
+                and all(obj[name] == params[name] for name in ("charge", "payment_intent")
+                        if name in params)
+            ]  # fmt: skip
+        found.sort(key=lambda obj: obj["created"], reverse=True)
+        return {
+            "object": "list", "url": "/v1/disputes", "has_more": len(found) > limit,
+            "data": found[:limit],
+        }  # fmt: skip
 
     def event(self, type, obj):
         """A Stripe event wrapping (a copy of) ``obj``."""
@@ -358,6 +413,8 @@ class FakeStripe:
 
     def _route(self, method, path, params):
         parts = path.strip("/").split("/")
+        if method == "GET" and parts == ["v1", "disputes"]:
+            return self._list_disputes(params)
         if method == "POST" and parts == ["v1", "checkout", "sessions"]:
             return self._create_session(params)
         if method == "POST" and parts[:3] == ["v1", "checkout", "sessions"] and len(parts) == 5:

@@ -330,3 +330,56 @@ def test_concurrent_requests_with_one_key_create_one_session(server):
     with ThreadPoolExecutor(6) as pool:
         ids = set(pool.map(lambda c: create(c).id, clients))
     assert len(ids) == 1 and list(server.sessions) == list(ids)
+
+
+# -- disputes, and what a charge says after the gift (issue 12) ------------------------------
+
+
+def test_payment_intent_expands_its_latest_charge_with_refunds(server, client):
+    session = create(client)
+    pi_id = server.complete(session.id)["payment_intent"]
+    intent = client.v1.payment_intents.retrieve(pi_id, params={"expand": ["latest_charge"]})
+    assert intent.latest_charge.object == "charge"
+    assert (intent.latest_charge.amount_refunded, intent.latest_charge.disputed) == (0, False)
+    server.refund(session.id, 700)  # made at Stripe: no webhook needed to see it
+    intent = client.v1.payment_intents.retrieve(pi_id, params={"expand": ["latest_charge"]})
+    assert intent.latest_charge.amount_refunded == 700
+    assert isinstance(client.v1.payment_intents.retrieve(pi_id).latest_charge, str)
+
+
+def test_dispute_then_close_it(server, client):
+    session = create(client)
+    with pytest.raises(StripeFakeError):
+        server.dispute(session.id)  # nothing paid yet
+    server.complete(session.id)
+    dispute = server.dispute(session.id, reason="product_not_received")
+    charge_id = server.payment_intents[server.sessions[session.id]["payment_intent"]][
+        "latest_charge"
+    ]
+    assert dispute["id"].startswith("dp_") and dispute["charge"] == charge_id
+    assert (dispute["amount"], dispute["currency"], dispute["status"]) == (
+        2500,
+        "eur",
+        "needs_response",
+    )
+    assert client.v1.charges.retrieve(charge_id).disputed is True
+
+    found = client.v1.disputes.list(params={"charge": charge_id})
+    assert [d.id for d in found.data] == [dispute["id"]] and found.has_more is False
+    assert client.v1.disputes.list(params={"charge": "ch_other"}).data == []
+    server.close_dispute(dispute["id"], won=False)
+    fetched = client.v1.disputes.retrieve(dispute["id"])
+    assert (fetched.status, fetched.reason, fetched.payment_intent) == (
+        "lost",
+        "product_not_received",
+        dispute["payment_intent"],
+    )
+    assert server.close_dispute(dispute["id"], won=True)["status"] == "won"
+
+
+def test_partial_dispute_by_payment_intent_and_unknown_dispute(server, client):
+    pi_id = server.complete(create(client).id)["payment_intent"]
+    dispute = server.dispute(pi_id, status="warning_needs_response", amount=1000)
+    assert dispute["amount"] == 1000 and list(server.disputes) == [dispute["id"]]
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.disputes.retrieve("dp_missing")
