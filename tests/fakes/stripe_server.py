@@ -1,8 +1,8 @@
 """A fake Stripe API on loopback, for tests that drive the real ``stripe`` SDK.
 
 Covers what the site uses: Checkout Sessions (create, retrieve, expire), PaymentIntents and
-Charges (retrieve), Disputes (list by charge, retrieve), idempotency keys, ``expand``, signed
-webhook events, and injected failures.
+Charges (retrieve), Disputes (list by charge, retrieve), Refunds (create), idempotency keys,
+``expand``, signed webhook events, and injected failures (``fail_next``, ``fail_after_refunds``).
 Standard library only; one daemon thread; all state behind one lock.
 
 A conftest would use it like this::
@@ -55,13 +55,16 @@ try:  # the SDK's own list of Checkout Session parameters, to reject unknown one
 except (ImportError, KeyError):  # pragma: no cover - another SDK layout: skip those checks
     SESSION_PARAMS, LOCALES = set(), set()
 
-FAILURE_MODES = ("500", "timeout", "disconnect")
+# "lost": the request is carried out, but its answer never reaches the client
+FAILURE_MODES = ("500", "timeout", "disconnect", "lost")
 RETRIEVABLE = {
     "checkout/sessions": "checkout.session",
     "payment_intents": "payment_intent",
     "charges": "charge",
     "disputes": "dispute",
+    "refunds": "refund",
 }
+_REFUNDS = ("POST", "/v1/refunds")
 MINIMUM_AMOUNT = 50  # Stripe's minimum charge in eur/usd cents
 
 
@@ -183,6 +186,7 @@ class FakeStripe:
             self._idempotency = {}  # key → (method, path, params, response)
             self._failures = []
             self._requests = []
+            self._refund_failure = None  # see fail_after_refunds()
 
     # -- what tests look at ------------------------------------------------------------------
     def _of_type(self, kind):
@@ -338,6 +342,72 @@ class FakeStripe:
             "data": found[:limit],
         }  # fmt: skip
 
+    # -- refunds (Refund API) ----------------------------------------------------------------
+    @property
+    def refunds(self):
+        """Refunds created through ``POST /v1/refunds`` (an idempotent replay creates none)."""
+        return self._of_type("refund")
+
+    @property
+    def refund_calls(self):
+        """How many ``POST /v1/refunds`` requests arrived (replays and failures included)."""
+        with self._lock:
+            return sum(1 for method, path, *_ in self._requests if (method, path) == _REFUNDS)
+
+    def fail_after_refunds(self, count, mode="500"):
+        """Once ``count`` refunds exist, the next ``POST /v1/refunds`` fails as ``mode`` (one
+        of FAILURE_MODES; "lost": the refund is made but its answer never arrives)."""
+        if mode not in FAILURE_MODES:
+            raise ValueError(f"mode must be one of {FAILURE_MODES}")
+        with self._lock:
+            self._refund_failure = (count, mode)
+
+    def _refund_failure_now(self, method, path):
+        """The failure mode the current request gets from fail_after_refunds, or None."""
+        if (method, path) != _REFUNDS or self._refund_failure is None:
+            return None
+        count, mode = self._refund_failure
+        if len(self.refunds) < count:
+            return None
+        self._refund_failure = None
+        return mode
+
+    def _create_refund(self, params):
+        """``POST /v1/refunds``: refund (part of) a payment intent's succeeded charge."""
+        unknown = sorted(set(params) - {"payment_intent", "charge", "amount", "reason", "metadata"})
+        if unknown:
+            raise StripeFakeError(400, f"Received unknown parameter: {unknown[0]}", unknown[0])
+        with self._lock:
+            if params.get("charge"):
+                charge = self._get(params["charge"], "charge")
+            elif params.get("payment_intent"):
+                pi = self._get(params["payment_intent"], "payment_intent")
+                charge = self._objects.get(pi["latest_charge"])
+            else:
+                raise StripeFakeError(400, "One of `charge` or `payment_intent` is required.")
+            if not charge or charge["status"] != "succeeded":
+                message = "This PaymentIntent does not have a successful charge to refund."
+                raise StripeFakeError(400, message, "payment_intent", code="charge_not_refundable")
+            left = charge["amount"] - charge["amount_refunded"]
+            if left == 0:
+                message = f"Charge {charge['id']} has already been refunded."
+                raise StripeFakeError(400, message, "charge", code="charge_already_refunded")
+            amount = left if params.get("amount") is None else _integer(params["amount"], "amount")
+            if not 0 < amount <= left:
+                message = f"Refund amount ({amount}) is greater than unrefunded amount ({left})."
+                raise StripeFakeError(400, message, "amount", code="amount_too_large")
+            charge["amount_refunded"] += amount
+            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            re_id = new_id("re_test")
+            self._objects[re_id] = {
+                "id": re_id, "object": "refund", "amount": amount, "currency": charge["currency"],
+                "charge": charge["id"], "payment_intent": charge["payment_intent"],
+                "status": "succeeded", "reason": params.get("reason"),
+                "metadata": _check_metadata(params.get("metadata", {}), "metadata"),
+                "created": int(time.time()),
+            }  # fmt: skip
+            return copy.deepcopy(self._objects[re_id])
+
     def event(self, type, obj):
         """A Stripe event wrapping (a copy of) ``obj``."""
         return {
@@ -376,8 +446,13 @@ class FakeStripe:
             with self._lock:
                 self._requests.append((handler.command, url.path, params, dict(handler.headers)))
                 failure = self._failures.pop(0) if self._failures else None
+                failure = failure or self._refund_failure_now(handler.command, url.path)
             if failure == "500":
                 raise StripeFakeError(500, "Injected failure (fake Stripe).", type="api_error")
+            if failure == "lost":
+                self._api(handler.command, url.path, params, handler)
+                handler.close_connection = True
+                return
             if failure:  # "timeout" holds the connection first; both close it without answering
                 if failure == "timeout":
                     self._stopping.wait(self.hold_seconds)
@@ -420,6 +495,8 @@ class FakeStripe:
         if method == "POST" and parts[:3] == ["v1", "checkout", "sessions"] and len(parts) == 5:
             if parts[4] == "expire":
                 return self.expire(parts[3])
+        if method == "POST" and parts == ["v1", "refunds"]:
+            return self._create_refund(params)
         kind = RETRIEVABLE.get("/".join(parts[1:-1]))
         if method == "GET" and parts[0] == "v1" and kind:
             return self._expand(copy.deepcopy(self._get(parts[-1], kind)), params.get("expand"))

@@ -383,3 +383,84 @@ def test_partial_dispute_by_payment_intent_and_unknown_dispute(server, client):
     assert dispute["amount"] == 1000 and list(server.disputes) == [dispute["id"]]
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.disputes.retrieve("dp_missing")
+
+
+# -- refunds (issue 12, closing of all-or-nothing campaigns) ---------------------------------
+
+
+def paid_intent(server, client, key="donation-d-123", amount=2500):
+    return server.complete(create(client, key=key, amount=amount).id)["payment_intent"]
+
+
+def refund(client, pi_id, key, **params):
+    return client.v1.refunds.create(
+        params={"payment_intent": pi_id, **params}, options={"idempotency_key": key}
+    )
+
+
+def test_refund_a_payment_intent_updates_its_charge(server, client):
+    pi_id = paid_intent(server, client)
+    made = refund(client, pi_id, "refund-1")
+    charge_id = server.payment_intents[pi_id]["latest_charge"]
+    assert made.id.startswith("re_test_") and made.object == "refund"
+    assert (made.amount, made.currency, made.status) == (2500, "eur", "succeeded")
+    assert (made.payment_intent, made.charge) == (pi_id, charge_id)
+    charge = client.v1.charges.retrieve(charge_id)
+    assert (charge.amount_refunded, charge.refunded) == (2500, True)
+    assert client.v1.refunds.retrieve(made.id).amount == 2500
+    assert list(server.refunds) == [made.id] and server.refund_calls == 1
+
+
+def test_same_idempotency_key_gives_the_same_refund(server, client):
+    pi_id = paid_intent(server, client)
+    first = refund(client, pi_id, "refund-same", amount=1000)
+    again = refund(client, pi_id, "refund-same", amount=1000)
+    assert again.id == first.id
+    assert len(server.refunds) == 1 and server.refund_calls == 2
+    assert server.charges[server.payment_intents[pi_id]["latest_charge"]]["amount_refunded"] == 1000
+    with pytest.raises(stripe.IdempotencyError):
+        refund(client, pi_id, "refund-same", amount=500)  # same key, other params
+    second = refund(client, pi_id, "refund-other")  # the rest
+    assert second.amount == 1500 and len(server.refunds) == 2
+
+
+def test_refunds_refused_like_stripe(server, client):
+    pi_id = paid_intent(server, client)
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        refund(client, pi_id, "too-much", amount=2501)
+    assert error.value.code == "amount_too_large"
+    refund(client, pi_id, "all")
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        refund(client, pi_id, "twice")
+    assert error.value.code == "charge_already_refunded"
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        refund(client, "pi_missing", "missing")
+    assert error.value.http_status == 404
+    unpaid = server.complete(create(client, key="other").id, paid=False)["payment_intent"]
+    with pytest.raises(stripe.InvalidRequestError):
+        refund(client, unpaid, "unpaid")
+    assert len(server.refunds) == 1
+
+
+def test_fail_after_refunds_interrupts_the_next_refund_once(server, client):
+    intents = [paid_intent(server, client, key=f"d-{n}") for n in range(3)]
+    server.fail_after_refunds(1)
+    refund(client, intents[0], "r-0")
+    with pytest.raises(stripe.APIError):
+        refund(client, intents[1], "r-1")  # failed before anything was done
+    assert len(server.refunds) == 1
+    refund(client, intents[1], "r-1")
+    refund(client, intents[2], "r-2")
+    assert len(server.refunds) == 3 and server.refund_calls == 4
+    with pytest.raises(ValueError):
+        server.fail_after_refunds(1, mode="never")
+
+
+def test_a_lost_answer_is_replayed_by_its_idempotency_key(server, client):
+    pi_id = paid_intent(server, client)
+    server.fail_after_refunds(0, mode="lost")
+    with pytest.raises(stripe.APIConnectionError):
+        refund(client, pi_id, "refund-lost")
+    assert len(server.refunds) == 1  # made at Stripe, but the site never heard
+    replay = refund(client, pi_id, "refund-lost")
+    assert list(server.refunds) == [replay.id] and server.refund_calls == 2
