@@ -24,7 +24,7 @@ from home.money import format_money
 from home.ratelimit import hit, per_ip
 from home.visibility import public_pages
 
-from . import ledger, payments
+from . import disputes, ledger, payments
 from .forms import CUSTOM, DonationForm
 from .models import Donation, DonationStatus, WebhookEvent
 
@@ -37,6 +37,7 @@ WEBHOOK_HANDLED_TYPES = {
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
     "charge.refunded",
+    *disputes.EVENT_TYPES,
 }
 
 
@@ -270,5 +271,10 @@ def apply_event(event):
     obj = event.data.object
     if event.type == "charge.refunded":
         payments.apply_refund(obj, event_id=event.id, event_type=event.type)
+        return
+    if event.type in disputes.EVENT_TYPES:
+        disputes.apply_dispute(
+            obj, event_id=event.id, event_type=event.type, decided_at=event_time(event)
+        )
         return
     payments.apply_session(obj, event.type, event_id=event.id, paid_at=event_time(event))
