@@ -25,8 +25,22 @@ class CampaignsConfig(AppConfig):
         featured.register("campaigns", live_campaigns_section, order=10)
         # the ledger tells late gifts from on-time ones by the campaign's closing time
         ledger.register_closing_time(closing_time)
+        # match funds may choose campaigns by district and category (donations/matching.py)
+        from .match_facts import campaign_facts
+
+        ledger.register_campaign_facts(campaign_facts)
         page_published.connect(closing_time_published, sender=CampaignPage)
         page_published.connect(news_published, dispatch_uid="campaigns.news_published")
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)
         # after the stories' builder, which makes the garden's leader
         demo.register("campaign-news", news_demo.build, news_demo.reset, order=30)
+        # the closed successful campaign's payout and what it bought
+        from . import payout_demo
+
+        demo.register("payouts", payout_demo.build, payout_demo.reset, order=60)
+        # every key figure (home page, impact page, open data) is this one computation
+        from home.figures import register_figures
+
+        from .impact import impact_figures
+
+        register_figures(impact_figures)

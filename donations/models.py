@@ -53,8 +53,9 @@ class DonationQuerySet(models.QuerySet):
         return self.filter(status=DonationStatus.PAID)
 
     def public(self):
-        """What the campaign page lists: counted gifts, newest first."""
-        return self.counted().order_by("-paid_at", "-pk")
+        """What the campaign page lists: counted residents' gifts (not sponsors' matches),
+        newest first."""
+        return self.counted().exclude(source=DonationSource.MATCH).order_by("-paid_at", "-pk")
 
 
 class Donation(models.Model):

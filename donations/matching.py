@@ -1,0 +1,207 @@
+"""Match funds: a sponsor adds to residents' gifts (docs/operations.md, "Matchfunding").
+
+Only the ledger calls the functions that write here (``follow_gift``), inside its own
+transaction, after locking the gift and before locking the campaign's tally: lock order is
+always gift, then funds (by primary key), then tally — so two gifts paid at once never take
+the same room of a fund, and no lock cycle can form.
+
+The rules:
+
+- A resident's gift (online or offline, never a match itself) that becomes paid is matched
+  by every fund active at its ``paid_at`` (``starts_at <= paid_at < ends_at``) whose campaigns
+  include the gift's: chosen by hand, or by district and category codes.
+- The match is the gift's amount × ratio, never more than the fund's cap per gift, the room
+  left for the campaign (cap per campaign) and the room left in the fund (total cap); a
+  match of 0 is not recorded.
+- The match follows its gift: when the gift is refunded (in part or in full), lost to a
+  dispute or given back, the match keeps what the ratio gives on what remains of the gift,
+  never more than it first gave; what it gives back (its ``refunded_cents``; status refunded
+  when nothing is left) is room in the fund again.
+"""
+
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus, MatchFund
+
+MATCH_PROVIDER = "match"
+
+
+def active_funds(when):
+    """Funds matching gifts paid at ``when``."""
+    return MatchFund.objects.filter(starts_at__lte=when, ends_at__gt=when)
+
+
+def covers(fund, campaign_key, facts=None):
+    """Whether ``fund`` matches gifts to the campaign ``campaign_key``.
+
+    ``facts`` is the campaign's (district_code, category_code), looked up through the ledger
+    when not given (and only when the fund chooses by district or category).
+    """
+    if str(campaign_key) in {str(key) for key in fund.campaign_keys or ()}:
+        return True
+    if not fund.district_codes and not fund.category_codes:
+        return False
+    if facts is None:
+        from .ledger import campaign_facts
+
+        facts = campaign_facts(campaign_key)
+    district, category = facts
+    return (not fund.district_codes or district in fund.district_codes) and (
+        not fund.category_codes or category in fund.category_codes
+    )
+
+
+def matched_cents(fund, campaign_key=None):
+    """What ``fund`` matches now (net of what was taken back), in all or in one campaign."""
+    matches = Donation.objects.filter(
+        match_fund=fund, source=DonationSource.MATCH, status=DonationStatus.PAID
+    )
+    if campaign_key is not None:
+        matches = matches.filter(campaign_key=campaign_key)
+    total = matches.aggregate(
+        cents=Coalesce(Sum(F("amount_cents") - F("refunded_cents")), Value(0))
+    )["cents"]
+    return int(total)
+
+
+def room(fund, campaign_key):
+    """The most ``fund`` may still add to gifts of the campaign ``campaign_key`` (cents)."""
+    left = fund.total_cap_cents - matched_cents(fund)
+    if fund.per_campaign_cap_cents is not None:
+        left = min(left, fund.per_campaign_cap_cents - matched_cents(fund, campaign_key))
+    return max(0, left)
+
+
+def offers(campaign_key, when=None):
+    """The funds that would match a gift to the campaign paid at ``when`` (default now),
+    each as (fund, room_cents) with room left; for the campaign page and the donation form."""
+    when = when or timezone.now()
+    funds = active_funds(when).select_related("sponsor_logo").order_by("starts_at", "pk")
+    found = []
+    facts = None
+    for fund in funds:
+        if fund.district_codes or fund.category_codes:
+            if facts is None:
+                from .ledger import campaign_facts
+
+                facts = campaign_facts(campaign_key)
+        if covers(fund, campaign_key, facts):
+            left = room(fund, campaign_key)
+            if left > 0:
+                found.append((fund, left))
+    return found
+
+
+def lock_funds(fund_ids):
+    """Lock the funds ``fund_ids`` (in primary-key order, the ledger's lock order) and
+    return them by id."""
+    ids = sorted({pk for pk in fund_ids if pk is not None})
+    if not ids:
+        return {}
+    return {
+        fund.pk: fund
+        for fund in MatchFund.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+
+def remaining_cents(gift):
+    """What remains of a resident's gift for its campaign: nothing unless paid; its amount
+    net of refunds and of lost disputes."""
+    if gift.status != DonationStatus.PAID:
+        return 0
+    lost = Dispute.objects.filter(donation=gift, status=DisputeStatus.LOST).aggregate(
+        cents=Coalesce(Sum("amount_cents"), Value(0))
+    )["cents"]
+    return max(0, gift.amount_cents - gift.refunded_cents - lost)
+
+
+def follow_gift(gift, *, create):
+    """Bring the matches of ``gift`` (locked and saved by the caller) in line with it.
+
+    ``create``: the gift has just become paid (or was just recorded offline): every eligible
+    fund that has not matched it yet matches it now. Existing matches keep what the ratio
+    gives on what remains of the gift, never more than first given nor beyond any cap; a
+    gift moved to another campaign loses its matches. Returns the matches created.
+    The caller recomputes the tally afterwards (the ledger does).
+    """
+    if gift.source == DonationSource.MATCH:
+        return []
+    existing = list(Donation.objects.filter(matched_gift=gift, source=DonationSource.MATCH))
+    candidates = []
+    if create and gift.status == DonationStatus.PAID and gift.paid_at is not None:
+        taken = {match.match_fund_id for match in existing}
+        candidates = [
+            fund.pk
+            for fund in active_funds(gift.paid_at).exclude(pk__in=taken)
+            if covers(fund, gift.campaign_key)
+        ]
+    if not existing and not candidates:
+        return []
+    funds = lock_funds([match.match_fund_id for match in existing] + candidates)
+    left = remaining_cents(gift)
+    for match in existing:
+        _adjust(match, funds[match.match_fund_id], gift, left)
+    created = []
+    for pk in candidates:
+        fund = funds[pk]
+        cents = min(left * fund.ratio_percent // 100, room(fund, gift.campaign_key))
+        if fund.per_gift_cap_cents is not None:
+            cents = min(cents, fund.per_gift_cap_cents)
+        if cents > 0:
+            created.append(
+                Donation.objects.create(
+                    campaign_key=gift.campaign_key,
+                    amount_cents=cents,
+                    status=DonationStatus.PAID,
+                    source=DonationSource.MATCH,
+                    match_fund=fund,
+                    matched_gift=gift,
+                    donor_name=fund.sponsor_name[:100],
+                    paid_at=gift.paid_at,
+                    provider=MATCH_PROVIDER,
+                    language=gift.language,
+                )
+            )
+    return created
+
+
+def _adjust(match, fund, gift, left):
+    """Set what ``match`` keeps of its amount, given what remains of its gift."""
+    kept_now = match.counted_cents
+    if match.campaign_key != gift.campaign_key:
+        target = 0
+    else:
+        target = min(match.amount_cents, left * fund.ratio_percent // 100)
+    if target > kept_now:  # the gift grew back (an offline gift edited): within the caps only
+        target = kept_now + min(target - kept_now, room(fund, match.campaign_key))
+    if target == kept_now:
+        return
+    match.refunded_cents = match.amount_cents - target
+    match.status = DonationStatus.PAID if target else DonationStatus.REFUNDED
+    match.save(update_fields=["refunded_cents", "status", "updated_at"])
+
+
+def gifts_to_match(fund):
+    """Ids of the paid residents' gifts ``fund`` could match but has not matched (yet):
+    paid in its period, to campaigns it covers. For a fund created after the gifts (the demo,
+    a sponsor joining late): ``ledger.match_paid_gifts`` matches them one by one."""
+    gifts = (
+        Donation.objects.filter(
+            status=DonationStatus.PAID,
+            paid_at__gte=fund.starts_at,
+            paid_at__lt=fund.ends_at,
+        )
+        .exclude(source=DonationSource.MATCH)
+        .exclude(matches__match_fund=fund)
+        .order_by("paid_at", "pk")
+    )
+    keys = {}
+    ids = []
+    for pk, key in gifts.values_list("pk", "campaign_key"):
+        if key not in keys:
+            keys[key] = covers(fund, key)
+        if keys[key]:
+            ids.append(pk)
+    return ids
