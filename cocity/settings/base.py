@@ -162,6 +162,10 @@ STRIPE_TIMEOUT = float(env.get("STRIPE_TIMEOUT", "10"))
 PAYMENT_BACKEND = env.get("PAYMENT_BACKEND", "stripe" if STRIPE_SECRET_KEY else "demo")
 DONATION_MAX_CENTS = int(env.get("DONATION_MAX_CENTS", "500000"))
 DONATION_PENDING_MINUTES = int(env.get("DONATION_PENDING_MINUTES", "30"))
+# reconcile_donations asks Stripe again about the online gifts paid in the last
+# DONATION_RECHECK_DAYS, so a refund or a lost dispute whose webhook never came is applied
+# (cardholders can dispute a payment for about 120 days).
+DONATION_RECHECK_DAYS = 120
 
 # Project leaders' space (stories): its own login, never the Wagtail admin's.
 LEADER_LOGIN_URL = "stories:login"
