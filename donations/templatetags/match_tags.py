@@ -1,0 +1,31 @@
+"""The match offer shown on a campaign page and its donation form (donations/matching.py)."""
+
+from django import template
+
+from home.money import format_money
+
+from .. import matching
+
+register = template.Library()
+
+
+@register.simple_tag
+def match_offers(campaign):
+    """What sponsors add to a gift to ``campaign`` (a campaign page) made now: for each
+    active fund covering it with room left, a dict with ``fund``, ``ratio`` (what one euro
+    brings, formatted, e.g. "1 €" or "0,50 €"), ``euro`` ("1 €"), ``left`` (room for this
+    campaign, formatted) and ``per_gift`` (the cap per gift, formatted, or "")."""
+    if campaign is None or not getattr(campaign, "translation_key", None):
+        return []
+    return [
+        {
+            "fund": fund,
+            "ratio": format_money(fund.ratio_percent),
+            "euro": format_money(100),
+            "left": format_money(room),
+            "per_gift": (
+                format_money(fund.per_gift_cap_cents) if fund.per_gift_cap_cents is not None else ""
+            ),
+        }
+        for fund, room in matching.offers(campaign.translation_key)
+    ]
