@@ -22,6 +22,7 @@ from home.spreadsheets import spreadsheet_safe
 from home.visibility import public_pages
 
 from .models import CampaignPage, CampaignStatus, Category, District
+from .payouts import money_use_annotations
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0",
@@ -67,6 +68,15 @@ FIELDS = {
         "Amount given so far, refunds deducted, in euros (2 decimals).",
     ),
     "donors": ("integer", "Number of gifts counted in raised_eur."),
+    "paid_out_eur": (
+        "decimal",
+        "Amount the association has paid out to the project so far, in euros (2 decimals).",
+    ),
+    "spent_eur": (
+        "decimal",
+        "Amount of the project's expenses recorded so far (what was bought, against the "
+        "budget), in euros (2 decimals).",
+    ),
     "status": (
         "string",
         "upcoming (not open yet), live (taking gifts), succeeded (ended at or above the "
@@ -121,7 +131,7 @@ def _public_campaigns(request):
         public_pages(CampaignPage.objects.all())
         .defer("body")
         .select_related("locale", "district", "category")
-        .annotate(**ledger.tally_annotations())
+        .annotate(**ledger.tally_annotations(), **money_use_annotations())
         .order_by("opens_at", "translation_key", "pk")
     )
     campaigns = defaultdict(list)
@@ -183,6 +193,8 @@ def _row(entry):
         threshold_eur=euros(main.threshold_cents),
         raised_eur=euros(main.raised_cents),
         donors=main.donor_count,
+        paid_out_eur=euros(main.paid_out_cents),
+        spent_eur=euros(main.spent_cents),
         status=main.status.value,
         opens_at=local_iso(main.opens_at),
         closes_at=local_iso(main.closes_at),

@@ -4,6 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Category, District
+from .payout_admin import register_payouts_viewsets  # noqa: F401 - registers its hooks
 
 
 class DistrictViewSet(SnippetViewSet):
