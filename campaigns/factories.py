@@ -8,6 +8,7 @@ import wagtail_factories
 
 import factory
 
+from .impact import ImpactPage
 from .models import CampaignIndexPage, CampaignPage, Category, District
 from .news import CampaignNewsPage
 
@@ -66,3 +67,14 @@ class CampaignNewsPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = CampaignNewsPage
+
+
+class ImpactPageFactory(wagtail_factories.PageFactory):
+    """The impact page: give ``parent=<home page>``; its figures are computed, never typed."""
+
+    title = "Notre impact"
+    slug = factory.Sequence(lambda n: f"impact-{n}")
+    introduction = "Ce que vos dons ont permis, calculé à partir des dons reçus."
+
+    class Meta:
+        model = ImpactPage

@@ -1,13 +1,173 @@
-"""The impact page: what the money did, computed from the ledger (docs/operations.md).
+"""The impact page: what the money did, computed from the ledger (docs/operations.md,
+"Impact figures").
 
 Campaigns funded, success rate over closed campaigns, money by year and by district, online
 and offline, matched by sponsors, people who gave: one computation (``impact_figures``) read
 by this page, the home page's key figures and open data, so no figure is typed by hand.
 """
 
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from donations import ledger
+from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
+from home import figures
 from home.models import ListingPage
+from home.visibility import public_pages
+
+from .closing import CampaignClosing, ClosingResult
+
+
+def public_campaigns():
+    """{campaign key: (district key or None, district name in the reader's language (else
+    French), result stored at closing or None)} of the campaigns the public may see, in one
+    query (plus the private sections, remembered per request). A campaign read in several
+    languages counts once (its translation key); untranslated copies (aliases) are left out."""
+    from .models import CampaignPage, District  # campaigns.models imports this module
+
+    def district_name(language):
+        names = District.objects.filter(
+            translation_key=OuterRef("district__translation_key"), locale__language_code=language
+        )
+        return Subquery(names.values("name")[:1])
+
+    closing = CampaignClosing.objects.filter(campaign_key=OuterRef("translation_key"))
+    rows = (
+        public_pages(CampaignPage.objects.filter(alias_of__isnull=True))
+        .annotate(
+            district_name=Coalesce(
+                district_name(get_language() or settings.LANGUAGE_CODE),
+                district_name(settings.LANGUAGE_CODE),
+                F("district__name"),
+            ),
+            result=Subquery(closing.values("result")[:1]),
+        )
+        .order_by("translation_key", "pk")
+        .values_list("translation_key", "district__translation_key", "district_name", "result")
+    )
+    campaigns = {}
+    for key, district_key, name, result in rows:
+        campaigns.setdefault(key, (district_key, name, result))
+    return campaigns
+
+
+def gift_year(gift=""):
+    """The year a gift counts in, in Paris: the day it was received for a gift recorded by
+    staff, else the day it was paid. ``gift``: the path to the gift ("donation__")."""
+    paris = timezone.get_default_timezone()
+    return Coalesce(
+        ExtractYear(f"{gift}received_on"),
+        ExtractYear(f"{gift}paid_at", tzinfo=paris),
+        ExtractYear(f"{gift}created_at", tzinfo=paris),
+    )
+
+
+def _lost_disputes(counted):
+    """The lost disputes of the ``counted`` gifts, in one query: ({gift id: (campaign key,
+    source, year, cents taken out)}, ids of the gifts lost in full). As the ledger counts
+    them: a gift loses at most what remains of it after refunds."""
+    rows = (
+        Dispute.objects.filter(donation__in=counted, status=DisputeStatus.LOST)
+        .annotate(year=gift_year("donation__"))
+        .values_list(
+            "donation_id",
+            "donation__campaign_key",
+            "donation__source",
+            "year",
+            "amount_cents",
+            "donation__amount_cents",
+            "donation__refunded_cents",
+        )
+    )
+    lost, remaining = {}, {}
+    for gift, key, source, year, cents, amount, refunded in rows:
+        remaining[gift] = amount - refunded
+        lost[gift] = (key, source, year, (lost[gift][3] if gift in lost else 0) + cents)
+    in_full = {gift for gift, entry in lost.items() if entry[3] >= remaining[gift]}
+    capped = {gift: (*entry[:3], min(entry[3], remaining[gift])) for gift, entry in lost.items()}
+    return capped, in_full
+
+
+def impact_figures():
+    """The association's figures, from the ledger and the stored closings, for the campaigns
+    the public may see; amounts in integer cents, net of refunds and of lost disputes.
+
+    Returns a dict: campaigns_count (public campaigns), campaigns_funded (closed with the
+    result "succeeded"), closed_count (closed, their result stored), success_rate
+    (campaigns_funded / closed_count, between 0 and 1; None before any closing),
+    raised_cents (given + matched), given_cents (residents' gifts: online + offline),
+    matched_cents (sponsors' matches), online_cents, offline_cents, disputed_cents (taken
+    out by lost disputes), people (distinct people who gave: ledger.person_key, gifts lost
+    in full to a dispute left out), districts (districts with a public campaign), by_year
+    [(year, cents raised)] oldest first (the year a gift was paid or received), by_district
+    [(district name in the reader's language, cents raised)] largest first. Four queries
+    (plus the private sections', remembered per request), whatever the number of campaigns
+    or gifts.
+    """
+    campaigns = public_campaigns()
+    counted = Donation.objects.filter(campaign_key__in=list(campaigns), status=DonationStatus.PAID)
+    lost, lost_in_full = _lost_disputes(counted)
+    rows = (
+        counted.annotate(year=gift_year())
+        .values_list("campaign_key", "source", "year")
+        .annotate(net=Sum(F("amount_cents") - F("refunded_cents")))
+        .order_by()
+    )
+    taken_out = [(key, source, year, -cents) for key, source, year, cents in lost.values()]
+    by_source, by_year, by_campaign = defaultdict(int), defaultdict(int), defaultdict(int)
+    for key, source, year, cents in [*rows, *taken_out]:
+        by_source[source] += cents
+        by_year[year] += cents
+        by_campaign[key] += cents
+    people = (
+        counted.exclude(source=DonationSource.MATCH)
+        .exclude(pk__in=lost_in_full)
+        .aggregate(people=Count(ledger.person_key(), distinct=True))["people"]
+    )
+
+    results = [result for _district, _name, result in campaigns.values() if result]
+    funded = results.count(ClosingResult.SUCCEEDED)
+    online = by_source[DonationSource.ONLINE]
+    offline = by_source[DonationSource.OFFLINE]
+    matched = by_source[DonationSource.MATCH]
+    return {
+        "campaigns_count": len(campaigns),
+        "campaigns_funded": funded,
+        "closed_count": len(results),
+        "success_rate": funded / len(results) if results else None,
+        "raised_cents": online + offline + matched,
+        "given_cents": online + offline,
+        "matched_cents": matched,
+        "online_cents": online,
+        "offline_cents": offline,
+        "disputed_cents": sum(cents for *_entry, cents in lost.values()),
+        "people": people,
+        "districts": len({district for district, _name, _result in campaigns.values() if district}),
+        "by_year": sorted((year, cents) for year, cents in by_year.items()),
+        "by_district": _by_district(campaigns, by_campaign),
+    }
+
+
+def _by_district(campaigns, by_campaign):
+    """[(district name, cents raised)] of every district with a public campaign, largest
+    first, then by name; campaigns without a district are grouped last."""
+    totals, names = defaultdict(int), {}
+    for key, (district, name, _result) in campaigns.items():
+        totals[district] += by_campaign.get(key, 0)
+        names[district] = name
+    rows = sorted(
+        ((names[district], cents) for district, cents in totals.items() if district),
+        key=lambda row: (-row[1], row[0]),
+    )
+    if None in totals:
+        rows.append((gettext("No district"), totals[None]))
+    return rows
 
 
 class ImpactPage(ListingPage):
@@ -20,3 +180,8 @@ class ImpactPage(ListingPage):
     class Meta:
         verbose_name = _("impact page")
         verbose_name_plural = _("impact pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = figures.figures(request)
+        return context

@@ -18,10 +18,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from donations import ledger
+from home import figures
 from home.spreadsheets import spreadsheet_safe
 from home.visibility import public_pages
 
-from .models import CampaignPage, CampaignStatus, Category, District
+from .closing import CampaignClosing, ClosingResult
+from .models import CampaignPage, Category, District
 from .payouts import money_use_annotations
 
 LICENCE = {
@@ -98,11 +100,32 @@ GROUP_FIELDS = {
     "campaigns": ("integer", "Number of published campaigns."),
     "raised_eur": ("decimal", "Amount given to them, refunds deducted, in euros."),
     "donors": ("integer", "Number of gifts to them."),
-    "ended": ("integer", "Campaigns whose closing date is past."),
-    "succeeded": ("integer", "Ended campaigns that reached their success threshold."),
+    "ended": (
+        "integer",
+        "Campaigns closed: their closing time has passed and their result is stored.",
+    ),
+    "succeeded": (
+        "integer",
+        "Closed campaigns that succeeded: what they raised by their closing time reached "
+        "their success threshold.",
+    ),
     "success_rate": (
         "number",
-        "succeeded / ended, between 0 and 1 (4 decimals); null when no campaign has ended.",
+        "succeeded / ended, between 0 and 1 (4 decimals); null when no campaign has closed.",
+    ),
+}
+# The overall totals are the impact figures (campaigns/impact.py), as on the impact page and
+# the home page: the same numbers everywhere.
+OVERALL_FIELDS = {
+    **GROUP_FIELDS,
+    "given_eur": ("decimal", "Part of raised_eur given by residents (online and offline)."),
+    "matched_eur": ("decimal", "Part of raised_eur matched by sponsors' funds."),
+    "online_eur": ("decimal", "Part of given_eur given online."),
+    "offline_eur": ("decimal", "Part of given_eur given by cash, cheque or bank transfer."),
+    "people": (
+        "integer",
+        "People who gave, each counted once (same email, or same name for a gift recorded "
+        "by staff), whatever the number of their gifts.",
     ),
 }
 
@@ -249,13 +272,14 @@ class _Totals:
     def __init__(self):
         self.campaigns = self.raised_cents = self.donors = self.ended = self.succeeded = 0
 
-    def add(self, campaign, now):
+    def add(self, campaign, result):
+        """Count ``campaign``, whose result stored at closing is ``result`` (None if open)."""
         self.campaigns += 1
         self.raised_cents += campaign.raised_cents
         self.donors += campaign.donor_count
-        if campaign.closes_at <= now:
+        if result:
             self.ended += 1
-            if campaign.status == CampaignStatus.SUCCEEDED:
+            if result == ClosingResult.SUCCEEDED:
                 self.succeeded += 1
 
     def as_dict(self):
@@ -274,25 +298,46 @@ def closing_year(campaign):
     return timezone.localtime(campaign.closes_at).year
 
 
+def _overall(totals, impact):
+    """The overall totals: the impact figures (``impact``), and the gifts counted by
+    campaign (``totals.donors``)."""
+    rate = impact["success_rate"]
+    return {
+        "campaigns": impact["campaigns_count"],
+        "raised_eur": euros(impact["raised_cents"]),
+        "donors": totals.donors,
+        "ended": impact["closed_count"],
+        "succeeded": impact["campaigns_funded"],
+        "success_rate": None if rate is None else round(rate, 4),
+        "given_eur": euros(impact["given_cents"]),
+        "matched_eur": euros(impact["matched_cents"]),
+        "online_eur": euros(impact["online_cents"]),
+        "offline_eur": euros(impact["offline_cents"]),
+        "people": impact["people"],
+    }
+
+
 @require_safe
 def stats_json(request):
-    """Totals of the published campaigns: overall, by district and by closing year."""
+    """Totals of the published campaigns: overall (the impact figures), by district and by
+    closing year."""
     now = timezone.now()
     overall = _Totals()
     by_district = defaultdict(_Totals)
     by_year = defaultdict(_Totals)
+    results = dict(CampaignClosing.objects.values_list("campaign_key", "result"))
     for entry in _public_campaigns(request):
-        campaign = entry["main"]
-        overall.add(campaign, now)
-        by_district[entry["district"]].add(campaign, now)
-        by_year[closing_year(campaign)].add(campaign, now)
+        campaign, result = entry["main"], results.get(entry["key"])
+        overall.add(campaign, result)
+        by_district[entry["district"]].add(campaign, result)
+        by_year[closing_year(campaign)].add(campaign, result)
     return _cacheable(
         JsonResponse(
             {
                 "licence": LICENCE,
                 "generated_at": local_iso(now),
-                "fields": _definitions(STATS_FIELDS),
-                "overall": overall.as_dict(),
+                "fields": _definitions({**STATS_FIELDS, **OVERALL_FIELDS}),
+                "overall": _overall(overall, figures.figures(request)),
                 "by_district": [
                     {"district_code": code, "district_name": name, **totals.as_dict()}
                     for (code, name), totals in sorted(by_district.items())

@@ -16,6 +16,8 @@ from wagtail.images.models import Image
 
 from donations.blocks import DonationBlock
 
+from . import figures
+
 # Renditions the block templates ask for ({% picture … format-{webp,jpeg} width-{480,800,1200} %}),
 # prefetched with the images so that a page with thirty images costs the same number of
 # queries as a page with three.
@@ -217,6 +219,28 @@ class KeyFigureBlock(blocks.StructBlock):
     class Meta:
         icon = "order"
         label = _("Key figure")
+
+
+class ComputedKeyFigureBlock(blocks.StructBlock):
+    """One of the association's figures, computed from the ledger and the campaigns' results
+    (home/figures.py), never typed: the success rate — "of campaigns succeed"."""
+
+    figure = blocks.ChoiceBlock(
+        label=_("Figure"),
+        choices=figures.choices,
+        help_text=_("Computed from the donations and the closed campaigns, in every language."),
+    )
+    label = blocks.CharBlock(label=_("What it counts"), max_length=80)
+
+    class Meta:
+        icon = "order"
+        label = _("Key figure")
+
+    def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context)
+        request = (context or {}).get("request")
+        representation["value"] = figures.figure_value(value.get("figure"), request)
+        return representation
 
 
 class KeyFiguresBlock(blocks.StructBlock):

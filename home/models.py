@@ -15,7 +15,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from . import featured
 from .api import ComputedField, ImageField, localized_link, with_image
-from .blocks import BodyStreamBlock, KeyFigureBlock, LinkBlock
+from .blocks import BodyStreamBlock, ComputedKeyFigureBlock, LinkBlock
 from .i18n import localize_pages, page_languages
 
 # Page fields that every page type translates or keeps in step (DESIGN.md §4): the copy is
@@ -132,7 +132,10 @@ class HomePage(BasePage):
         related_name="+",
     )
     key_figures = StreamField(
-        [("figure", KeyFigureBlock())], blank=True, max_num=6, verbose_name=_("key figures")
+        [("figure", ComputedKeyFigureBlock())],
+        blank=True,
+        max_num=6,
+        verbose_name=_("key figures"),
     )
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
 

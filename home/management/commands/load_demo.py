@@ -133,8 +133,8 @@ class Command(BaseCommand):
             hero_cta_label=content.HOME["hero_cta_label"].fr,
             social_image=images["hero"],
             key_figures=[
-                ("figure", {"value": value.fr, "label": label.fr})
-                for value, label in content.HOME["key_figures"]
+                ("figure", {"figure": figure, "label": label.fr})
+                for figure, label in content.HOME["key_figures"]
             ],
             body=stream_value(content.HOME["body"], images),
             locale=fr,
