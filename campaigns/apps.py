@@ -38,10 +38,6 @@ class CampaignsConfig(AppConfig):
         from . import payout_demo
 
         demo.register("payouts", payout_demo.build, payout_demo.reset, order=60)
-        # the closed successful campaign's payout and what it bought
-        from . import payout_demo
-
-        demo.register("payouts", payout_demo.build, payout_demo.reset, order=60)
         # every key figure (home page, impact page, open data) is this one computation
         from home.figures import register_figures
 
