@@ -10,35 +10,41 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Sum
-from django.shortcuts import redirect
+from django.db.models import Case, Count, F, Sum, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from home.money import format_money
 from home.spreadsheets import spreadsheet_safe
 
-from . import ledger
+from . import disputes, ledger, returns
 from .admin_forms import (
     DONOR_DETAILS_PERMISSION,
     campaign_pages,
     campaign_titles,
     default_language,
 )
-from .models import Donation, DonationSource
+from .models import Dispute, DisputeStatus, Donation, DonationSource
 
 ANY_DONATION_PERMISSION = ["add", "change", "delete", "view"]
 
@@ -556,3 +562,266 @@ class RefusedPaymentInspectView(generic.InspectView):
 
     def get_expected_cents_display_value(self):
         return expected_amount_display(self.object)
+
+
+# Staff-only pages of the money after the gift: disputes, offline gifts to give back
+
+
+def forbidden(request):
+    """The page staff without the donation permissions get (403, not the admin's redirect)."""
+    return TemplateResponse(
+        request,
+        "donations/admin/forbidden.html",
+        {"page_title": _("You may not see this page")},
+        status=403,
+    )
+
+
+class DonationStaffMixin:
+    """Open to staff with any donation permission (or ``permission_required`` if set);
+    others get a 403 page."""
+
+    any_permission_required = ANY_DONATION_PERMISSION
+    permission_required = None
+
+    @cached_property
+    def permission_policy(self):
+        return policy_registry.get_by_type(Donation)
+
+    def is_permitted(self):
+        if self.permission_required:
+            return self.permission_policy.user_has_permission(
+                self.request.user, self.permission_required
+            )
+        return self.permission_policy.user_has_any_permission(
+            self.request.user, self.any_permission_required
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.is_permitted():
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def local_date(value):
+    """A date, or the local date of a datetime, in the user's locale ("" for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def gift_label(donation):
+    return _("Gift of %(amount)s") % {"amount": format_money(donation.amount_cents)}
+
+
+def with_campaign_titles(rows, donation_of=lambda row: row):
+    """Give each row a ``campaign_title`` (its gift's campaign), read in one query."""
+    rows = list(rows)
+    titles = campaign_titles({donation_of(row).campaign_key for row in rows})
+    for row in rows:
+        row.campaign_title = titles.get(donation_of(row).campaign_key, "")
+    return rows
+
+
+class DisputeIndexView(DonationStaffMixin, ReportView):
+    """Chargebacks on online gifts: open ones first (newest first), then those decided."""
+
+    page_title = _("Disputes")
+    header_icon = "warning"
+    results_template_name = "donations/admin/disputes_results.html"
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("status", label=_("Status"), accessor="get_status_display"),
+            TitleColumn(
+                "gift",
+                label=_("Gift"),
+                accessor=lambda dispute: gift_label(dispute.donation),
+                get_url=lambda dispute: reverse(
+                    "donations_admin:inspect", args=[quote(dispute.donation_id)]
+                ),
+            ),
+            Column("campaign", label=_("Campaign"), accessor="campaign_title"),
+            Column(
+                "amount",
+                label=_("Amount disputed"),
+                accessor=lambda dispute: format_money(dispute.amount_cents),
+                classname="w-text-right",
+            ),
+            Column(
+                "reason",
+                label=_("Reason"),
+                accessor=lambda dispute: disputes.reason_display(dispute.reason),
+            ),
+            Column("opened", label=_("Opened"), accessor=lambda d: local_date(d.opened_at)),
+            Column("closed", label=_("Decided"), accessor=lambda d: local_date(d.closed_at)),
+        ]
+
+    def get_queryset(self):
+        still_open = Case(When(status=DisputeStatus.OPEN, then=Value(0)), default=Value(1))
+        return Dispute.objects.select_related("donation").order_by(still_open, "-opened_at", "-pk")
+
+    def decorate_paginated_queryset(self, object_list):
+        return with_campaign_titles(object_list, donation_of=lambda dispute: dispute.donation)
+
+
+class GiveBackColumn(Column):
+    """Who gave the gift back and when, or the way to record it (for staff who may)."""
+
+    cell_template_name = "donations/admin/give_back_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if instance.returned_on:
+            user = instance.returned_by
+            context["given_back"] = {
+                "on": local_date(instance.returned_on),
+                "by": get_user_display_name(user) if user else "",
+            }
+        else:
+            context["give_back_url"] = instance.give_back_url
+        return context
+
+
+class GiftsToGiveBackView(DonationStaffMixin, ReportView):
+    """Offline gifts of the campaigns whose gifts must be given back (all-or-nothing
+    campaigns that failed): still to give back first, then those given back."""
+
+    page_title = _("Gifts to give back")
+    header_icon = "resubmit"
+    results_template_name = "donations/admin/give_back_results.html"
+
+    @cached_property
+    def can_give_back(self):
+        return self.permission_policy.user_has_permission(self.request.user, "change")
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("campaign", label=_("Campaign"), accessor="campaign_title"),
+            Column("donor", label=_("Donor"), accessor="donor_name"),
+            Column(
+                "amount",
+                label=_("Amount"),
+                accessor=lambda gift: format_money(gift.amount_cents),
+                classname="w-text-right",
+            ),
+            Column("method", label=_("Method"), accessor="get_offline_method_display"),
+            Column(
+                "received", label=_("Received on"), accessor=lambda g: local_date(g.received_on)
+            ),
+            Column("evidence", label=_("Evidence"), accessor="evidence"),
+            GiveBackColumn("given_back", label=_("Given back")),
+        ]
+
+    def get_queryset(self):
+        return returns.offline_gifts_to_give_back()
+
+    def decorate_paginated_queryset(self, object_list):
+        gifts = with_campaign_titles(object_list)
+        for gift in gifts:
+            gift.give_back_url = (
+                reverse("donations_give_back:give_back", args=[gift.pk])
+                if self.can_give_back and not gift.returned_on
+                else ""
+            )
+        return gifts
+
+
+class GiveBackForm(forms.Form):
+    returned_on = forms.DateField(
+        label=_("Given back on"),
+        widget=AdminDateInput,
+        help_text=_("The day the money was handed back to the donor."),
+    )
+
+    def __init__(self, *args, donation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.donation = donation
+        self.fields["returned_on"].initial = timezone.localdate()
+
+    def clean_returned_on(self):
+        returned_on = self.cleaned_data["returned_on"]
+        if returned_on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        received_on = self.donation.received_on
+        if received_on and returned_on < received_on:
+            raise forms.ValidationError(
+                _("The gift was received on %(date)s: it was given back on that day or later.")
+                % {"date": local_date(received_on)}
+            )
+        return returned_on
+
+
+class GiveBackView(DonationStaffMixin, WagtailAdminTemplateMixin, FormView):
+    """Confirm that an offline gift was given back (POST, with the date); the ledger records
+    it (``ledger.mark_returned``): the gift leaves its campaign's total."""
+
+    permission_required = "change"
+    template_name = "donations/admin/give_back.html"
+    form_class = GiveBackForm
+    page_title = _("Give back an offline gift")
+    header_icon = "resubmit"
+    index_url_name = "donations_give_back:index"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.is_permitted():
+            return forbidden(request)
+        self.donation = get_object_or_404(
+            Donation.objects.select_related("returned_by"),
+            pk=kwargs["pk"],
+            source=DonationSource.OFFLINE,
+        )
+        if self.donation.returned_on:
+            messages.warning(request, self.already_message())
+            return redirect(self.index_url_name)
+        if not returns.is_due(self.donation):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def already_message(self):
+        user = self.donation.returned_by
+        return _("This gift was already given back on %(date)s by %(user)s.") % {
+            "date": local_date(self.donation.returned_on),
+            "user": get_user_display_name(user) if user else "?",
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "donation": self.donation}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            donation=self.donation,
+            amount=format_money(self.donation.amount_cents),
+            campaign_title=campaign_titles([self.donation.campaign_key]).get(
+                self.donation.campaign_key, ""
+            ),
+            received_on=local_date(self.donation.received_on),
+            action_url=self.request.path,
+            index_url=reverse(self.index_url_name),
+            submit_button_label=_("Yes, it was given back"),
+            submit_button_active_label=_("Recording…"),
+        )
+        return context
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        returned_on = form.cleaned_data["returned_on"]
+        with transaction.atomic():
+            donation, changed = ledger.mark_returned(
+                self.donation.pk, user=self.request.user, returned_on=returned_on
+            )
+            if changed:
+                log(instance=donation, action="donations.given_back", user=self.request.user)
+        messages.success(
+            self.request,
+            _("Gift of %(amount)s recorded as given back on %(date)s.")
+            % {"amount": format_money(donation.amount_cents), "date": local_date(returned_on)},
+        )
+        return redirect(self.index_url_name)

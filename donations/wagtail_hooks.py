@@ -1,5 +1,6 @@
-"""The "Donations" admin menu: every donation (offline gifts recorded by staff), and the
-campaigns' totals. Views are in admin_views.py, forms in admin_forms.py."""
+"""The "Donations" admin menu: every donation (offline gifts recorded by staff), the
+campaigns' totals, refused payments, disputes and the offline gifts to give back. Views are
+in admin_views.py, forms in admin_forms.py."""
 
 from django.contrib.auth.models import Permission
 from django.urls import path
@@ -16,8 +17,11 @@ from .admin_forms import DonationFilterSet, OfflineDonationForm
 from .admin_views import (
     ANY_DONATION_PERMISSION,
     CampaignTotalsView,
+    DisputeIndexView,
     DonationIndexView,
     DonationInspectView,
+    GiftsToGiveBackView,
+    GiveBackView,
     OfflineDonationCreateView,
     OfflineDonationDeleteView,
     OfflineDonationEditView,
@@ -93,31 +97,70 @@ class RefusedPaymentViewSet(ModelViewSet):
         return Permission.objects.none()  # governed by the donation permissions
 
 
-class CampaignTotalsViewSet(ViewSet):
-    name = "donation_totals"
-    url_prefix = "donations-totals"
-    icon = "table"
-    menu_label = _("Campaign totals")
+class DonationStaffMenuItem(MenuItem):
+    """Shown to staff with any donation permission."""
 
-    @property
-    def menu_item_class(self):
-        class CampaignTotalsMenuItem(MenuItem):
-            def is_shown(self, request):
-                policy = policy_registry.get_by_type(Donation)
-                return policy.user_has_any_permission(request.user, ANY_DONATION_PERMISSION)
+    def is_shown(self, request):
+        policy = policy_registry.get_by_type(Donation)
+        return policy.user_has_any_permission(request.user, ANY_DONATION_PERMISSION)
 
-        return CampaignTotalsMenuItem
+
+class DonationReportViewSet(ViewSet):
+    """One staff report (``report_view_class``) under the Donations menu."""
+
+    menu_item_class = DonationStaffMenuItem
+    report_view_class = None
 
     @property
     def index_view(self):
-        return CampaignTotalsView.as_view(index_url_name=self.get_url_name("index"))
+        return self.report_view_class.as_view(index_url_name=self.get_url_name("index"))
 
     def get_urlpatterns(self):
         return [path("", self.index_view, name="index")]
 
 
+class CampaignTotalsViewSet(DonationReportViewSet):
+    name = "donation_totals"
+    url_prefix = "donations-totals"
+    icon = "table"
+    menu_label = _("Campaign totals")
+    report_view_class = CampaignTotalsView
+
+
+class DisputesViewSet(DonationReportViewSet):
+    """Chargebacks on online gifts, open ones first."""
+
+    name = "donations_disputes"
+    url_prefix = "donations-disputes"
+    icon = "warning"
+    menu_label = _("Disputes")
+    report_view_class = DisputeIndexView
+
+
+class GiveBackViewSet(DonationReportViewSet):
+    """Offline gifts of failed all-or-nothing campaigns, and recording them given back."""
+
+    name = "donations_give_back"
+    url_prefix = "donations-give-back"
+    icon = "resubmit"
+    menu_label = _("Gifts to give back")
+    report_view_class = GiftsToGiveBackView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", GiveBackView.as_view(), name="give_back"),
+        ]
+
+
 class DonationsViewSetGroup(ViewSetGroup):
-    items = (DonationViewSet, CampaignTotalsViewSet, RefusedPaymentViewSet)
+    items = (
+        DonationViewSet,
+        CampaignTotalsViewSet,
+        RefusedPaymentViewSet,
+        DisputesViewSet,
+        GiveBackViewSet,
+    )
     menu_icon = "pick"
     menu_label = _("Donations")
     menu_name = "donations"
@@ -126,3 +169,10 @@ class DonationsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_donations_viewsets():
     return DonationsViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_donation_log_actions(actions):
+    actions.register_action(
+        "donations.given_back", _("Given back"), _("Offline gift given back to its donor")
+    )
