@@ -1,5 +1,5 @@
 """What match funds need to know about campaigns (the ledger cannot import this app):
-a campaign's district and category codes, and the choices staff pick funds' campaigns from."""
+a campaign's district and category codes, and the codes staff pick funds' campaigns by."""
 
 from wagtail.models import Locale
 
@@ -22,22 +22,6 @@ def district_choices():
 def category_choices():
     """(code, name) of every category, named in the default language."""
     return _code_choices(Category)
-
-
-def campaign_choices():
-    """(translation_key, title) of every campaign, titled in its original language."""
-    originals = CampaignPage.objects.filter(alias_of__isnull=True).order_by("title", "pk")
-    seen = {}
-    for key, title, locale_id in originals.values_list("translation_key", "title", "locale_id"):
-        seen.setdefault(str(key), []).append((locale_id, title))
-    default = Locale.get_default().pk
-    choices = []
-    for key, titles in seen.items():
-        # the original is the page every other language copy was made from: the one in the
-        # default language when there is one, else the first created
-        titles.sort(key=lambda pair: pair[0] != default)
-        choices.append((key, titles[0][1]))
-    return sorted(choices, key=lambda pair: pair[1].casefold())
 
 
 def _code_choices(model):

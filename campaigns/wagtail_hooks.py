@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .match_admin import register_match_funds  # noqa: F401 - registers its hooks
 from .models import Category, District
 from .payout_admin import register_payouts_viewsets  # noqa: F401 - registers its hooks
 
