@@ -2,7 +2,15 @@
 the fake Stripe server: a lost dispute takes its amount out of the total as a ledger entry of
 its own; open and won ones change no total; duplicates and other payments change nothing."""
 
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
 import pytest
+from bs4 import BeautifulSoup
 
 from donations import ledger
 from donations.models import (
@@ -15,6 +23,8 @@ from donations.models import (
     WebhookEvent,
 )
 from donations.payments import StripeBackend
+from home.money import format_money
+from tests.donations.test_admin import online_gift, speaks, staff_client
 from tests.donations.test_payments import deliver, give
 
 
@@ -211,3 +221,79 @@ def test_a_malformed_dispute_is_refused_with_400(client, campaign, stripe_server
     assert response.status_code == 400
     assert not Dispute.objects.exists()
     assert not WebhookEvent.objects.filter(event_id=event["id"]).exists()
+
+
+# Staff: Admin → Donations → Disputes
+
+DISPUTES_URL = reverse("donations_disputes:index")
+
+
+def euros(cents):
+    with translation.override("en"):
+        return format_money(cents)
+
+
+def disputed_gift(campaign, dispute_id, status, cents=5000, reason="fraudulent", days_ago=0):
+    gift = online_gift(campaign, cents)
+    ledger.record_dispute(
+        gift.pk,
+        dispute_id=dispute_id,
+        amount_cents=cents,
+        status=DisputeStatus.OPEN,
+        reason=reason,
+        when=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+    if status != DisputeStatus.OPEN:
+        ledger.record_dispute(gift.pk, dispute_id=dispute_id, amount_cents=cents, status=status)
+    return gift
+
+
+@pytest.mark.django_db
+def test_staff_see_open_disputes_first_then_decided_ones(admin_client, admin_user, campaign):
+    speaks(admin_user, "en")
+    lost = disputed_gift(campaign, "dp_lost", DisputeStatus.LOST, 2000, days_ago=1)
+    old_open = disputed_gift(campaign, "dp_old", DisputeStatus.OPEN, 3000, days_ago=20)
+    new_open = disputed_gift(campaign, "dp_new", DisputeStatus.OPEN, 4000, "product_not_received")
+    disputed_gift(campaign, "dp_won", DisputeStatus.WON, 1500, days_ago=2)
+
+    response = admin_client.get(DISPUTES_URL)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    rows = [tr.get_text(" ", strip=True) for tr in soup.select("tbody tr")]
+    assert [row.split()[0] for row in rows] == ["Open", "Open", "Lost", "Won"]
+    assert euros(4000) in rows[0] and "Jardin des Couronnes" in rows[0]
+    assert "Not received" in rows[0]
+    assert euros(3000) in rows[1] and "Fraudulent" in rows[1]
+    assert euros(2000) in rows[2]
+    links = [a["href"] for a in soup.select("tbody tr a")]
+    assert reverse("donations_admin:inspect", args=[new_open.pk]) in links
+    assert reverse("donations_admin:inspect", args=[old_open.pk]) in links
+    assert reverse("donations_admin:inspect", args=[lost.pk]) in links
+    assert ledger.tally(campaign.translation_key)[0] == 4000 + 3000 + 1500  # the lost one is out
+
+
+@pytest.mark.django_db
+def test_the_disputes_page_reads_a_bounded_number_of_queries(
+    admin_client, admin_user, campaign, django_assert_max_num_queries
+):
+    speaks(admin_user, "en")
+    disputed_gift(campaign, "dp_1", DisputeStatus.OPEN)
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(DISPUTES_URL)
+    for number in range(2, 8):
+        disputed_gift(campaign, f"dp_{number}", DisputeStatus.LOST, days_ago=number)
+    with django_assert_max_num_queries(len(one)):
+        assert admin_client.get(DISPUTES_URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_staff_with_donation_permissions_see_disputes(django_user_model, campaign):
+    disputed_gift(campaign, "dp_1", DisputeStatus.OPEN)
+    outsider = staff_client(django_user_model, "outsider")
+    viewer = staff_client(django_user_model, "viewer", "view_donation")
+    assert DISPUTES_URL not in outsider.get(reverse("wagtailadmin_home")).content.decode()
+    assert outsider.get(DISPUTES_URL).status_code == 403
+    assert DISPUTES_URL in viewer.get(reverse("wagtailadmin_home")).content.decode()
+    response = viewer.get(DISPUTES_URL)
+    assert response.status_code == 200 and "dp_1" not in response.content.decode()
+    assert euros(5000) in response.content.decode()
