@@ -31,6 +31,15 @@ class CampaignsConfig(AppConfig):
         ledger.register_campaign_facts(campaign_facts)
         page_published.connect(closing_time_published, sender=CampaignPage)
         page_published.connect(news_published, dispatch_uid="campaigns.news_published")
+        # closings: the staff's list of offline gifts to give back asks which campaigns failed
+        # all or nothing; the demo closes its ended campaigns (after the match funds, 40)
+        from donations import returns
+
+        from . import closing_demo
+        from .closing import refund_due_keys
+
+        returns.register_refund_due(refund_due_keys)
+        demo.register("closings", closing_demo.build, closing_demo.reset, order=50)
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)
         # after the stories' builder, which makes the garden's leader
         demo.register("campaign-news", news_demo.build, news_demo.reset, order=30)

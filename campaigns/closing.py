@@ -1,5 +1,5 @@
 """Closing a campaign: its result stored once, leaders and donors told, refunds when an
-all-or-nothing campaign fails (docs/operations.md, "Closing").
+all-or-nothing campaign fails (docs/operations.md, "Closing and refunds").
 
 ``CampaignClosing`` is written once per campaign (its translation key) when its closing time
 has passed: from then on the campaign's status reads the stored result, never the dates.
@@ -9,6 +9,8 @@ run killed half-way and started again does each thing exactly once.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from donations.models import Donation, DonationSource, DonationStatus
 
 
 class ClosingResult(models.TextChoices):
@@ -64,3 +66,87 @@ class ClosingEmail(models.Model):
 
     def __str__(self):
         return f"{self.closing_id} → {self.email}"
+
+
+ALL_OR_NOTHING = "all_or_nothing"  # FundingRule.ALL_OR_NOTHING (models.py imports this module)
+
+
+def result_of(funding_rule, raised_by_close_cents, threshold_cents):
+    """The ClosingResult of a campaign that raised ``raised_by_close_cents`` by its closing
+    time: succeeded from its threshold, else failed (all or nothing) or closed (keep it all)."""
+    if raised_by_close_cents >= threshold_cents:
+        return ClosingResult.SUCCEEDED
+    if funding_rule == ALL_OR_NOTHING:
+        return ClosingResult.FAILED
+    return ClosingResult.CLOSED
+
+
+def threshold_percent(closing):
+    """The success threshold of a stored closing as a percentage of its goal (e.g. 80)."""
+    return round(closing.threshold_cents * 100 / closing.goal_cents) if closing.goal_cents else 0
+
+
+def closing_of(campaign_key):
+    """The stored CampaignClosing of the campaign ``campaign_key`` (its translation key), or
+    None while it has not been closed."""
+    return CampaignClosing.objects.filter(campaign_key=campaign_key).first()
+
+
+def stored_result(key_field="translation_key"):
+    """A Subquery giving the stored result of each campaign of a queryset of pages (None
+    while not closed): listings annotate it so that no card reads its closing alone."""
+    rows = CampaignClosing.objects.filter(campaign_key=models.OuterRef(key_field))
+    return models.Subquery(rows.values("result")[:1])
+
+
+def has_result(result, key_field="translation_key"):
+    """An Exists() expression: the campaign was closed with ``result`` (a ClosingResult or a
+    list of them)."""
+    results = result if isinstance(result, (list, tuple, set)) else [result]
+    return models.Exists(
+        CampaignClosing.objects.filter(campaign_key=models.OuterRef(key_field), result__in=results)
+    )
+
+
+def is_closed(key_field="translation_key"):
+    return models.Exists(CampaignClosing.objects.filter(campaign_key=models.OuterRef(key_field)))
+
+
+def refund_due_keys():
+    """The keys of the campaigns whose gifts must be given back: closed as failed under the
+    all-or-nothing rule (registered with donations.returns for the staff's list of offline
+    gifts to give back, see campaigns/apps.py)."""
+    return list(
+        CampaignClosing.objects.filter(
+            result=ClosingResult.FAILED, funding_rule=ALL_OR_NOTHING
+        ).values_list("campaign_key", flat=True)
+    )
+
+
+def refund_progress(campaign_key):
+    """How far the money of a failed all-or-nothing campaign has been given back, in one
+    query: {"online": gifts paid online, "online_refunded": of which refunded, "offline":
+    gifts recorded by staff, "offline_returned": of which given back}."""
+    counted = models.Q(status__in=[DonationStatus.PAID, DonationStatus.REFUNDED]) & models.Q(
+        paid_at__isnull=False
+    )
+    refunded = models.Q(status=DonationStatus.REFUNDED)
+    online = models.Q(source=DonationSource.ONLINE)
+    offline = models.Q(source=DonationSource.OFFLINE)
+    return Donation.objects.filter(counted, campaign_key=campaign_key).aggregate(
+        online=models.Count("pk", filter=online),
+        online_refunded=models.Count("pk", filter=online & refunded),
+        offline=models.Count("pk", filter=offline),
+        offline_returned=models.Count(
+            "pk", filter=offline & (refunded | models.Q(returned_on__isnull=False))
+        ),
+    )
+
+
+def close_due_campaigns(now=None):
+    """Queue the closing of every campaign whose closing time has passed and whose closing
+    is not finished (see campaigns/tasks.py); returns their keys. ``manage.py
+    close_campaigns`` calls it from cron."""
+    from .tasks import close_due_campaigns as queue  # the tasks read the campaign pages
+
+    return queue(now)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
 from home.visibility import public_pages
 
+from . import closing as closings
 from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
 from .impact import ImpactPage  # noqa: F401 - models of the app
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
@@ -108,7 +110,7 @@ class CampaignIndexPage(ListingPage):
         return (
             public_pages(CampaignPage.objects.child_of(self))
             .select_related("district", "category", "hero_image")
-            .annotate(**ledger.tally_annotations())
+            .annotate(**listing_annotations())
             .order_by("-opens_at")
         )
 
@@ -144,12 +146,8 @@ class CampaignIndexPage(ListingPage):
         return context
 
 
-def _ended(campaigns, now):
-    return campaigns.filter(closes_at__lte=now)
-
-
 def _reached_threshold():
-    """Ended campaigns whose result (what was paid by closes_at) reached the threshold."""
+    """Campaigns whose result (what was paid by closes_at) reached the threshold."""
     return models.Q(
         raised_by_close_cents__gte=models.F("goal_cents")
         * models.F("success_threshold_percent")
@@ -157,12 +155,34 @@ def _reached_threshold():
     )
 
 
+def _ended_open(now, reached):
+    """Q: past its closing time, not closed yet (worked out from the tally), ``reached`` its
+    threshold or not."""
+    threshold = _reached_threshold() if reached else ~_reached_threshold()
+    return ~closings.is_closed() & models.Q(closes_at__lte=now) & threshold
+
+
+# A closed campaign is filtered by its stored result, never by its dates or tally again.
 STATUS_FILTERS = {
-    "live": lambda qs, now: qs.filter(opens_at__lte=now, closes_at__gt=now),
-    "upcoming": lambda qs, now: qs.filter(opens_at__gt=now),
-    "succeeded": lambda qs, now: _ended(qs, now).filter(_reached_threshold()),
-    "closed": lambda qs, now: _ended(qs, now).exclude(_reached_threshold()),
+    "live": lambda qs, now: qs.filter(~closings.is_closed(), opens_at__lte=now, closes_at__gt=now),
+    "upcoming": lambda qs, now: qs.filter(~closings.is_closed(), opens_at__gt=now),
+    "succeeded": lambda qs, now: qs.filter(
+        closings.has_result(closings.ClosingResult.SUCCEEDED) | _ended_open(now, reached=True)
+    ),
+    "closed": lambda qs, now: qs.filter(
+        closings.has_result([closings.ClosingResult.FAILED, closings.ClosingResult.CLOSED])
+        | _ended_open(now, reached=False)
+    ),
 }
+
+
+def listing_annotations():
+    """What a list of campaign pages shows of each, read in its one query: the tally's
+    figures (with the sponsors' part) and the stored result of the closed ones."""
+    return {
+        **ledger.tally_annotations(names=(*ledger.TALLY_FIGURES, "matched_cents")),
+        "closing_result": closings.stored_result(),
+    }
 
 
 def closing_time(campaign_key):
@@ -357,7 +377,7 @@ class CampaignPage(BasePage):
 
     @property
     def donors(self):
-        """Number of gifts counted so far (the ledger's tally)."""
+        """Number of people who gave so far (the ledger's tally)."""
         return self.totals[1]
 
     @property
@@ -370,10 +390,66 @@ class CampaignPage(BasePage):
         return min(100, raised * 100 // self.goal_cents) if self.goal_cents else 0
 
     @property
+    def closing(self):
+        """The campaign's stored CampaignClosing, or None while it is not closed (read once)."""
+        if not hasattr(self, "_closing"):
+            self._closing = closings.closing_of(self.translation_key)
+        return self._closing
+
+    @property
+    def stored_result(self):
+        """The result stored when the campaign closed (a ClosingResult value), or None.
+        Listings annotate it as ``closing_result``; otherwise it is read once."""
+        if hasattr(self, "closing_result"):
+            return self.closing_result
+        stored = self.closing
+        return stored.result if stored else None
+
+    @property
+    def outcome(self):
+        """What the result is judged on, as stored at closing (else as it stands): a dict of
+        goal_cents, threshold_cents, threshold_percent, raised_by_close_cents, reached_goal."""
+        stored = self.closing
+        if stored is not None:
+            goal, threshold, raised = (
+                stored.goal_cents,
+                stored.threshold_cents,
+                stored.raised_by_close_cents,
+            )
+            percent = closings.threshold_percent(stored)
+        else:
+            goal, threshold, raised = self.goal_cents, self.threshold_cents, self.raised_by_close
+            percent = self.success_threshold_percent
+        return {
+            "goal_cents": goal,
+            "threshold_cents": threshold,
+            "threshold_percent": percent,
+            "raised_by_close_cents": raised,
+            "reached_goal": raised >= goal,
+        }
+
+    @cached_property
+    def refund_progress(self):
+        """How many gifts of a closed campaign were given back (see closing.refund_progress)."""
+        return closings.refund_progress(self.translation_key)
+
+    @property
+    def matched(self):
+        """Cents the sponsors' match funds added (a part of ``raised``); listings annotate
+        ``matched_cents``, otherwise it is read once from the ledger."""
+        if not hasattr(self, "matched_cents"):
+            self.matched_cents = ledger.money(self.translation_key)["matched_cents"]
+        return self.matched_cents
+
+    @property
     def status(self):
-        """Derived status: draft, upcoming, live, succeeded, failed or closed."""
+        """Status: draft, upcoming, live, succeeded, failed or closed. Once the campaign is
+        closed, its stored result (never worked out again); before, derived from its dates
+        and the ledger's tally."""
         if not self.live:
             return CampaignStatus.DRAFT
+        if self.stored_result:
+            return CampaignStatus(self.stored_result)
         now = timezone.now()
         if now < self.opens_at:
             return CampaignStatus.UPCOMING
@@ -397,7 +473,7 @@ class CampaignPage(BasePage):
     def api_queryset(cls, queryset):
         """Listing of the API: totals, district and category in the same query."""
         return with_image(
-            queryset.select_related("district", "category").annotate(**ledger.tally_annotations())
+            queryset.select_related("district", "category").annotate(**listing_annotations())
         )
 
     def api_display(self):
