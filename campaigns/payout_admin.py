@@ -23,6 +23,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.models import Page
 
 from donations import ledger
@@ -80,7 +81,7 @@ class CampaignMoneyForm(WagtailAdminModelForm):
 class PayoutForm(CampaignMoneyForm):
     date_field = "paid_on"
 
-    class Meta:
+    class Meta(WagtailAdminModelForm.Meta):  # its admin widgets: date picker, chooser
         model = Payout
         fields = ["paid_on", "payee", "reference"]
 
@@ -124,9 +125,11 @@ class ExpenseForm(CampaignMoneyForm):
         help_text=_("The line of the campaign's budget this was bought for."),
     )
 
-    class Meta:
+    class Meta(WagtailAdminModelForm.Meta):  # its admin widgets: date picker, chooser
         model = Expense
         fields = ["spent_on", "description", "supplier", "receipt"]
+        # explicit: this class is built before the document chooser registers its widget
+        widgets = {"receipt": AdminDocumentChooser}
 
     field_order = ["campaign", "budget_line", "amount", *Meta.fields]
 

@@ -259,6 +259,10 @@ def test_an_expense_is_recorded_against_one_of_its_campaigns_budget_lines(
     admin, admin_user, garden, kitchen
 ):
     form = BeautifulSoup(admin.get(EXPENSE_ADD_URL).content, "html.parser")
+    # the receipt is chosen (or uploaded) with the document chooser, the amount typed as text
+    assert form.select_one("select[name=receipt]") is None
+    assert form.select_one("input[name=receipt]")
+    assert form.select_one("input[name=amount]")["type"] == "text"
     groups = {
         group["label"]: [option["value"] for option in group.find_all("option")]
         for group in form.select("select[name=budget_line] optgroup")
