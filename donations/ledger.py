@@ -238,11 +238,28 @@ def campaign_keys():
 
 
 def erase_campaigns(campaign_keys):
-    """Delete every donation and tally of these campaigns (demo `--reset` only: a real
-    campaign's ledger is never deleted)."""
+    """Delete every donation (matches and disputes first) and tally of these campaigns
+    (demo `--reset` only: a real campaign's ledger is never deleted)."""
     with transaction.atomic():
-        Donation.objects.filter(campaign_key__in=campaign_keys).delete()
+        donations = Donation.objects.filter(campaign_key__in=campaign_keys)
+        Dispute.objects.filter(donation__in=donations).delete()
+        donations.filter(source=DonationSource.MATCH).delete()
+        Donation.objects.filter(matched_gift__in=donations).delete()  # moved offline gifts
+        donations.delete()
         CampaignTally.objects.filter(campaign_key__in=campaign_keys).delete()
+
+
+def erase_match_fund(fund_id):
+    """Delete a match fund and every match it made, and work out the tallies of their
+    campaigns again (demo `--reset` only: a real fund is ended by its dates, never deleted)."""
+    with transaction.atomic():
+        matching.lock_funds([fund_id])
+        matches = Donation.objects.filter(match_fund_id=fund_id)
+        keys = set(matches.values_list("campaign_key", flat=True))
+        matches.delete()
+        MatchFund.objects.filter(pk=fund_id).delete()
+        for key in sorted(keys):
+            _recompute_tally(key)
 
 
 def delete_offline(donation):

@@ -367,3 +367,40 @@ def test_nothing_is_said_when_the_fund_is_empty_or_over(client, campaign):
     assert "Fondation Solidarité Paris" not in html
     assert "Fini" not in html
     assert "match-offer" not in html
+
+
+@pytest.mark.django_db
+def test_the_demo_fund_matches_the_live_campaigns_gifts_once(demo_site):
+    from types import SimpleNamespace
+
+    from wagtail.models import Locale
+
+    from campaigns import match_demo
+    from campaigns.models import CampaignPage
+
+    sponsor = MatchFund.objects.get(sponsor_name="Fondation Solidarité Paris")
+    assert (sponsor.ratio_percent, sponsor.total_cap_cents) == (100, 500_000)
+    assert (sponsor.per_campaign_cap_cents, sponsor.per_gift_cap_cents) == (100_000, 10_000)
+    garden = CampaignPage.objects.get(slug="jardin-des-couronnes", locale__language_code="fr")
+    assert garden.status == "live"
+    gifts = Donation.objects.filter(
+        campaign_key=garden.translation_key, status=DonationStatus.PAID
+    ).exclude(source=DonationSource.MATCH)
+    # every gift (the association's 1 500 € offline one too) matched 1 € for 1 €, up to 100 €
+    assert gifts.filter(amount_cents=150_000, source=DonationSource.OFFLINE).exists()
+    for gift in gifts:
+        assert matches(gift).get().amount_cents == min(gift.amount_cents, 10_000)
+    expected = sum(min(gift.amount_cents, 10_000) for gift in gifts)
+    assert ledger.money(garden.translation_key)["matched_cents"] == expected
+    raised = ledger.money(garden.translation_key)["raised_cents"]
+    count = matches().count()
+
+    match_demo.build(SimpleNamespace(locale=Locale.get_default()))
+    assert MatchFund.objects.filter(sponsor_name=sponsor.sponsor_name).count() == 1
+    assert matches().count() == count
+
+    match_demo.reset()
+    assert not MatchFund.objects.exists()
+    assert not matches().exists()
+    assert ledger.money(garden.translation_key)["matched_cents"] == 0
+    assert ledger.money(garden.translation_key)["raised_cents"] == raised - expected
