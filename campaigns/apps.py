@@ -29,6 +29,9 @@ class CampaignsConfig(AppConfig):
         from .match_facts import campaign_facts
 
         ledger.register_campaign_facts(campaign_facts)
+        from . import match_demo
+
+        demo.register("match-funds", match_demo.build, match_demo.reset, order=40)
         page_published.connect(closing_time_published, sender=CampaignPage)
         page_published.connect(news_published, dispatch_uid="campaigns.news_published")
         # closings: the staff's list of offline gifts to give back asks which campaigns failed
