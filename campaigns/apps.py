@@ -56,3 +56,6 @@ class CampaignsConfig(AppConfig):
         from .impact import impact_figures
 
         register_figures(impact_figures)
+        from . import impact_demo
+
+        demo.register("impact", impact_demo.build, order=70)

@@ -128,6 +128,7 @@ def activity_fixture(home_page):
 
     close_due_campaigns()
     return {
+        "home": home_page,
         "pages": {"succeeded": succeeded, "failed": failed, "matched": matched},
         "private": private,
         "unpublished": unpublished,
