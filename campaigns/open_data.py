@@ -69,7 +69,10 @@ FIELDS = {
         "decimal",
         "Amount given so far, refunds deducted, in euros (2 decimals).",
     ),
-    "donors": ("integer", "Number of gifts counted in raised_eur."),
+    "donors": (
+        "integer",
+        "Number of people who gave (one email address or offline donor counted once).",
+    ),
     "paid_out_eur": (
         "decimal",
         "Amount the association has paid out to the project so far, in euros (2 decimals).",
