@@ -154,3 +154,30 @@ def test_gifts_are_read_by_pages(client, campaign, stripe_server, donation_form)
     gifts = paid_gifts(client, campaign, stripe_server, donation_form, 5, euros="10")
     found = list(recheck.in_pages(recheck.gifts_to_recheck(days=1), size=2))
     assert [gift.pk for gift in found] == sorted(gift.pk for gift in gifts)
+
+
+@pytest.mark.django_db
+def test_a_refund_asked_at_closing_whose_webhook_is_lost_is_confirmed_by_reconcile(
+    client, campaign, stripe_server, donation_form
+):
+    from campaigns import closing as closings
+    from campaigns.models import CampaignPage, FundingRule
+
+    (gift,) = paid_gifts(client, campaign, stripe_server, donation_form)
+    # the campaign ended two days ago, all or nothing, far below its threshold
+    closes_at = timezone.now() - datetime.timedelta(days=2)
+    CampaignPage.objects.filter(translation_key=campaign.translation_key).update(
+        closes_at=closes_at, funding_rule=FundingRule.ALL_OR_NOTHING
+    )
+    ledger.closing_time_changed(campaign.translation_key, closes_at)
+    closings.close_due_campaigns()
+    gift.refresh_from_db()
+    assert gift.refund_requested_at is not None  # asked of Stripe; its webhook never comes
+    assert gift.status == DonationStatus.PAID
+
+    # an unconfirmed refund is rechecked whatever the window
+    assert "1 rechecked, 1 refunds applied" in reconcile("--recheck-days", "0")
+    gift.refresh_from_db()
+    assert (gift.status, gift.refunded_cents) == (DonationStatus.REFUNDED, 5000)
+    assert raised(campaign) == 0
+    assert "0 rechecked, 0 refunds applied" in reconcile("--recheck-days", "0")

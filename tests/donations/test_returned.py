@@ -232,3 +232,40 @@ def test_pages_speak_the_staff_members_language(admin_client, admin_user, failed
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = admin_client.post(give_back_url(gift), {"returned_on": tomorrow})
     assert future in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_campaign_app_says_which_campaigns_failed(admin, home_page):
+    """With the lookup the campaign app registers: an all-or-nothing campaign closed as
+    failed has its offline gifts listed; one that succeeded has not."""
+    from campaigns import closing as closings
+    from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
+    from campaigns.models import FundingRule
+
+    index = CampaignIndexPageFactory(parent=home_page)
+    now = timezone.now()
+    pages = {}
+    for title, goal in (("Cuisine solidaire", 100_000), ("Repair café", 10_000)):
+        pages[title] = CampaignPageFactory(
+            parent=index,
+            title=title,
+            opens_at=now - datetime.timedelta(days=40),
+            closes_at=now - datetime.timedelta(days=2),
+            funding_rule=FundingRule.ALL_OR_NOTHING,
+            goal_cents=goal,
+        )
+    failed_gift = offline_gift(pages["Cuisine solidaire"], 20_000, "Voisins", days_ago=5)
+    kept_gift = offline_gift(pages["Repair café"], 20_000, "Amis", days_ago=5)
+    closings.close_due_campaigns()
+
+    response = admin.get(LIST_URL)
+    listed = rows(response)
+    assert len(listed) == 1 and "Voisins" in listed[0] and "Cuisine solidaire" in listed[0]
+    assert give_back_url(kept_gift) not in response.content.decode()
+    day = timezone.localdate().isoformat()
+    assert admin.post(give_back_url(failed_gift), {"returned_on": day}).status_code == 302
+    assert (
+        closings.refund_progress(pages["Cuisine solidaire"].translation_key)["offline_returned"]
+        == 1
+    )
+    assert ledger.tally(pages["Cuisine solidaire"].translation_key)[0] == 0
