@@ -248,6 +248,11 @@ class DonationInspectView(generic.InspectView):
             "created_at",
             "paid_at",
             "paid_late",
+            "refund_requested_at",
+            "provider_refund_id",
+            "returned_on",
+            "returned_by",
+            "disputes",
             "updated_at",
         ]
         if not can_see_donor_details(self.request.user):
@@ -260,6 +265,7 @@ class DonationInspectView(generic.InspectView):
             "campaign_key": _("Campaign"),
             "amount_cents": _("Amount"),
             "refunded_cents": _("Refunded"),
+            "disputes": _("Disputes"),
         }
         return labels.get(field_name) or super().get_field_label(field_name, field)
 
@@ -283,6 +289,22 @@ class DonationInspectView(generic.InspectView):
     def get_entered_by_display_value(self):
         user = self.object.entered_by
         return get_user_display_name(user) if user else ""
+
+    def get_returned_by_display_value(self):
+        user = self.object.returned_by
+        return get_user_display_name(user) if user else ""
+
+    def get_disputes_display_value(self):
+        return "; ".join(
+            _("%(status)s: %(amount)s, %(reason)s, opened on %(opened)s")
+            % {
+                "status": dispute.get_status_display(),
+                "amount": format_money(dispute.amount_cents),
+                "reason": disputes.reason_display(dispute.reason),
+                "opened": local_date(dispute.opened_at),
+            }
+            for dispute in self.object.disputes.all()
+        )
 
     def get_edit_url(self):
         if is_editable(self.object):

@@ -271,6 +271,11 @@ def test_staff_see_open_disputes_first_then_decided_ones(admin_client, admin_use
     assert reverse("donations_admin:inspect", args=[lost.pk]) in links
     assert ledger.tally(campaign.translation_key)[0] == 4000 + 3000 + 1500  # the lost one is out
 
+    # the gift's page tells its disputes
+    page = admin_client.get(reverse("donations_admin:inspect", args=[new_open.pk]))
+    assert page.status_code == 200
+    assert "Not received" in page.content.decode() and euros(4000) in page.content.decode()
+
 
 @pytest.mark.django_db
 def test_the_disputes_page_reads_a_bounded_number_of_queries(

@@ -119,6 +119,14 @@ def test_staff_see_the_offline_gifts_of_failed_campaigns_and_give_them_back(
     assert "Lina" in listed[0] and "Mamadou" in listed[1]
     assert admin_user.get_username() in listed[1] or "admin" in listed[1]
     assert give_back_url(cash) not in admin.get(LIST_URL).content.decode()
+    inspect = BeautifulSoup(
+        admin.get(reverse("donations_admin:inspect", args=[cash.pk])).content, "html.parser"
+    )
+    fields = {
+        dt.get_text(strip=True).casefold(): dt.find_next_sibling("dd").get_text(strip=True)
+        for dt in inspect.select("dt")
+    }
+    assert fields["given back by"] == admin_user.get_username()
 
     # giving it back twice records nothing more
     again = admin.post(give_back_url(cash), {"returned_on": timezone.localdate().isoformat()})
