@@ -36,21 +36,35 @@ def active_funds(when):
 def covers(fund, campaign_key, facts=None):
     """Whether ``fund`` matches gifts to the campaign ``campaign_key``.
 
-    ``facts`` is the campaign's (district_code, category_code), looked up through the ledger
-    when not given (and only when the fund chooses by district or category).
+    ``facts`` is the campaign's (district_code, category_code), or a function returning it
+    (called only when the fund chooses by district or category); by default the ledger
+    asks the campaign app.
     """
     if str(campaign_key) in {str(key) for key in fund.campaign_keys or ()}:
         return True
     if not fund.district_codes and not fund.category_codes:
         return False
     if facts is None:
-        from .ledger import campaign_facts
-
-        facts = campaign_facts(campaign_key)
-    district, category = facts
+        facts = facts_of(campaign_key)
+    district, category = facts() if callable(facts) else facts
     return (not fund.district_codes or district in fund.district_codes) and (
         not fund.category_codes or category in fund.category_codes
     )
+
+
+def facts_of(campaign_key):
+    """A function returning the campaign's (district_code, category_code), asking the
+    campaign app (through the ledger) at most once."""
+    found = []
+
+    def facts():
+        if not found:
+            from .ledger import campaign_facts
+
+            found.append(campaign_facts(campaign_key))
+        return found[0]
+
+    return facts
 
 
 def matched_cents(fund, campaign_key=None):
@@ -79,14 +93,9 @@ def offers(campaign_key, when=None):
     each as (fund, room_cents) with room left; for the campaign page and the donation form."""
     when = when or timezone.now()
     funds = active_funds(when).select_related("sponsor_logo").order_by("starts_at", "pk")
+    facts = facts_of(campaign_key)
     found = []
-    facts = None
     for fund in funds:
-        if fund.district_codes or fund.category_codes:
-            if facts is None:
-                from .ledger import campaign_facts
-
-                facts = campaign_facts(campaign_key)
         if covers(fund, campaign_key, facts):
             left = room(fund, campaign_key)
             if left > 0:
@@ -132,10 +141,11 @@ def follow_gift(gift, *, create):
     candidates = []
     if create and gift.status == DonationStatus.PAID and gift.paid_at is not None:
         taken = {match.match_fund_id for match in existing}
+        facts = facts_of(gift.campaign_key)
         candidates = [
             fund.pk
             for fund in active_funds(gift.paid_at).exclude(pk__in=taken)
-            if covers(fund, gift.campaign_key)
+            if covers(fund, gift.campaign_key, facts)
         ]
     if not existing and not candidates:
         return []
