@@ -7,11 +7,14 @@ Who may see or change funds: the donations.add/change/delete_matchfund permissio
 """
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from donations import matching
@@ -170,6 +173,29 @@ def left_display(fund):
     return format_money(max(0, fund.total_cap_cents - matching.matched_cents(fund)))
 
 
+class MatchFundDeleteView(generic.DeleteView):
+    """A fund that has matched gifts is part of the ledger: it is ended by its dates, never
+    deleted (the page says so instead of failing)."""
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_if_used() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refuse_if_used() or super().post(request, *args, **kwargs)
+
+    def refuse_if_used(self):
+        if not self.object.matches.exists():
+            return None
+        messages.error(
+            self.request,
+            _(
+                "This fund has matched gifts: they are entries of the ledger, so it cannot be "
+                "deleted. To stop it, set its end to now."
+            ),
+        )
+        return redirect(self.get_success_url())
+
+
 class MatchFundViewSet(ModelViewSet):
     model = MatchFund
     icon = "pick"
@@ -178,6 +204,7 @@ class MatchFundViewSet(ModelViewSet):
     add_to_admin_menu = True
     add_to_reference_index = False
     copy_view_enabled = False
+    delete_view_class = MatchFundDeleteView
     search_fields = ["sponsor_name"]
     list_display = [
         "sponsor_name",

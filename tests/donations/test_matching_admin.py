@@ -177,3 +177,40 @@ def test_staff_without_the_permission_neither_see_nor_change_funds(django_user_m
     assert INDEX_URL in clerk.get(reverse("wagtailadmin_home")).content.decode()
     assert clerk.get(INDEX_URL).status_code == 200
     assert clerk.get(reverse("match_funds:edit", args=[fund.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_fund_that_matched_gifts_cannot_be_deleted_one_that_did_not_can(
+    django_user_model, places
+):
+    client = staff(django_user_model, "clerk", "change_matchfund", "delete_matchfund")
+    used, unused = (
+        MatchFund.objects.create(
+            sponsor_name=name,
+            total_cap_cents=10_000,
+            starts_at="2026-01-01T00:00Z",
+            ends_at="2030-01-01T00:00Z",
+            campaign_keys=[str(places.translation_key)],
+        )
+        for name in ("Used", "Unused")
+    )
+    MatchFund.objects.filter(pk=unused.pk).update(campaign_keys=[])
+    gift = ledger.create_pending(
+        campaign_key=places.translation_key, amount_cents=1_000, provider="demo"
+    )
+    ledger.transition(gift.pk, DonationStatus.PAID)
+    assert used.matches.count() == 1
+
+    for method in (client.get, client.post):
+        response = method(reverse("match_funds:delete", args=[used.pk]), follow=True)
+        assert response.status_code == 200
+        with translation.override("en"):
+            assert gettext(
+                "This fund has matched gifts: they are entries of the ledger, so it cannot be "
+                "deleted. To stop it, set its end to now."
+            ) in [str(message) for message in response.context["messages"]]
+    assert MatchFund.objects.filter(pk=used.pk).exists()
+
+    response = client.post(reverse("match_funds:delete", args=[unused.pk]))
+    assert response.status_code == 302
+    assert not MatchFund.objects.filter(pk=unused.pk).exists()
