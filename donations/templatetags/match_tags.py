@@ -14,8 +14,11 @@ def match_offers(campaign):
     """What sponsors add to a gift to ``campaign`` (a campaign page) made now: for each
     active fund covering it with room left, a dict with ``fund``, ``ratio`` (what one euro
     brings, formatted, e.g. "1 €" or "0,50 €"), ``euro`` ("1 €"), ``left`` (room for this
-    campaign, formatted) and ``per_gift`` (the cap per gift, formatted, or "")."""
+    campaign, formatted) and ``per_gift`` (the cap per gift, formatted, or ""). Nothing for
+    a campaign that takes no gifts (not open yet, or closed)."""
     if campaign is None or not getattr(campaign, "translation_key", None):
+        return []
+    if not getattr(campaign, "accepts_donations", True):
         return []
     return [
         {

@@ -358,6 +358,16 @@ def test_the_campaign_page_and_the_form_say_what_is_left(client, campaign):
 
 
 @pytest.mark.django_db
+def test_nothing_is_said_on_a_closed_campaign(client, campaign):
+    for_campaign(campaign)
+    assert "match-offer" in client.get(campaign.url).content.decode()
+    campaign.closes_at = timezone.now()
+    campaign.save_revision().publish()
+    html = client.get(campaign.url).content.decode()
+    assert "match-offer" not in html and "Fondation Solidarité Paris" not in html
+
+
+@pytest.mark.django_db
 def test_nothing_is_said_when_the_fund_is_empty_or_over(client, campaign):
     now = timezone.now()
     for_campaign(campaign, total_cap_cents=1_000)
