@@ -19,7 +19,7 @@ The rules:
   when nothing is left) is room in the fund again.
 """
 
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -78,6 +78,17 @@ def matched_cents(fund, campaign_key=None):
         cents=Coalesce(Sum(F("amount_cents") - F("refunded_cents")), Value(0))
     )["cents"]
     return int(total)
+
+
+def matched_sum():
+    """An annotation for a MatchFund queryset: what each fund matches now (cents)."""
+    return Coalesce(
+        Sum(
+            F("matches__amount_cents") - F("matches__refunded_cents"),
+            filter=Q(matches__status=DonationStatus.PAID),
+        ),
+        Value(0),
+    )
 
 
 def room(fund, campaign_key):

@@ -414,3 +414,20 @@ def test_the_demo_fund_matches_the_live_campaigns_gifts_once(demo_site):
     assert not matches().exists()
     assert ledger.money(garden.translation_key)["matched_cents"] == 0
     assert ledger.money(garden.translation_key)["raised_cents"] == raised - expected
+
+
+@pytest.mark.django_db
+def test_the_offer_costs_the_same_queries_whatever_the_gifts(
+    client, campaign, django_assert_max_num_queries
+):
+    for_campaign(campaign, per_campaign_cap_cents=100_000)
+    fund(sponsor_name="Par quartier", district_codes=["75020"])
+    give(campaign, 1_000)
+    with django_assert_max_num_queries(200) as few:
+        assert client.get(campaign.url).status_code == 200
+    for n in range(8):
+        give(campaign, 1_000, email=f"d{n}@example.org")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(campaign.url).content.decode()
+    with translation.override("fr"):
+        assert format_money(100_000 - 9 * 1_000) in html

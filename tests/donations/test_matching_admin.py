@@ -214,3 +214,34 @@ def test_a_fund_that_matched_gifts_cannot_be_deleted_one_that_did_not_can(
     response = client.post(reverse("match_funds:delete", args=[unused.pk]))
     assert response.status_code == 302
     assert not MatchFund.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_fund_list_reads_its_totals_in_a_bounded_number_of_queries(
+    django_user_model, places, django_assert_max_num_queries
+):
+    client = staff(django_user_model, "clerk", "change_matchfund")
+
+    def add_funds(count):
+        for n in range(count):
+            MatchFund.objects.create(
+                sponsor_name=f"Sponsor {n}",
+                total_cap_cents=100_000,
+                starts_at="2026-01-01T00:00Z",
+                ends_at="2030-01-01T00:00Z",
+                campaign_keys=[str(places.translation_key)],
+            )
+        gift = ledger.create_pending(
+            campaign_key=places.translation_key, amount_cents=1_000, provider="demo"
+        )
+        ledger.transition(gift.pk, DonationStatus.PAID)
+
+    add_funds(1)
+    with django_assert_max_num_queries(100) as few:
+        assert client.get(INDEX_URL).status_code == 200
+    add_funds(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(INDEX_URL)
+    with translation.override("en"):
+        # Sponsor 0 matched both gifts (10 € each); its list row says so
+        assert format_money(2_000) in response.content.decode()
