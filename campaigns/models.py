@@ -448,9 +448,11 @@ class CampaignPage(BasePage):
         and the ledger's tally."""
         if not self.live:
             return CampaignStatus.DRAFT
-        if self.stored_result:
-            return CampaignStatus(self.stored_result)
         now = timezone.now()
+        # a campaign is closed only after its closing time: no look-up before (unless a
+        # listing annotated the result; see accepts_donations for a closing time moved later)
+        if (hasattr(self, "closing_result") or now >= self.closes_at) and self.stored_result:
+            return CampaignStatus(self.stored_result)
         if now < self.opens_at:
             return CampaignStatus.UPCOMING
         if now < self.closes_at:
@@ -463,7 +465,9 @@ class CampaignPage(BasePage):
 
     @property
     def accepts_donations(self):
-        return self.status == CampaignStatus.LIVE
+        """Live, and never closed (staff may move the closing time of a closed campaign
+        later: it stays closed)."""
+        return self.status == CampaignStatus.LIVE and not self.stored_result
 
     @property
     def days_left(self):

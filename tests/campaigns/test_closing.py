@@ -11,6 +11,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -456,3 +457,20 @@ def test_progress_counts_people_and_shows_amounts_in_the_readers_language(client
     assert f"{people} people gave" in figures
     assert format_money(4_500, "en") in figures
     assert "matched by sponsors" not in figures
+
+
+@pytest.mark.django_db
+def test_a_closed_campaign_does_not_reopen_when_its_closing_time_moves(client, index):
+    campaign = ended_campaign(index, rule=AON)
+    pay(campaign, 900)
+    closings.close_due_campaigns()
+    campaign = fresh(campaign)
+    campaign.closes_at = timezone.now() + 10 * DAY
+    campaign.save_revision().publish()
+    campaign = fresh(campaign)
+    assert not campaign.accepts_donations
+    listed = CampaignIndexPage.objects.get(pk=index.pk).campaigns().get(pk=campaign.pk)
+    assert listed.status == CampaignStatus.SUCCEEDED and not listed.accepts_donations
+    with translation.override("fr"):
+        response = client.get(reverse("donations:donate", args=[campaign.translation_key]))
+    assert b'name="amount_choice"' not in response.content
