@@ -10,7 +10,7 @@ run killed half-way and started again does each thing exactly once.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Donation, DonationSource, DonationStatus
+from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
 
 
 class ClosingResult(models.TextChoices):
@@ -125,12 +125,15 @@ def refund_due_keys():
 
 def refund_progress(campaign_key):
     """How far the money of a failed all-or-nothing campaign has been given back, in one
-    query: {"online": gifts paid online, "online_refunded": of which refunded, "offline":
-    gifts recorded by staff, "offline_returned": of which given back}."""
+    query: {"online": gifts paid online, "online_refunded": of which refunded (or taken
+    back by a lost dispute), "offline": gifts recorded by staff, "offline_returned": of
+    which given back}."""
     counted = models.Q(status__in=[DonationStatus.PAID, DonationStatus.REFUNDED]) & models.Q(
         paid_at__isnull=False
     )
-    refunded = models.Q(status=DonationStatus.REFUNDED)
+    # a lost dispute gave the money back through the cardholder's bank
+    lost = Dispute.objects.filter(donation=models.OuterRef("pk"), status=DisputeStatus.LOST)
+    refunded = models.Q(status=DonationStatus.REFUNDED) | models.Q(models.Exists(lost))
     online = models.Q(source=DonationSource.ONLINE)
     offline = models.Q(source=DonationSource.OFFLINE)
     return Donation.objects.filter(counted, campaign_key=campaign_key).aggregate(

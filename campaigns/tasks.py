@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from donations import ledger, refunds
-from donations.models import Donation, DonationSource, DonationStatus
+from donations.models import DisputeStatus, Donation, DonationSource, DonationStatus
 from donations.payments import PaymentUnavailable
 from donations.unsubscribe import unsubscribe_url
 from home.emails import render_subject, render_text
@@ -348,10 +348,11 @@ class ClosingMessage:
 
 
 def _refunds_to_ask():
-    """The paid online gifts whose refund was not asked yet."""
+    """The paid online gifts whose refund was not asked yet. A gift whose dispute was lost
+    is left out: the cardholder's bank gave the money back already."""
     return Donation.objects.filter(
         source=DonationSource.ONLINE, status=DonationStatus.PAID, refund_requested_at__isnull=True
-    )
+    ).exclude(disputes__status=DisputeStatus.LOST)
 
 
 def ask_refunds(closing, campaign=None):
@@ -360,12 +361,19 @@ def ask_refunds(closing, campaign=None):
 
     Stops at the first gift the provider cannot be asked about (PaymentUnavailable: the
     next run asks it again, with the same idempotency key); a gift the provider refuses is
-    logged and skipped, and the step is not finished (RefundRefused raised at the end)."""
+    logged and skipped, and the step is not finished (RefundRefused raised at the end). A
+    gift under an open dispute waits for its decision (a refund cannot be made meanwhile):
+    the step finishes once it is decided (lost: nothing to refund; won: refunded)."""
     if closing.result != ClosingResult.FAILED or closing.funding_rule != ALL_OR_NOTHING:
         return 0
-    asked = 0
+    asked = waiting = 0
     refused = []
-    for gift in _refunds_to_ask().filter(campaign_key=closing.campaign_key).order_by("pk"):
+    gifts = _refunds_to_ask().filter(campaign_key=closing.campaign_key).order_by("pk")
+    disputed = set(gifts.filter(disputes__status=DisputeStatus.OPEN).values_list("pk", flat=True))
+    for gift in gifts:
+        if gift.pk in disputed:
+            waiting += 1
+            continue
         try:
             refunds.refund_gift(gift)
         except refunds.RefundRefused as error:
@@ -374,6 +382,8 @@ def ask_refunds(closing, campaign=None):
         asked += 1
     if refused:
         raise refunds.RefundRefused(f"{len(refused)} refund(s) refused: {refused}")
-    if closing.refunds_asked_at is None:
+    if waiting:
+        logger.info("Closing of %s: %s gift(s) under dispute", closing.campaign_key, waiting)
+    elif closing.refunds_asked_at is None:
         CampaignClosing.objects.filter(pk=closing.pk).update(refunds_asked_at=timezone.now())
     return asked

@@ -298,3 +298,28 @@ def test_closings_run_at_once_do_each_thing_once(
         "nadia@example.org",
     ]
     assert ClosingEmail.objects.filter(sent_at__isnull=False).count() == 5
+
+
+@pytest.mark.django_db
+def test_disputed_gifts_are_not_refunded_twice(client, campaign, stripe_server, donation_form):
+    lost, open_, plain = stripe_gifts(client, campaign, stripe_server, donation_form, 3)
+    ledger.record_dispute(lost.pk, dispute_id="dp_lost", amount_cents=2500, status="lost")
+    ledger.record_dispute(open_.pk, dispute_id="dp_open", amount_cents=2500, status="open")
+    campaign = close_now(campaign)
+    key = campaign.translation_key
+
+    closings.close_due_campaigns(now=after_grace())
+    refunded = {refund["payment_intent"] for refund in stripe_server.refunds.values()}
+    assert refunded == {plain.provider_payment_id}  # the bank gave the lost one back already
+    assert closings.closing_of(key).refunds_asked_at is None  # waiting for the open dispute
+    assert closings.refund_progress(key)["online_refunded"] == 1  # the lost dispute
+    assert "(1 of 3 refunded so far)" in closing_notice(client, campaign)
+
+    ledger.record_dispute(open_.pk, dispute_id="dp_open", amount_cents=2500, status="won")
+    assert closings.close_due_campaigns(now=after_grace()) == [key]
+    refunded = {refund["payment_intent"] for refund in stripe_server.refunds.values()}
+    assert refunded == {plain.provider_payment_id, open_.provider_payment_id}
+    assert closings.closing_of(key).refunds_asked_at is not None
+    assert closings.close_due_campaigns(now=after_grace()) == []
+    lost.refresh_from_db()
+    assert lost.refund_requested_at is None and lost.status == DonationStatus.PAID
