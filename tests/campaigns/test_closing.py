@@ -474,3 +474,14 @@ def test_a_closed_campaign_does_not_reopen_when_its_closing_time_moves(client, i
     with translation.override("fr"):
         response = client.get(reverse("donations:donate", args=[campaign.translation_key]))
     assert b'name="amount_choice"' not in response.content
+
+
+@pytest.mark.django_db
+def test_with_a_worker_the_cron_only_queues_the_closings(index, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    campaign = ended_campaign(index, rule=AON)
+    pay(campaign, 100)
+    out = io.StringIO()
+    call_command("close_campaigns", stdout=out)
+    assert out.getvalue().strip() == "close_campaigns: 1 due, 0 closed, 0 to retry, 1 queued"
+    assert not CampaignClosing.objects.exists()  # the worker (db_worker) will run it
