@@ -17,13 +17,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from donations import ledger
 from home import figures
 from home.spreadsheets import spreadsheet_safe
 from home.visibility import public_pages
 
 from .closing import CampaignClosing, ClosingResult
-from .models import CampaignPage, Category, District
+from .models import CampaignPage, Category, District, listing_annotations
 from .payouts import money_use_annotations
 
 LICENCE = {
@@ -157,7 +156,7 @@ def _public_campaigns(request):
         public_pages(CampaignPage.objects.all())
         .defer("body")
         .select_related("locale", "district", "category")
-        .annotate(**ledger.tally_annotations(), **money_use_annotations())
+        .annotate(**listing_annotations(), **money_use_annotations())
         .order_by("opens_at", "translation_key", "pk")
     )
     campaigns = defaultdict(list)

@@ -104,18 +104,22 @@ def campaigns(index, french, django_user_model):
     )
     for page in (live, succeeded, failed, draft, unpublished, private):
         create_language_aliases(page)
-    gift = {"donor_name": DONOR_NAME, "donor_email": DONOR_EMAIL, "message": DONOR_MESSAGE}
-    pay(live, 40, **gift)
-    refunded = pay(live, 25, **gift)
+
+    def gift(person):  # three people (donor counts count people), each with personal data
+        email = f"{person}.{DONOR_EMAIL}"
+        return {"donor_name": DONOR_NAME, "donor_email": email, "message": DONOR_MESSAGE}
+
+    pay(live, 40, **gift(1))
+    refunded = pay(live, 25, **gift(2))
     ledger.transition(refunded.pk, ledger.PAID, refunded_cents=1000)  # 10 € refunded
     ledger.record_offline(
-        campaign_key=live.translation_key, amount_cents=30_050, offline_method="cash", **gift
+        campaign_key=live.translation_key, amount_cents=30_050, offline_method="cash", **gift(3)
     )
-    pay(succeeded, 850, **gift)
-    pay(failed, 100, **gift)
-    pay(draft, 10, **gift)
-    pay(unpublished, 10, **gift)
-    pay(private, 10, **gift)
+    pay(succeeded, 850, **gift(1))
+    pay(failed, 100, **gift(1))
+    pay(draft, 10, **gift(1))
+    pay(unpublished, 10, **gift(1))
+    pay(private, 10, **gift(1))
     unpublished.unpublish()
     return {"live": live, "succeeded": succeeded, "failed": failed}
 
