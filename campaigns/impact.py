@@ -9,8 +9,8 @@ by this page, the home page's key figures and open data, so no figure is typed b
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear, Least
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -57,41 +57,33 @@ def public_campaigns():
     return campaigns
 
 
-def gift_year(gift=""):
+def gift_year():
     """The year a gift counts in, in Paris: the day it was received for a gift recorded by
-    staff, else the day it was paid. ``gift``: the path to the gift ("donation__")."""
+    staff, else the day it was paid."""
     paris = timezone.get_default_timezone()
     return Coalesce(
-        ExtractYear(f"{gift}received_on"),
-        ExtractYear(f"{gift}paid_at", tzinfo=paris),
-        ExtractYear(f"{gift}created_at", tzinfo=paris),
+        ExtractYear("received_on"),
+        ExtractYear("paid_at", tzinfo=paris),
+        ExtractYear("created_at", tzinfo=paris),
     )
 
 
-def _lost_disputes(counted):
-    """The lost disputes of the ``counted`` gifts, in one query: ({gift id: (campaign key,
-    source, year, cents taken out)}, ids of the gifts lost in full). As the ledger counts
-    them: a gift loses at most what remains of it after refunds."""
-    rows = (
-        Dispute.objects.filter(donation__in=counted, status=DisputeStatus.LOST)
-        .annotate(year=gift_year("donation__"))
-        .values_list(
-            "donation_id",
-            "donation__campaign_key",
-            "donation__source",
-            "year",
-            "amount_cents",
-            "donation__amount_cents",
-            "donation__refunded_cents",
-        )
+def counted_gifts(campaign_keys):
+    """The gifts (and matches) that count in the campaigns ``campaign_keys``: paid, each
+    annotated with ``remaining`` (its amount net of refunds) and ``lost`` (what lost
+    disputes took out of it, at most what remains: the ledger's rule)."""
+    lost = (
+        Dispute.objects.filter(donation=OuterRef("pk"), status=DisputeStatus.LOST)
+        .values("donation")
+        .annotate(cents=Sum("amount_cents"))
+        .values("cents")
     )
-    lost, remaining = {}, {}
-    for gift, key, source, year, cents, amount, refunded in rows:
-        remaining[gift] = amount - refunded
-        lost[gift] = (key, source, year, (lost[gift][3] if gift in lost else 0) + cents)
-    in_full = {gift for gift, entry in lost.items() if entry[3] >= remaining[gift]}
-    capped = {gift: (*entry[:3], min(entry[3], remaining[gift])) for gift, entry in lost.items()}
-    return capped, in_full
+    remaining = F("amount_cents") - F("refunded_cents")
+    return (
+        Donation.objects.filter(campaign_key__in=campaign_keys, status=DonationStatus.PAID)
+        .annotate(remaining=remaining, disputed=Coalesce(Subquery(lost), Value(0)))
+        .annotate(lost=Least(F("disputed"), remaining))
+    )
 
 
 def impact_figures():
@@ -106,28 +98,28 @@ def impact_figures():
     out by lost disputes), people (distinct people who gave: ledger.person_key, gifts lost
     in full to a dispute left out), districts (districts with a public campaign), by_year
     [(year, cents raised)] oldest first (the year a gift was paid or received), by_district
-    [(district name in the reader's language, cents raised)] largest first. Four queries
+    [(district name in the reader's language, cents raised)] largest first. Three queries
     (plus the private sections', remembered per request), whatever the number of campaigns
     or gifts.
     """
     campaigns = public_campaigns()
-    counted = Donation.objects.filter(campaign_key__in=list(campaigns), status=DonationStatus.PAID)
-    lost, lost_in_full = _lost_disputes(counted)
+    counted = counted_gifts(list(campaigns))
     rows = (
         counted.annotate(year=gift_year())
         .values_list("campaign_key", "source", "year")
-        .annotate(net=Sum(F("amount_cents") - F("refunded_cents")))
+        .annotate(net=Sum(F("remaining") - F("lost")), lost_cents=Sum("lost"))
         .order_by()
     )
-    taken_out = [(key, source, year, -cents) for key, source, year, cents in lost.values()]
     by_source, by_year, by_campaign = defaultdict(int), defaultdict(int), defaultdict(int)
-    for key, source, year, cents in [*rows, *taken_out]:
+    disputed = 0
+    for key, source, year, cents, lost in rows:
         by_source[source] += cents
         by_year[year] += cents
         by_campaign[key] += cents
+        disputed += lost
     people = (
         counted.exclude(source=DonationSource.MATCH)
-        .exclude(pk__in=lost_in_full)
+        .filter(lost__lt=F("remaining"))
         .aggregate(people=Count(ledger.person_key(), distinct=True))["people"]
     )
 
@@ -146,10 +138,10 @@ def impact_figures():
         "matched_cents": matched,
         "online_cents": online,
         "offline_cents": offline,
-        "disputed_cents": sum(cents for *_entry, cents in lost.values()),
+        "disputed_cents": disputed,
         "people": people,
         "districts": len({district for district, _name, _result in campaigns.values() if district}),
-        "by_year": sorted((year, cents) for year, cents in by_year.items()),
+        "by_year": sorted(by_year.items()),
         "by_district": _by_district(campaigns, by_campaign),
     }
 

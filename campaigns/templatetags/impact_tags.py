@@ -10,12 +10,14 @@ from home.money import format_money
 register = template.Library()
 
 # Geometry in SVG user units: the chart scales to the width of its container.
-WIDTH = 400
-BAR_SPAN = 260  # the longest bar; the rest of the row is left for its amount
-LABEL_BASELINE = 16
-BAR_TOP = 22
+# 340 units: about the width of a phone's screen, so that its text reads at about its size
+# in CSS pixels there (site.css caps the chart's width on wider screens).
+WIDTH = 340
+BAR_SPAN = 210  # the longest bar; the rest of the row is left for its amount
+LABEL_BASELINE = 17
+BAR_TOP = 24
 BAR_HEIGHT = 18
-ROW_HEIGHT = 52
+ROW_HEIGHT = 54
 VALUE_GAP = 6
 
 
