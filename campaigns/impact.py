@@ -7,6 +7,7 @@ by this page, the home page's key figures and open data, so no figure is typed b
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
@@ -24,10 +25,22 @@ from home.visibility import public_pages
 from .closing import CampaignClosing, ClosingResult
 
 
+@dataclass(frozen=True)
+class PublicCampaign:
+    """What the figures need of one campaign the public may see."""
+
+    district: object  # the district's translation key, None without a district
+    district_name: str  # in the reader's language, else French
+    district_code: str
+    district_name_fr: str
+    result: str  # stored at closing (ClosingResult), None while not closed
+    closes_at: object
+    donor_count: int  # the campaign's tally: people who gave to it
+
+
 def public_campaigns():
-    """{campaign key: (district key or None, district name in the reader's language (else
-    French), result stored at closing or None)} of the campaigns the public may see, in one
-    query (plus the private sections, remembered per request). A campaign read in several
+    """{campaign key: PublicCampaign} of the campaigns the public may see, in one query
+    (plus the private sections, remembered per request). A campaign read in several
     languages counts once (its translation key); untranslated copies (aliases) are left out."""
     from .models import CampaignPage, District  # campaigns.models imports this module
 
@@ -41,19 +54,29 @@ def public_campaigns():
     rows = (
         public_pages(CampaignPage.objects.filter(alias_of__isnull=True))
         .annotate(
-            district_name=Coalesce(
-                district_name(get_language() or settings.LANGUAGE_CODE),
-                district_name(settings.LANGUAGE_CODE),
-                F("district__name"),
-            ),
+            name_here=district_name(get_language() or settings.LANGUAGE_CODE),
+            name_fr=Coalesce(district_name(settings.LANGUAGE_CODE), F("district__name")),
             result=Subquery(closing.values("result")[:1]),
+            **ledger.tally_annotations(names=["donor_count"]),
         )
         .order_by("translation_key", "pk")
-        .values_list("translation_key", "district__translation_key", "district_name", "result")
+        .values_list(
+            "translation_key",
+            "district__translation_key",
+            "name_here",
+            "district__code",
+            "name_fr",
+            "result",
+            "closes_at",
+            "donor_count",
+        )
     )
     campaigns = {}
-    for key, district_key, name, result in rows:
-        campaigns.setdefault(key, (district_key, name, result))
+    for key, district, name, code, name_fr, result, closes_at, donors in rows:
+        if key not in campaigns:
+            campaigns[key] = PublicCampaign(
+                district, name or name_fr, code or "", name_fr or "", result, closes_at, donors
+            )
     return campaigns
 
 
@@ -102,6 +125,12 @@ def impact_figures():
     (plus the private sections', remembered per request), whatever the number of campaigns
     or gifts.
     """
+    return collect()[2]
+
+
+def collect():
+    """(public_campaigns(), {campaign key: cents raised}, the figures of impact_figures()):
+    for open data, which groups the same campaigns by district and closing year."""
     campaigns = public_campaigns()
     counted = counted_gifts(list(campaigns))
     rows = (
@@ -123,12 +152,13 @@ def impact_figures():
         .aggregate(people=Count(ledger.person_key(), distinct=True))["people"]
     )
 
-    results = [result for _district, _name, result in campaigns.values() if result]
+    results = [campaign.result for campaign in campaigns.values() if campaign.result]
     funded = results.count(ClosingResult.SUCCEEDED)
     online = by_source[DonationSource.ONLINE]
     offline = by_source[DonationSource.OFFLINE]
     matched = by_source[DonationSource.MATCH]
-    return {
+    districts = {campaign.district for campaign in campaigns.values() if campaign.district}
+    impact = {
         "campaigns_count": len(campaigns),
         "campaigns_funded": funded,
         "closed_count": len(results),
@@ -140,19 +170,20 @@ def impact_figures():
         "offline_cents": offline,
         "disputed_cents": disputed,
         "people": people,
-        "districts": len({district for district, _name, _result in campaigns.values() if district}),
+        "districts": len(districts),
         "by_year": sorted(by_year.items()),
         "by_district": _by_district(campaigns, by_campaign),
     }
+    return campaigns, dict(by_campaign), impact
 
 
 def _by_district(campaigns, by_campaign):
     """[(district name, cents raised)] of every district with a public campaign, largest
     first, then by name; campaigns without a district are grouped last."""
     totals, names = defaultdict(int), {}
-    for key, (district, name, _result) in campaigns.items():
-        totals[district] += by_campaign.get(key, 0)
-        names[district] = name
+    for key, campaign in campaigns.items():
+        totals[campaign.district] += by_campaign.get(key, 0)
+        names[campaign.district] = campaign.district_name
     rows = sorted(
         ((names[district], cents) for district, cents in totals.items() if district),
         key=lambda row: (-row[1], row[0]),

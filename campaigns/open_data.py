@@ -17,11 +17,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from home import figures
 from home.spreadsheets import spreadsheet_safe
 from home.visibility import public_pages
 
-from .closing import CampaignClosing, ClosingResult
+from .closing import ClosingResult
+from .impact import collect as collect_impact
 from .models import CampaignPage, Category, District, listing_annotations
 from .payouts import money_use_annotations
 
@@ -274,14 +274,14 @@ class _Totals:
     def __init__(self):
         self.campaigns = self.raised_cents = self.donors = self.ended = self.succeeded = 0
 
-    def add(self, campaign, result):
-        """Count ``campaign``, whose result stored at closing is ``result`` (None if open)."""
+    def add(self, campaign, raised_cents):
+        """Count ``campaign`` (an impact.PublicCampaign) that raised ``raised_cents``."""
         self.campaigns += 1
-        self.raised_cents += campaign.raised_cents
+        self.raised_cents += raised_cents
         self.donors += campaign.donor_count
-        if result:
+        if campaign.result:
             self.ended += 1
-            if result == ClosingResult.SUCCEEDED:
+            if campaign.result == ClosingResult.SUCCEEDED:
                 self.succeeded += 1
 
     def as_dict(self):
@@ -321,25 +321,24 @@ def _overall(totals, impact):
 
 @require_safe
 def stats_json(request):
-    """Totals of the published campaigns: overall (the impact figures), by district and by
-    closing year."""
+    """Totals of the published campaigns: overall (the impact figures, as on the impact page
+    and the home page), by district and by closing year, from the same computation."""
     now = timezone.now()
+    campaigns, raised, impact = collect_impact()
     overall = _Totals()
     by_district = defaultdict(_Totals)
     by_year = defaultdict(_Totals)
-    results = dict(CampaignClosing.objects.values_list("campaign_key", "result"))
-    for entry in _public_campaigns(request):
-        campaign, result = entry["main"], results.get(entry["key"])
-        overall.add(campaign, result)
-        by_district[entry["district"]].add(campaign, result)
-        by_year[closing_year(campaign)].add(campaign, result)
+    for key, campaign in campaigns.items():
+        district = (campaign.district_code, campaign.district_name_fr)
+        for totals in (overall, by_district[district], by_year[closing_year(campaign)]):
+            totals.add(campaign, raised.get(key, 0))
     return _cacheable(
         JsonResponse(
             {
                 "licence": LICENCE,
                 "generated_at": local_iso(now),
                 "fields": _definitions({**STATS_FIELDS, **OVERALL_FIELDS}),
-                "overall": _overall(overall, figures.figures(request)),
+                "overall": _overall(overall, impact),
                 "by_district": [
                     {"district_code": code, "district_name": name, **totals.as_dict()}
                     for (code, name), totals in sorted(by_district.items())
