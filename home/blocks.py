@@ -211,7 +211,8 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class KeyFigureBlock(blocks.StructBlock):
-    """One figure and what it counts: "94 %" — "of campaigns succeed"."""
+    """One figure typed by hand and what it counts, for facts and rules: "80 %" — "of the
+    goal is enough". The association's results are computed (ComputedKeyFigureBlock)."""
 
     value = blocks.CharBlock(label=_("Figure"), max_length=20)
     label = blocks.CharBlock(label=_("What it counts"), max_length=80)
@@ -257,8 +258,8 @@ class KeyFiguresBlock(blocks.StructBlock):
         preview_value = {
             "heading": "En chiffres",
             "figures": [
-                {"value": "94 %", "label": "de campagnes réussies"},
-                {"value": "320", "label": "projets financés"},
+                {"value": "80 %", "label": "de l'objectif suffisent"},
+                {"value": "66 %", "label": "de réduction d'impôt sur chaque don"},
             ],
         }
 
