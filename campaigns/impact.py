@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.api import APIField
+
 from donations import ledger
 from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
 from home import figures
+from home.api import ComputedField
 from home.models import ListingPage
 from home.visibility import public_pages
 
@@ -199,6 +202,11 @@ class ImpactPage(ListingPage):
 
     subpage_types = []
     max_count_per_parent = 1
+    api_fields = ListingPage.api_fields + [
+        APIField(
+            "figures", serializer=ComputedField(lambda page, request: figures.figures(request))
+        )
+    ]
 
     class Meta:
         verbose_name = _("impact page")

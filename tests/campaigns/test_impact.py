@@ -237,3 +237,12 @@ def test_home_impact_page_and_open_data_agree(activity, impact_page, client):
         assert on_home == shown
         assert figures.format_percent_value(expected["success_rate"]) in on_impact
         assert format_money(expected["raised_cents"]) in on_impact
+
+
+def test_the_api_gives_the_impact_figures(activity, impact_page, client):
+    data = client.get(f"/api/v2/pages/{impact_page.pk}/").json()
+    expected = activity["expected"]
+    assert {key: data["figures"][key] for key in ("raised_cents", "people", "success_rate")} == {
+        key: expected[key] for key in ("raised_cents", "people", "success_rate")
+    }
+    assert data["figures"]["by_year"] == [list(row) for row in expected["by_year"]]
