@@ -101,7 +101,10 @@ JSON_ONLY_FIELDS = {
 GROUP_FIELDS = {
     "campaigns": ("integer", "Number of published campaigns."),
     "raised_eur": ("decimal", "Amount given to them, refunds deducted, in euros."),
-    "donors": ("integer", "Number of gifts to them."),
+    "donors": (
+        "integer",
+        "People who gave to each of them, added up (someone who gave to two counts twice).",
+    ),
     "ended": (
         "integer",
         "Campaigns closed: their closing time has passed and their result is stored.",

@@ -100,14 +100,14 @@ def test_render_cost_of_a_page_mixing_every_block_type(client, home, images):
 def test_home_page_renders_hero_key_figures_and_body(client, home):
     home.hero_image = ImageFactory()
     home.hero_image_alt = "Un jardin"
-    home.key_figures = [("figure", {"value": "94 %", "label": "de réussite"})]
+    home.key_figures = [("figure", {"figure": "people", "label": "personnes ont donné"})]
     home.body = [("heading", {"text": "Comment ça marche ?", "level": "h2"})]
     home.save_revision().publish()
     soup = BeautifulSoup(client.get("/fr/").content, "html.parser")
     assert soup.h1.get_text() == home.hero_heading
     assert soup.select_one(".hero img")["alt"] == "Un jardin"
     assert soup.select_one(".hero source[type='image/webp']") is not None
-    assert "94 %" in soup.select_one(".key-figures").get_text()
+    assert soup.select_one(".key-figures").get_text().split() == ["0", "personnes", "ont", "donné"]
     assert soup.select_one(".stream h2").get_text() == "Comment ça marche ?"
 
 
