@@ -14,13 +14,13 @@ from wagtail.models import Locale, PageViewRestriction
 
 import pytest
 
+from campaigns.closing import close_due_campaigns
 from campaigns.factories import (
     CampaignIndexPageFactory,
     CampaignPageFactory,
     CategoryFactory,
     DistrictFactory,
 )
-from campaigns.closing import close_due_campaigns
 from campaigns.models import FundingRule
 from donations import ledger
 from donations.models import Donation
