@@ -27,7 +27,7 @@ from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.models import Page
 
 from donations import ledger
-from donations.admin_forms import campaign_choices, campaign_titles
+from donations.admin_forms import campaign_titles, choose_campaign
 from home.money import AmountField, format_money
 
 from .payouts import Expense, Payout, original_budget_labels
@@ -49,14 +49,7 @@ class CampaignMoneyForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = campaign_choices()
-        current = self.instance.campaign_key
-        if current and str(current) not in {value for value, _label in choices}:
-            # keep an entry's campaign selectable even if its page is gone
-            choices.append((str(current), _("Unknown campaign %(key)s") % {"key": current}))
-        self.fields["campaign"].choices = [("", "---------")] + choices
-        if current:
-            self.initial.setdefault("campaign", str(current))
+        choose_campaign(self)
         if self.instance.amount_cents:
             self.initial.setdefault("amount", amount_text(self.instance.amount_cents))
         else:

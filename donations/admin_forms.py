@@ -67,6 +67,19 @@ def campaign_titles(keys):
     return titles
 
 
+def choose_campaign(form):
+    """Fill a staff form's ``campaign`` choice field (an entry stored with a ``campaign_key``):
+    every campaign by title, the entry's own kept selectable even if its page is gone, and
+    preselected when editing. Used by the offline gifts' form and the payouts' forms."""
+    choices = campaign_choices()
+    current = form.instance.campaign_key
+    if current and str(current) not in {value for value, _label in choices}:
+        choices.append((str(current), _("Unknown campaign %(key)s") % {"key": current}))
+    form.fields["campaign"].choices = [("", "---------")] + choices
+    if current:
+        form.initial.setdefault("campaign", str(current))
+
+
 def euros_to_cents(amount):
     return int((amount * 100).to_integral_value())
 
@@ -106,14 +119,7 @@ class OfflineDonationForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = campaign_choices()
-        current = self.instance.campaign_key
-        if current and str(current) not in {value for value, _label in choices}:
-            # keep an edited gift's campaign selectable even if its page is gone
-            choices.append((str(current), _("Unknown campaign %(key)s") % {"key": current}))
-        self.fields["campaign"].choices = [("", "---------")] + choices
-        if current:
-            self.initial.setdefault("campaign", str(current))
+        choose_campaign(self)
         if self.instance.amount_cents:
             self.initial.setdefault("amount", Decimal(self.instance.amount_cents) / 100)
         else:
