@@ -62,7 +62,8 @@ class ClosingIncomplete(Exception):
 
 def main_page(campaign_key):
     """The campaign's first published page that is not a language copy (its original), or
-    None."""
+    None. Published, not public: a campaign in a private section closes and refunds too (what
+    the public may see is chosen with public_pages() where links are emailed)."""
     return (
         CampaignPage.objects.live()
         .filter(translation_key=campaign_key, alias_of__isnull=True)
@@ -85,7 +86,7 @@ def due_campaign_keys(now=None):
     paid to an all-or-nothing campaign that failed)."""
     now = now or timezone.now()
     ended = set(
-        CampaignPage.objects.live()
+        CampaignPage.objects.live()  # private sections' campaigns close too (see main_page)
         .filter(closes_at__lte=now - CLOSING_GRACE)
         .values_list("translation_key", flat=True)
     )
