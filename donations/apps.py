@@ -9,3 +9,8 @@ class DonationsConfig(AppConfig):
     label = "donations"
     verbose_name = _("Donations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import personal_data
+
+        personal_data.register()

@@ -327,3 +327,7 @@ class SiteContact(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("contact details")
+        # Staff who answer people's requests about their data (home/personal_data_admin.py)
+        permissions = [
+            ("manage_personal_data", _("Can find, export and erase a person's personal data"))
+        ]

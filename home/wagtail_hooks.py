@@ -1,9 +1,11 @@
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import personal_data, personal_data_admin
 from .models import Footer, MainMenu
 from .rich_text import PublicPageLinkHandler
 
@@ -38,3 +40,29 @@ class NavigationViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(NavigationViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def personal_data_urls():
+    """Settings → Personal data: find, export and erase a person's data."""
+    urls = (personal_data_admin.urlpatterns(), "personal_data")
+    return [path("personal-data/", include(urls, namespace="personal_data"))]
+
+
+@hooks.register("register_settings_menu_item")
+def personal_data_menu_item():
+    return personal_data_admin.menu_item()
+
+
+@hooks.register("register_permissions")
+def personal_data_permission():
+    return personal_data_admin.permissions()
+
+
+@hooks.register("register_log_actions")
+def personal_data_log_actions(actions):
+    actions.register_action(
+        personal_data.ERASED_ACTION,
+        _("Personal data erased"),
+        _("Personal data erased on request"),
+    )

@@ -175,6 +175,9 @@ STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 # At most 20 form submissions per 60 s per leader ("limit/seconds" in the environment).
 LEADER_RATE_LIMIT = env.rate("LEADER_RATE_LIMIT", (20, 60))
 REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
+# Workshop registrations' names, emails, phones and needs are erased this many months after
+# the workshop ended (`manage.py purge_registrations`, daily; the seats counted stay).
+WORKSHOP_PERSONAL_DATA_MONTHS = 6
 # Donation form submissions per 60 s per IP address: each one creates a Stripe Checkout
 # Session, so this caps card testing and our Stripe API quota (a donor needs one or two).
 DONATION_RATE_LIMIT = (10, 60)
