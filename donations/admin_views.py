@@ -31,6 +31,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
@@ -44,7 +45,14 @@ from .admin_forms import (
     campaign_titles,
     default_language,
 )
-from .models import Dispute, DisputeStatus, Donation, DonationSource
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    DisplayChoice,
+    Dispute,
+    DisputeStatus,
+    Donation,
+    DonationSource,
+)
 
 ANY_DONATION_PERMISSION = ["add", "change", "delete", "view"]
 
@@ -305,6 +313,20 @@ class DonationInspectView(generic.InspectView):
             }
             for dispute in self.object.disputes.all()
         )
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if can_change_public_display(self.request.user, self.object):
+            buttons.append(
+                Button(
+                    _("Public name and message"),
+                    url=reverse("donations_admin:public_display", args=[self.object.pk]),
+                    icon_name="view",
+                    priority=15,
+                )
+            )
+        return buttons
 
     def get_edit_url(self):
         if is_editable(self.object):
@@ -847,3 +869,104 @@ class GiveBackView(DonationStaffMixin, WagtailAdminTemplateMixin, FormView):
             % {"amount": format_money(donation.amount_cents), "date": local_date(returned_on)},
         )
         return redirect(self.index_url_name)
+
+
+# What the campaign page shows of a gift: staff hide or correct it
+
+
+def can_change_public_display(user, donation):
+    """Staff who may change donations may hide or correct a resident's public name and
+    message (not a sponsor's match, which shows neither)."""
+    policy = policy_registry.get_by_type(Donation)
+    return donation.source != DonationSource.MATCH and policy.user_has_permission(user, "change")
+
+
+class PublicDisplayForm(forms.Form):
+    display = forms.ChoiceField(label=_("Public display"), choices=DisplayChoice.choices)
+    donor_name = forms.CharField(
+        label=_("Donor's name"),
+        max_length=100,
+        required=False,
+        help_text=_("Shown on the campaign page unless the gift is anonymous."),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Empty it to hide an abusive or personal message."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        shows_name = cleaned.get("display") in (DisplayChoice.NAME, DisplayChoice.HIDE_AMOUNT)
+        if shows_name and not (cleaned.get("donor_name") or "").strip():
+            self.add_error(
+                "donor_name", _("Give a name to show, or choose to show the gift anonymously.")
+            )
+        return cleaned
+
+
+class PublicDisplayView(DonationStaffMixin, WagtailAdminTemplateMixin, FormView):
+    """Hide or correct what the campaign page shows of a gift (its name, its message, shown
+    or anonymous). The change is logged in the gift's history without the old or new text;
+    amounts and statuses are not touched."""
+
+    permission_required = "change"
+    template_name = "donations/admin/public_display.html"
+    form_class = PublicDisplayForm
+    page_title = _("Public name and message")
+    header_icon = "view"
+    fields = ("display", "donor_name", "message")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.is_permitted():
+            return forbidden(request)
+        self.donation = get_object_or_404(
+            Donation.objects.exclude(source=DonationSource.MATCH), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {name: getattr(self.donation, name) for name in self.fields}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            donation=self.donation,
+            amount=format_money(self.donation.amount_cents),
+            action_url=self.request.path,
+            inspect_url=reverse("donations_admin:inspect", args=[self.donation.pk]),
+            submit_button_label=_("Save"),
+            submit_button_active_label=_("Saving…"),
+        )
+        return context
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        changes = {
+            name: form.cleaned_data[name].strip()
+            for name in self.fields
+            if form.cleaned_data[name].strip() != getattr(self.donation, name)
+        }
+        if changes:
+            with transaction.atomic():
+                donation = Donation.objects.select_for_update().get(pk=self.donation.pk)
+                # only what the page shows: the ledger's amounts and statuses stay
+                Donation.objects.filter(pk=donation.pk).update(**changes)
+                if "donor_name" in changes:
+                    # an offline donor without email is counted by name
+                    ledger._recompute_tally(donation.campaign_key)
+                donation.refresh_from_db()
+                log(
+                    instance=donation,
+                    action="donations.public_display_changed",
+                    user=self.request.user,
+                    data={"fields": sorted(changes)},
+                )
+            messages.success(self.request, _("What the campaign page shows of this gift changed."))
+        else:
+            messages.info(self.request, _("Nothing changed."))
+        return redirect("donations_admin:inspect", self.donation.pk)

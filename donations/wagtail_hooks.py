@@ -25,6 +25,7 @@ from .admin_views import (
     OfflineDonationCreateView,
     OfflineDonationDeleteView,
     OfflineDonationEditView,
+    PublicDisplayView,
     RefusedPaymentIndexView,
     RefusedPaymentInspectView,
 )
@@ -62,6 +63,12 @@ class DonationViewSet(ModelViewSet):
         return super().get_delete_view_kwargs(
             inspect_url_name=self.get_url_name("inspect"), **kwargs
         )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("public/<int:pk>/", PublicDisplayView.as_view(), name="public_display"),
+        ]
 
 
 class RefusedPaymentViewSet(ModelViewSet):
@@ -175,4 +182,9 @@ def register_donations_viewsets():
 def register_donation_log_actions(actions):
     actions.register_action(
         "donations.given_back", _("Given back"), _("Offline gift given back to its donor")
+    )
+    actions.register_action(
+        "donations.public_display_changed",
+        _("Public name or message changed"),
+        _("What the campaign page shows of the gift changed"),
     )

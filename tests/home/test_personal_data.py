@@ -381,3 +381,41 @@ def test_a_leader_account_and_stories_are_listed_not_erased(
     }
     leader.refresh_from_db()
     assert leader.email == EMAIL
+
+
+def test_staff_hide_or_correct_what_a_campaign_page_shows_of_a_gift(
+    client,
+    admin,
+    admin_user,
+    django_user_model,
+    person,
+    campaign,  # noqa: F811 - shared fixture
+):
+    gift = person["online"]
+    url = reverse("donations_admin:public_display", args=[gift.pk])
+    before = ledger.money(campaign.translation_key)
+    inspect = admin.get(reverse("donations_admin:inspect", args=[gift.pk])).content.decode()
+    assert url in inspect
+
+    viewer = staff(django_user_model, "viewer", "view_donation")
+    assert viewer.get(url).status_code == 403
+    assert viewer.post(url, {"display": "anonymous"}).status_code == 403
+
+    # showing a name needs a name
+    response = admin.post(url, {"display": "name", "donor_name": " ", "message": ""})
+    assert response.status_code == 400
+    response = admin.post(url, {"display": "name", "donor_name": "Zélie Q.", "message": ""})
+    assert response.status_code == 302
+    page = client.get(campaign.localized.url).content.decode()
+    assert "Zélie Q." in page and MESSAGE not in page
+    admin.post(url, {"display": "anonymous", "donor_name": "Zélie Q.", "message": ""})
+    assert "Zélie Q." not in client.get(campaign.localized.url).content.decode()
+
+    gift.refresh_from_db()
+    assert (gift.amount_cents, gift.status, gift.donor_email) == (2500, "paid", EMAIL)
+    assert ledger.money(campaign.translation_key) == before
+    entries = ModelLogEntry.objects.filter(action="donations.public_display_changed")
+    assert entries.count() == 2
+    logged = json.dumps([(e.label, e.data) for e in entries], ensure_ascii=False)
+    assert "Zélie" not in logged and "Courage" not in logged
+    assert entries.filter(user=admin_user).count() == 2
