@@ -301,22 +301,133 @@ STANDARD_PAGES = [
             "ما البيانات التي نجمعها، ولماذا، وما هي حقوقك.",
         ),
         "introduction": T(
-            "Nous ne collectons que ce dont nous avons besoin, et vous pouvez tout consulter "
-            "ou effacer.",
-            "We collect only what we need, and you can see or erase all of it.",
-            "لا نجمع إلا ما نحتاج إليه، ويمكنك الاطلاع على كل بياناتك أو حذفها.",
+            "Nous ne collectons que ce dont nous avons besoin. Voici ce que nous gardons, "
+            "pourquoi et combien de temps, et comment en obtenir une copie ou le faire effacer.",
+            "We collect only what we need. Here is what we keep, why and for how long, and how "
+            "to get a copy of it or have it erased.",
+            "لا نجمع إلا ما نحتاج إليه. إليك ما نحتفظ به ولماذا وإلى متى، وكيف تحصل على نسخة "
+            "منه أو تطلب حذفه.",
         ),
         "body": [
+            ("heading", T("Vos dons", "Your gifts", "تبرعاتك")),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Pour chaque don, nous gardons le montant, la date, la campagne et, si "
+                        "vous les donnez, votre nom, votre adresse e-mail et votre message. Le "
+                        "nom et le message ne sont affichés sur la page de la campagne que si "
+                        "vous le choisissez ; l'e-mail sert à vous confirmer le don et, si vous "
+                        "le demandez, à vous envoyer les nouvelles de la campagne. Les données "
+                        "de carte bancaire sont saisies chez notre prestataire de paiement, "
+                        "jamais sur ce site.",
+                        "For each gift, we keep the amount, the date, the campaign and, if you "
+                        "give them, your name, your email address and your message. Your name "
+                        "and message are shown on the campaign page only if you choose so; your "
+                        "email is used to confirm your gift and, if you ask for them, to send "
+                        "you the campaign's news. Card details are typed at our payment "
+                        "provider, never on this site.",
+                        "نحتفظ لكل تبرع بالمبلغ والتاريخ والحملة، وكذلك باسمك وبريدك الإلكتروني "
+                        "ورسالتك إن قدّمتها. لا يظهر اسمك ورسالتك في صفحة الحملة إلا إذا اخترت "
+                        "ذلك، ويُستخدم بريدك الإلكتروني لتأكيد تبرعك، ولإرسال أخبار الحملة إن "
+                        "طلبتها. تُدخَل بيانات البطاقة المصرفية لدى مزوّد الدفع، ولا تُدخَل أبدًا "
+                        "في هذا الموقع.",
+                    )
+                ),
+            ),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Nous gardons ces données tant que vous ne nous demandez pas de les "
+                        "effacer. Si vous le demandez, votre nom, votre e-mail et votre message "
+                        "sont effacés ; le montant et la date du don restent dans nos comptes, "
+                        "sans rien qui vous nomme, pour que le total de chaque campagne reste "
+                        "juste.",
+                        "We keep this data until you ask us to erase it. If you do, your name, "
+                        "email and message are erased; the gift's amount and date stay in our "
+                        "accounts, with nothing that names you, so that each campaign's total "
+                        "stays right.",
+                        "نحتفظ بهذه البيانات ما لم تطلب منا حذفها. إذا طلبت ذلك، نحذف اسمك "
+                        "وبريدك الإلكتروني ورسالتك، ويبقى مبلغ التبرع وتاريخه في حساباتنا دون "
+                        "أي شيء يدل عليك، حتى يبقى مجموع كل حملة صحيحًا.",
+                    )
+                ),
+            ),
+            (
+                "heading",
+                T("Les inscriptions aux ateliers", "Workshop registrations", "التسجيل في الورشات"),
+            ),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Pour vous inscrire, nous demandons votre nom, un e-mail ou un numéro "
+                        "de téléphone pour vous joindre, le nombre de places, votre langue et, "
+                        "si vous le souhaitez, vos besoins d'accessibilité, pour vous accueillir "
+                        "dans de bonnes conditions. Ces données sont effacées six mois après "
+                        "l'atelier ; seuls restent le nombre de places et les dates, sans rien "
+                        "qui vous nomme.",
+                        "To register you, we ask for your name, an email or a phone number to "
+                        "reach you, the number of seats, your language and, if you wish, your "
+                        "accessibility needs, so that we can welcome you well. This data is "
+                        "erased six months after the workshop; only the number of seats and the "
+                        "dates remain, with nothing that names you.",
+                        "لتسجيلك نطلب اسمك، وبريدًا إلكترونيًا أو رقم هاتف للتواصل معك، وعدد "
+                        "المقاعد، ولغتك، واحتياجاتك المتعلقة بإمكانية الوصول إن رغبت، لنستقبلك "
+                        "في ظروف جيدة. تُحذف هذه البيانات بعد ستة أشهر من الورشة، ولا يبقى إلا "
+                        "عدد المقاعد والتواريخ، دون أي شيء يدل عليك.",
+                    )
+                ),
+            ),
+            (
+                "heading",
+                T(
+                    "Vos projets et votre compte",
+                    "Your projects and your account",
+                    "مشاريعك وحسابك",
+                ),
+            ),
+            (
+                "paragraph",
+                p(
+                    T(
+                        "Quand vous proposez un projet, nous gardons votre nom et un moyen de "
+                        "vous joindre pour en parler avec vous, jusqu'à ce que vous nous "
+                        "demandiez de les effacer. Si vous portez une campagne, votre compte "
+                        "garde votre e-mail et le nom public qui signe vos histoires ; pour "
+                        "fermer ce compte, écrivez-nous.",
+                        "When you propose a project, we keep your name and a way to reach you, "
+                        "to talk it over with you, until you ask us to erase them. If you lead "
+                        "a campaign, your account keeps your email and the public name that "
+                        "signs your stories; to close this account, write to us.",
+                        "عندما تقترح مشروعًا، نحتفظ باسمك ووسيلة للتواصل معك لنناقشه معك، إلى أن "
+                        "تطلب منا حذفهما. وإذا كنت تقود حملة، يحتفظ حسابك ببريدك الإلكتروني "
+                        "وبالاسم العلني الذي توقّع به قصصك، ولإغلاق هذا الحساب راسلنا.",
+                    )
+                ),
+            ),
             ("heading", T("Vos droits", "Your rights", "حقوقك")),
             (
                 "paragraph",
                 p(
                     T(
-                        "Vous pouvez demander l'accès à vos données, leur rectification ou "
-                        "leur effacement en écrivant à l'association.",
-                        "You can ask to see, correct or erase your data by writing to the "
-                        "association.",
-                        "يمكنك طلب الاطلاع على بياناتك أو تصحيحها أو حذفها بمراسلة الجمعية.",
+                        "Écrivez à l'adresse de contact de l'association (bonjour@cocity.example) "
+                        "en donnant l'e-mail ou le numéro de téléphone que vous nous avez "
+                        "laissé : nous vous envoyons une copie de tout ce que le site garde sur "
+                        "vous, nous corrigeons ce qui est faux, et nous effaçons ce que vous "
+                        "voulez voir disparaître, comme décrit ci-dessus. Vous pouvez aussi "
+                        "saisir la CNIL.",
+                        "Write to the association's contact address (bonjour@cocity.example), "
+                        "giving the email or phone number you left with us: we send you a copy "
+                        "of everything the site keeps about you, correct what is wrong, and "
+                        "erase what you want gone, as described above. You can also complain to "
+                        "the CNIL, the French data-protection authority.",
+                        "راسل الجمعية على عنوانها (bonjour@cocity.example) مع ذكر البريد "
+                        "الإلكتروني أو رقم الهاتف الذي تركته لدينا: نرسل إليك نسخة من كل ما "
+                        "يحتفظ به الموقع عنك، ونصحّح ما هو خاطئ، ونحذف ما تريد حذفه كما هو موضّح "
+                        "أعلاه. ويمكنك أيضًا تقديم شكوى إلى CNIL، الهيئة الفرنسية لحماية "
+                        "البيانات.",
                     )
                 ),
             ),

@@ -4,6 +4,7 @@ and phone are nowhere — no table, the API, open data, the public pages or the 
 while the ledger keeps the amounts."""
 
 import csv
+import html
 import io
 import json
 
@@ -13,6 +14,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
@@ -22,6 +24,7 @@ import pytest
 from donations import ledger
 from donations.models import DisplayChoice, Donation, DonationStatus, OfflineMethod
 from home import personal_data
+from home.demo_content import STANDARD_PAGES
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
 from stories.proposals import Proposal, ProposalSource
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
@@ -111,6 +114,12 @@ def person(campaign, workshop):  # noqa: F811 - the shared fixtures above
         "registration": registration,
         "proposal": proposal,
     }
+
+
+def html_text(response):
+    """The page's text, as a reader sees it (entities decoded)."""
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
 
 
 def found_kinds(email="", phone=""):
@@ -419,3 +428,19 @@ def test_staff_hide_or_correct_what_a_campaign_page_shows_of_a_gift(
     logged = json.dumps([(e.label, e.data) for e in entries], ensure_ascii=False)
     assert "Zélie" not in logged and "Courage" not in logged
     assert entries.filter(user=admin_user).count() == 2
+
+
+def test_the_privacy_page_says_what_is_kept_and_promises_only_what_exists(
+    client, settings, demo_site
+):
+    privacy = next(page for page in STANDARD_PAGES if page["slug"] == "confidentialite")
+    texts = [privacy["introduction"]] + [value for _kind, value in privacy["body"]]
+    # the registrations' purge the page announces is the one the settings run
+    assert settings.WORKSHOP_PERSONAL_DATA_MONTHS == 6
+    assert any("six mois après" in text.fr for text in texts)
+    assert any("six months after" in text.en for text in texts)
+    for language, prefix in (("fr", "/fr/"), ("en", "/en/"), ("ar", "/ar/")):
+        html = html_text(client.get(f"{prefix}confidentialite/"))
+        for text in texts:
+            assert strip_tags(getattr(text, language)) in html, (language, text)
+    assert "tout consulter ou effacer" not in html_text(client.get("/fr/confidentialite/"))
