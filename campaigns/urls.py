@@ -1,8 +1,8 @@
 """Campaign routes outside the language prefix: open data and the embeddable card."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from . import embed, open_data
+from . import embed, open_data, posters
 
 app_name = "campaigns"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("open-data/campaigns.json", open_data.campaigns_json, name="open_data_json"),
     path("open-data/stats.json", open_data.stats_json, name="open_data_stats"),
     path("embed/campaign/<int:page_id>/", embed.campaign_card, name="embed"),
+    re_path(
+        rf"^(?P<language>{posters.LANGUAGE_PATTERN})/campaign-poster/(?P<page_id>[0-9]+)\.pdf$",
+        posters.poster,
+        name="poster",
+    ),  # noqa: E501
 ]
