@@ -13,7 +13,8 @@ class DonationBlock(blocks.StructBlock):
     """Invites readers to give to a chosen campaign, in their language.
 
     The block holds no form token and nothing personal: it links to the campaign's
-    donation page with the chosen amount, so the page can be served from a shared cache.
+    donation page with the chosen amount and the block's suggested amounts (which that page
+    offers, the chosen one preselected), so the page can be served from a shared cache.
     Outside a live campaign it says why donations are closed.
     """
 
@@ -63,6 +64,8 @@ class DonationBlock(blocks.StructBlock):
         context["amounts"] = [
             (euros, format_money(euros * 100)) for euros in value["preset_amounts"]
         ]
+        # carried to the donation page, which offers the same amounts (views.block_choices)
+        context["presets"] = ",".join(str(euros) for euros in value["preset_amounts"])
         return context
 
     def get_api_representation(self, value, context=None):

@@ -3,6 +3,7 @@
 import datetime
 import json
 import logging
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,16 +12,18 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wagtail.models import Page
 
 import stripe
+from babel.numbers import get_decimal_symbol
 
 from home.i18n import localize_pages
-from home.money import format_money
+from home.money import amount_to_cents, format_money
 from home.ratelimit import hit, per_ip
 from home.visibility import public_pages
 
@@ -51,21 +54,70 @@ def campaign_for(campaign_key):
     return localize_pages([page])[page.pk].specific
 
 
-def initial_amount(form_data, presets):
-    """Preselect the amount chosen in a donation block (?amount=25)."""
+# The donation block's limits on its suggested amounts (see DonationBlock.preset_amounts)
+MAX_PRESETS, MAX_PRESET_EUROS = 6, 5000
+OTHER = "other"
+
+
+def block_choices(data):
+    """(suggested amounts in euros, whether another amount may be typed) of the donation
+    block the donor came from (?presets=10,25,50&other=0, carried along by the form), or
+    the defaults when it says nothing usable."""
+    presets = []
+    for part in str(data.get("presets", "")).split(",")[: MAX_PRESETS + 1]:
+        try:
+            euros = int(part)
+        except ValueError:
+            return DEFAULT_PRESETS, True
+        if not 1 <= euros <= MAX_PRESET_EUROS or euros in presets:
+            return DEFAULT_PRESETS, True
+        presets.append(euros)
+    if not presets or len(presets) > MAX_PRESETS:
+        return DEFAULT_PRESETS, True
+    return tuple(presets), data.get("other") != "0"
+
+
+def initial_amount(form_data, presets, allow_custom=True):
+    """The amount chosen before the form opened: a suggested one (?amount=25) is preselected,
+    ?amount=other opens "Other amount" ready to type in, any other amount (?amount=5.50, as
+    the cancelled page offers it again) is typed in "Other amount"."""
+    amount = str(form_data.get("amount", "")).strip()
+    if amount == OTHER:
+        return {"amount_choice": CUSTOM} if allow_custom else {}
     try:
-        euros = int(form_data.get("amount", ""))
-    except ValueError:
+        cents = amount_to_cents(amount)
+    except ValidationError:
         return {}
-    if euros in presets:
-        return {"amount_choice": str(euros)}
-    return {"amount_choice": CUSTOM, "custom_amount": euros} if euros > 0 else {}
+    if cents % 100 == 0 and cents // 100 in presets:
+        return {"amount_choice": str(cents // 100)}
+    if allow_custom and cents > 0:
+        return {"amount_choice": CUSTOM, "custom_amount": typed_amount(cents)}
+    return {}
+
+
+def typed_amount(cents):
+    """``cents`` as a donor would type it in the reader's language: "5,50", "12"."""
+    euros, rest = divmod(cents, 100)
+    if not rest:
+        return str(euros)
+    locale = to_locale(get_language() or settings.LANGUAGE_CODE)
+    return f"{euros}{get_decimal_symbol(locale, numbering_system='default')}{rest:02}"
+
+
+def privacy_url():
+    """The privacy notice in the reader's language (the public page whose slug is
+    settings.PRIVACY_PAGE_SLUG, "confidentialite" by default), or None."""
+    slug = getattr(settings, "PRIVACY_PAGE_SLUG", "confidentialite")
+    page = public_pages(Page.objects.filter(slug=slug)).first()
+    localized = localize_pages([page])[page.pk] if page else None
+    return localized.url if localized else None
 
 
 @require_http_methods(["GET", "POST"])
 def donate(request, campaign_key):
     """Show the donation form of a campaign (GET) or start the payment (POST).
 
+    The form offers the suggested amounts of the donation block the donor came from.
     Each valid submission starts a checkout with the provider, so they are limited to
     DONATION_RATE_LIMIT per IP address: beyond, the form comes back (429, Retry-After) with
     what was typed and the seconds to wait. Invalid ones cost nothing and are not counted."""
@@ -74,13 +126,21 @@ def donate(request, campaign_key):
     if not getattr(campaign, "accepts_donations", False):
         return render(request, "donations/closed.html", context, status=200)
 
+    data = request.GET if request.method == "GET" else request.POST
+    presets, allow_custom = block_choices(data)
+    context.update(
+        presets=",".join(str(euros) for euros in presets),
+        allow_custom=allow_custom,
+        privacy_url=privacy_url(),
+    )
     if request.method == "GET":
-        form = DonationForm(
-            presets=DEFAULT_PRESETS, initial=initial_amount(request.GET, DEFAULT_PRESETS)
-        )
+        initial = initial_amount(request.GET, presets, allow_custom)
+        form = DonationForm(presets=presets, allow_custom=allow_custom, initial=initial)
+        if initial.get("amount_choice") == CUSTOM:  # "Other amount" chosen: ready to type in
+            form.fields["custom_amount"].widget.attrs["autofocus"] = True
         return render(request, "donations/donate.html", {**context, "form": form})
 
-    form = DonationForm(request.POST, presets=DEFAULT_PRESETS)
+    form = DonationForm(request.POST, presets=presets, allow_custom=allow_custom)
     if not form.is_valid():
         return render(request, "donations/donate.html", {**context, "form": form}, status=400)
     limit, window = settings.DONATION_RATE_LIMIT
@@ -162,7 +222,26 @@ def thanks(request, donation_uuid):
         except payments.PaymentUnavailable:
             pass  # the webhook or reconcile_donations will settle it
     context = _donation_context(donation, campaign_required=False)
+    if context["campaign"] is not None and donation.status == DonationStatus.PAID:
+        context["share"] = share_links(context["campaign"], request)
     return render(request, "donations/thanks.html", context)
+
+
+def share_links(campaign, request):
+    """Links that pass the campaign on without JavaScript: its address, and messages
+    carrying it ready to send by WhatsApp, SMS or email (each part URL-encoded)."""
+    url = campaign.get_full_url(request)
+    text = _("I gave to “%(title)s”. You can help too: %(url)s") % {
+        "title": campaign.title,
+        "url": url,
+    }
+    subject = _("Support “%(title)s”") % {"title": campaign.title}
+    return {
+        "url": url,
+        "whatsapp": "https://wa.me/?text=" + quote(text, safe=""),
+        "sms": "sms:?&body=" + quote(text, safe=""),
+        "email": f"mailto:?subject={quote(subject, safe='')}&body={quote(text, safe='')}",
+    }
 
 
 def may_ask_stripe(request, donation):
@@ -183,9 +262,11 @@ def cancelled(request, donation_uuid):
     donation = get_object_or_404(Donation, uuid=donation_uuid, source="online")
     donation, _changed = ledger.transition(donation.pk, DonationStatus.CANCELLED)
     context = _donation_context(donation, campaign_required=False)
+    euros, cents = divmod(donation.amount_cents, 100)
     context["retry_url"] = (
         reverse("donations:donate", args=[donation.campaign_key])
-        + f"?amount={donation.amount_cents // 100}"
+        + f"?amount={euros}"
+        + (f".{cents:02}" if cents else "")
     )
     return render(request, "donations/cancelled.html", context)
 

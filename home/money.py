@@ -32,21 +32,28 @@ def format_money(cents, language=None, currency="EUR"):
 MAX_AMOUNT_CENTS = 10_000_000
 # Spaces people and keyboards put between thousands: space, no-break, narrow no-break, thin
 GROUPING = re.compile(r"[\s\u00a0\u202f\u2009'’]")
+CURRENCY = re.compile(r"€|EUROS?|EUR")
+EURO_AS_POINT = re.compile(r"(?<=\d)€(?=\d{1,2}$)")  # "5€50" is 5,50 €, never 550 €
+SEPARATORS = str.maketrans({"\u066b": ",", "\u066c": "", "\uff0c": ",", "\uff0e": "."})
 AMOUNT = re.compile(
-    r"(?P<whole>\d+|\d{1,3}(?P<group>[.,])\d{3}(?:(?P=group)\d{3})*)"
+    # a grouped amount starts with 1-9: "0.001" is not one euro
+    r"(?P<whole>\d+|[1-9]\d{0,2}(?P<group>[.,])\d{3}(?:(?P=group)\d{3})*)"
     r"(?:(?P<point>[.,])(?P<decimals>\d{1,2}))?"
 )
 
 
 def amount_to_cents(text):
     """Cents for an amount in euros typed as text, as people write it in any of the site's
-    languages: "1500", "1 500", "1.500 €", "1,500", "1500,50", "€1,500.50", "12,5".
+    languages: "1500", "1 500", "1.500 €", "1,500", "1500,50", "€1,500.50", "12,5", "5 euros", "5€50",
+    "٥٫٥٠" (Arabic-Indic digits: any Unicode decimal digits are read).
 
     A separator followed by exactly three digits groups thousands; one followed by one or two
     digits is the decimal separator. Raise ValidationError (code "invalid") otherwise.
     (Never an ``<input type=number>``: a French browser reads "5,50" as 550.)"""
-    value = GROUPING.sub("", str(text)).upper().replace("€", "").replace("EUR", "")
-    value = value.replace("\u066b", ",").replace("\u066c", "")  # Arabic separators
+    value = GROUPING.sub("", str(text)).upper()
+    value = CURRENCY.sub("", EURO_AS_POINT.sub(",", value))
+    # Arabic separators, and the full-width ones of a Chinese keyboard
+    value = value.translate(SEPARATORS)
     match = AMOUNT.fullmatch(value)
     if match is None or (match["group"] and match["group"] == match["point"]):
         raise ValidationError(

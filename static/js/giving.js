@@ -1,0 +1,35 @@
+// The giving pages work without this file; it only saves steps (issue 13).
+// - the error summary takes focus where the browser did not honour its autofocus;
+// - "Other amount": choosing it puts the cursor in its field, typing there chooses it,
+//   and choosing a suggested amount empties it (the server reads a typed amount first);
+// - the thank-you page's "Copy the address" button.
+document.addEventListener("DOMContentLoaded", () => {
+    const summary = document.getElementById("giving-errors");
+    if (summary && document.activeElement !== summary) summary.focus();
+
+    const other = document.getElementById("id_custom_amount");
+    if (other) {
+        const radios = document.querySelectorAll("input[name='amount_choice']");
+        radios.forEach((radio) => radio.addEventListener("change", () => {
+            if (radio.value === "custom") other.focus();
+            else other.value = "";
+        }));
+        other.addEventListener("input", () => {
+            const custom = document.querySelector("input[name='amount_choice'][value='custom']");
+            if (custom && other.value.trim()) custom.checked = true;
+        });
+    }
+
+    document.querySelectorAll("button[data-copy]").forEach((button) => {
+        const field = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector("[role='status']");
+        if (!field || !navigator.clipboard) return;
+        button.hidden = false;
+        button.addEventListener("click", () => {
+            navigator.clipboard.writeText(field.value).then(
+                () => { if (status) status.textContent = button.dataset.copied; },
+                () => { field.select(); },
+            );
+        });
+    });
+});
