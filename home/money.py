@@ -44,8 +44,8 @@ AMOUNT = re.compile(
 
 def amount_to_cents(text):
     """Cents for an amount in euros typed as text, as people write it in any of the site's
-    languages: "1500", "1 500", "1.500 €", "1,500", "1500,50", "€1,500.50", "12,5", "5 euros", "5€50",
-    "٥٫٥٠" (Arabic-Indic digits: any Unicode decimal digits are read).
+    languages: "1500", "1 500", "1.500 €", "1,500", "1500,50", "€1,500.50", "12,5", "5 euros",
+    "5€50", "٥٫٥٠" (Arabic-Indic digits: any Unicode decimal digits are read).
 
     A separator followed by exactly three digits groups thousands; one followed by one or two
     digits is the decimal separator. Raise ValidationError (code "invalid") otherwise.
