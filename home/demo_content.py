@@ -315,23 +315,24 @@ STANDARD_PAGES = [
                 p(
                     T(
                         "Pour chaque don, nous gardons le montant, la date, la campagne et, si "
-                        "vous les donnez, votre nom, votre adresse e-mail et votre message. Le "
-                        "nom et le message ne sont affichés sur la page de la campagne que si "
-                        "vous le choisissez ; l'e-mail sert à vous confirmer le don et, si vous "
+                        "vous les donnez, votre nom, votre adresse e-mail et votre message. "
+                        "Votre nom n'est affiché sur la page de la campagne que si vous le "
+                        "choisissez, votre message l'est si vous en écrivez un, votre adresse "
+                        "e-mail jamais ; elle sert à vous confirmer le don et, si vous "
                         "le demandez, à vous envoyer les nouvelles de la campagne. Les données "
                         "de carte bancaire sont saisies chez notre prestataire de paiement, "
                         "jamais sur ce site.",
                         "For each gift, we keep the amount, the date, the campaign and, if you "
-                        "give them, your name, your email address and your message. Your name "
-                        "and message are shown on the campaign page only if you choose so; your "
-                        "email is used to confirm your gift and, if you ask for them, to send "
-                        "you the campaign's news. Card details are typed at our payment "
-                        "provider, never on this site.",
+                        "give them, your name, your email address and your message. Your name is "
+                        "shown on the campaign page only if you choose so, your message if you "
+                        "write one, your email never; it is used to confirm your gift and, if you "
+                        "ask for them, to send you the campaign's news. Card details are typed at "
+                        "our payment provider, never on this site.",
                         "نحتفظ لكل تبرع بالمبلغ والتاريخ والحملة، وكذلك باسمك وبريدك الإلكتروني "
-                        "ورسالتك إن قدّمتها. لا يظهر اسمك ورسالتك في صفحة الحملة إلا إذا اخترت "
-                        "ذلك، ويُستخدم بريدك الإلكتروني لتأكيد تبرعك، ولإرسال أخبار الحملة إن "
-                        "طلبتها. تُدخَل بيانات البطاقة المصرفية لدى مزوّد الدفع، ولا تُدخَل أبدًا "
-                        "في هذا الموقع.",
+                        "ورسالتك إن قدّمتها. لا يظهر اسمك في صفحة الحملة إلا إذا اخترت ذلك، وتظهر "
+                        "رسالتك إن كتبتها، ولا يظهر بريدك الإلكتروني أبدًا، بل يُستخدم لتأكيد "
+                        "تبرعك، ولإرسال أخبار الحملة إن طلبتها. تُدخَل بيانات البطاقة المصرفية لدى "
+                        "مزوّد الدفع، ولا تُدخَل أبدًا في هذا الموقع.",
                     )
                 ),
             ),
