@@ -169,7 +169,7 @@ def export_json(found):
     return json.dumps(export_dict(found), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-CSV_HEADER = ["kind", "id", "field", "value", "summary", "erased on request"]
+CSV_HEADER = ["kind", "id", "field", "value", "summary", "erasable"]
 
 
 def export_csv(found):
