@@ -6,8 +6,11 @@ to the campaign's page in the poster's language, and the ways to give without a 
 the association really takes (a cheque posted to its address, cash or a cheque handed to its
 team), drawn from the contact details staff fill in (Settings → Contact details).
 
-``/<lang>/campaign-poster/<page id>.pdf``: the language is the address's, the page id that of
+``/campaign-poster/<lang>/<page id>.pdf``: the language is the address's, the page id that of
 the campaign in any language. Only published, public campaigns have a poster (404 otherwise).
+The language is not the address's prefix: printing a poster in another language must not
+change the language the site remembers for the visitor (cocity/middleware.py), and a
+response that browsers and proxies may keep sets no cookie.
 """
 
 import hashlib

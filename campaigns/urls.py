@@ -1,4 +1,4 @@
-"""Campaign routes outside the language prefix: open data and the embeddable card."""
+"""Campaign routes outside the language prefix: open data, the embeddable card, the posters."""
 
 from django.urls import path, re_path
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("open-data/stats.json", open_data.stats_json, name="open_data_stats"),
     path("embed/campaign/<int:page_id>/", embed.campaign_card, name="embed"),
     re_path(
-        rf"^(?P<language>{posters.LANGUAGE_PATTERN})/campaign-poster/(?P<page_id>[0-9]+)\.pdf$",
+        rf"^campaign-poster/(?P<language>{posters.LANGUAGE_PATTERN})/(?P<page_id>[0-9]+)\.pdf$",
         posters.poster,
         name="poster",
-    ),  # noqa: E501
+    ),
 ]
