@@ -958,7 +958,7 @@ class PublicDisplayView(DonationStaffMixin, WagtailAdminTemplateMixin, FormView)
                 Donation.objects.filter(pk=donation.pk).update(**changes)
                 if "donor_name" in changes:
                     # an offline donor without email is counted by name
-                    ledger._recompute_tally(donation.campaign_key)
+                    ledger.recompute(donation.campaign_key)
                 donation.refresh_from_db()
                 log(
                     instance=donation,

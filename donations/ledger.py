@@ -405,6 +405,14 @@ def recompute_all():
     return len(keys)
 
 
+def recompute(campaign_key):
+    """Work a campaign's tally out again from the ledger, e.g. after staff erased or changed a
+    donor's personal data (the people counted follow the emails). Locks the tally row; call
+    it after locking the gifts you changed (the ledger's order: gifts, then tally)."""
+    with transaction.atomic():
+        return _recompute_tally(campaign_key)
+
+
 def late_gifts(closes_at):
     """Q of the gifts paid after ``closes_at`` (none when it is None). A gift recorded by
     staff counts as of the day it was received (on time if received on the closing day)."""

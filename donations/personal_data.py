@@ -83,7 +83,7 @@ def erase(records, by_user):
             # only personal fields: the ledger's amounts and statuses stay as they are
             Donation.objects.filter(pk=gift.pk).update(**update)
         for key in sorted({gift.campaign_key for gift in gifts}):
-            ledger._recompute_tally(key)  # people counts follow the erased emails
+            ledger.recompute(key)  # people counts follow the erased emails
         erased = list(Donation.objects.filter(pk__in=ids))
         personal_data.log_erased(erased, by_user)
     return len(erased)
