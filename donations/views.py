@@ -79,10 +79,13 @@ def block_choices(data):
 
 def initial_amount(form_data, presets, allow_custom=True):
     """The amount chosen before the form opened: a suggested one (?amount=25) is preselected,
-    ?amount=other opens "Other amount" ready to type in, any other amount (?amount=5.50, as
-    the cancelled page offers it again) is typed in "Other amount"."""
+    an empty one (the block's "Another amount" button: ?amount=) or ?amount=other opens
+    "Other amount" ready to type in, any other amount (?amount=5.50, as the cancelled page
+    offers it again) is typed in "Other amount"."""
+    if "amount" not in form_data:
+        return {}
     amount = str(form_data.get("amount", "")).strip()
-    if amount == OTHER:
+    if amount in ("", OTHER):
         return {"amount_choice": CUSTOM} if allow_custom else {}
     try:
         cents = amount_to_cents(amount)

@@ -1,11 +1,22 @@
 // The giving pages work without this file; it only saves steps (issue 13).
-// - the error summary takes focus where the browser did not honour its autofocus;
+// - the error summary takes focus where the browser did not honour its autofocus, and its
+//   links put the cursor in their field;
 // - "Other amount": choosing it puts the cursor in its field, typing there chooses it,
 //   and choosing a suggested amount empties it (the server reads a typed amount first);
 // - the thank-you page's "Copy the address" button.
 document.addEventListener("DOMContentLoaded", () => {
     const summary = document.getElementById("giving-errors");
-    if (summary && document.activeElement !== summary) summary.focus();
+    if (summary) {
+        if (document.activeElement !== summary) summary.focus();
+        // a link of the summary puts the cursor in its field, not only the page at it
+        summary.querySelectorAll("a[href^='#']").forEach((link) => link.addEventListener("click", (event) => {
+            const field = document.getElementById(link.getAttribute("href").slice(1));
+            if (!field) return;
+            event.preventDefault();
+            field.focus();
+            (field.closest("fieldset, .form-field") || field).scrollIntoView({ block: "center" });
+        }));
+    }
 
     const other = document.getElementById("id_custom_amount");
     if (other) {

@@ -57,7 +57,9 @@ def open_form_from_block(page, site_url, lang, euros=25):
     that amount preselected."""
     block = page.locator("section.donation-block")
     block.locator(f"button[name='amount'][value='{euros}']").click()
-    page.wait_for_url(re.compile(rf"{re.escape(site_url)}/{lang}/donate/{UUID}/\?amount={euros}$"))
+    # (then the block's suggested amounts, which the form offers: ?amount=25&presets=10,25,50)
+    donate = rf"{re.escape(site_url)}/{lang}/donate/{UUID}/"
+    page.wait_for_url(re.compile(rf"{donate}\?amount={euros}(&presets=[^&]+)?$"))
     form = page.locator("form.donation-form")
     assert form.locator(f"input[name='amount_choice'][value='{euros}']").is_checked()
     return form
