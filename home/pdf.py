@@ -3,10 +3,11 @@ receipts later.
 
 ``render_pdf(template_name, context, request=None)`` renders the template to HTML in the active
 language and lays it out as PDF. Rendering never touches the network: every address in the
-document is resolved against ``BASE_URL`` (a reserved ``.invalid`` host), and ``LocalFetcher``
-serves only ``data:`` URIs, static files (from the app and project folders, or STATIC_ROOT)
-and public uploaded media (from the media storage); anything else — ``http(s)`` to another host,
-``file:``, private media — is refused, and WeasyPrint leaves that image out.
+document is resolved against ``BASE_URL`` (a reserved ``.invalid`` host), and
+``local_fetcher()`` serves only ``data:`` URIs, static files (from the app and project
+folders, or STATIC_ROOT) and public uploaded media (from the media storage); anything else —
+``http(s)`` to another host, ``file:``, private media — is refused, and WeasyPrint leaves that
+image out. WeasyPrint is imported on first use only (it loads Pango).
 
 Fonts come from the system (fontconfig): Noto Sans for Latin, Noto Sans Arabic, Noto Sans
 CJK SC, installed by ``.ci/run`` and the README's prerequisites (``fonts-noto-core``,
@@ -15,6 +16,7 @@ Pango shapes Arabic (joining, right to left) with HarfBuzz.
 """
 
 import mimetypes
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -22,9 +24,6 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Where relative addresses of a document point: a host that cannot exist (RFC 2606).
 BASE_URL = "https://pdf.invalid/"
@@ -57,29 +56,43 @@ def _media_file(name):
     return default_storage.open(name, "rb")
 
 
-class LocalFetcher(URLFetcher):
-    """Serves ``data:`` URIs and the site's own static and media files; refuses the rest."""
+@cache
+def _fetcher_class():
+    """``LocalFetcher``, made on first use: WeasyPrint loads Pango when imported, and a server
+    without it should lose its PDF documents only, not every page."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, **kwargs):
-        super().__init__(allowed_protocols={"data"}, **kwargs)
+    class LocalFetcher(URLFetcher):
+        """Serves ``data:`` URIs and the site's own static and media files; refuses the rest."""
 
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if not url.startswith(BASE_URL):
-            raise RefusedURL(f"PDF documents load no resource from the network: {url[:200]}")
-        path = unquote(urlsplit(url).path)
-        if ".." in path.split("/"):
-            raise RefusedURL(f"Refused path: {path[:200]}")
-        body = None
-        if path.startswith(settings.STATIC_URL):
-            body = _static_file(path.removeprefix(settings.STATIC_URL))
-        elif path.startswith(settings.MEDIA_URL):
-            body = _media_file(path.removeprefix(settings.MEDIA_URL))
-        if body is None:
-            raise RefusedURL(f"No such static or media file: {path[:200]}")
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        def __init__(self, **kwargs):
+            super().__init__(allowed_protocols={"data"}, **kwargs)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith(BASE_URL):
+                raise RefusedURL(f"PDF documents load no resource from the network: {url[:200]}")
+            path = unquote(urlsplit(url).path)
+            if ".." in path.split("/"):
+                raise RefusedURL(f"Refused path: {path[:200]}")
+            body = None
+            if path.startswith(settings.STATIC_URL):
+                body = _static_file(path.removeprefix(settings.STATIC_URL))
+            elif path.startswith(settings.MEDIA_URL):
+                body = _media_file(path.removeprefix(settings.MEDIA_URL))
+            if body is None:
+                raise RefusedURL(f"No such static or media file: {path[:200]}")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return LocalFetcher
+
+
+def local_fetcher():
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and the site's own static and
+    public media files, and refuses everything else (``RefusedURL``)."""
+    return _fetcher_class()()
 
 
 def render_pdf(template_name, context, request=None):
@@ -90,4 +103,6 @@ def render_pdf(template_name, context, request=None):
     html = render_to_string(
         template_name, {"pdf_font_stack": FONT_STACK, **context}, request=request
     )
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).write_pdf()
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=local_fetcher()).write_pdf()

@@ -29,7 +29,7 @@ from home.factories import ImageFactory
 from home.locales import create_language_aliases
 from home.models import SiteContact
 from home.money import format_money
-from home.pdf import BASE_URL, LocalFetcher, RefusedURL
+from home.pdf import BASE_URL, RefusedURL, local_fetcher
 from tests.stories.helpers import make_leader
 from tests.stories.helpers import url as space_url
 
@@ -302,7 +302,7 @@ def test_linked_from_the_campaign_page_and_the_leaders_space(client, garden, dja
 
 
 def test_fetcher_refuses_the_network_and_private_media():
-    fetcher = LocalFetcher()
+    fetcher = local_fetcher()
     for url in (
         "https://example.org/image.png",
         "http://127.0.0.1/static/css/site.css",
