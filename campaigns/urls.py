@@ -11,7 +11,7 @@ urlpatterns = [
     path("open-data/stats.json", open_data.stats_json, name="open_data_stats"),
     path("embed/campaign/<int:page_id>/", embed.campaign_card, name="embed"),
     re_path(
-        rf"^campaign-poster/(?P<language>{posters.LANGUAGE_PATTERN})/(?P<page_id>[0-9]+)\.pdf$",
+        rf"^campaign-poster/(?P<language>{posters.LANGUAGE_PATTERN})/(?P<page_id>[0-9]{{1,18}})\.pdf$",
         posters.poster,
         name="poster",
     ),

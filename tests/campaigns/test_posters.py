@@ -244,6 +244,7 @@ def test_private_unpublished_or_unknown_campaigns_have_no_poster(client, garden,
     draft = CampaignPageFactory(parent=garden.get_parent(), title="Brouillon", live=False)
     assert client.get(poster_url(draft, "fr")).status_code == 404
     assert client.get("/campaign-poster/fr/999999.pdf").status_code == 404
+    assert client.get("/campaign-poster/fr/99999999999999999999.pdf").status_code == 404
     assert client.get(f"/campaign-poster/xx/{garden.pk}.pdf").status_code == 404
     PageViewRestriction.objects.create(
         page=garden, restriction_type=PageViewRestriction.PASSWORD, password="secret"
