@@ -9,6 +9,7 @@ Who may see or change funds: the donations.add/change/delete_matchfund permissio
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -195,7 +196,9 @@ class MatchFundDeleteView(generic.DeleteView):
             return None
         messages.error(
             self.request,
-            _(
+            # gettext, not the lazy _: said now, in the staff member's admin language (the
+            # message is stored after the view, when that language is no longer active)
+            gettext(
                 "This fund has matched gifts: they are entries of the ledger, so it cannot be "
                 "deleted. To stop it, set its end to now."
             ),

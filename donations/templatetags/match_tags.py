@@ -26,6 +26,7 @@ def match_offers(campaign):
             "ratio": format_money(fund.ratio_percent),
             "euro": format_money(100),
             "left": format_money(room),
+            "room_cents": room,
             "per_gift": (
                 format_money(fund.per_gift_cap_cents) if fund.per_gift_cap_cents is not None else ""
             ),

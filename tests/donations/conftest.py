@@ -15,10 +15,13 @@ WEBHOOK_SECRET = "whsec_test_cocity"
 @pytest.fixture
 def home_page(db):
     """A French home page as the site root, mirrored in every language."""
-    page = HomePageFactory(
-        parent=Page.get_first_root_node(), locale=Locale.objects.get(language_code="fr")
+    # After a transactional test's flush, the root page and the default site that migrations
+    # create are gone (the locales come back with post_migrate): make them again.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    page = HomePageFactory(parent=root, locale=Locale.objects.get(language_code="fr"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": page}
     )
-    Site.objects.filter(is_default_site=True).update(root_page=page)
     create_language_aliases(page)
     return page
 

@@ -50,7 +50,8 @@ def deliver_concurrently(payloads):
     return statuses
 
 
-# One transactional test only: its flush also removes the pages the migrations created.
+# Transactional: its flush removes the root page and site the migrations created; the
+# home_page fixture (tests/donations/conftest.py) makes them again for the next one.
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_count_the_gift_once(campaign, stripe_server):
     # the same event, delivered twenty times at once

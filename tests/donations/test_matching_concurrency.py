@@ -56,7 +56,8 @@ def net(rows):
     return rows.aggregate(cents=Sum(F("amount_cents") - F("refunded_cents")))["cents"] or 0
 
 
-# One transactional test only: its flush also removes the pages the migrations created.
+# Transactional: its flush removes the root page and site the migrations created; the
+# home_page fixture (tests/donations/conftest.py) makes them again for the next one.
 @pytest.mark.django_db(transaction=True)
 def test_fifty_gifts_at_once_never_pass_the_fund_caps(campaign):
     key = campaign.translation_key
