@@ -240,6 +240,18 @@ def test_closed_campaign_poster_asks_for_no_gift(client, garden):
 
 
 @pytest.mark.django_db
+def test_upcoming_campaign_poster_says_when_gifts_open(client, garden):
+    garden.opens_at = timezone.now() + datetime.timedelta(days=3)
+    garden.save_revision().publish()
+    text = plain(pdf_text(get_pdf(client, garden, "fr").content))
+    with translation.override("fr"):
+        assert plain(gettext("Scan the code to read about the project")) in text
+        assert plain(gettext("Scan the code to give online")) not in text
+        assert plain(gettext("This campaign no longer takes gifts.")) not in text
+        assert plain(gettext("Without a screen")) not in text
+
+
+@pytest.mark.django_db
 def test_private_unpublished_or_unknown_campaigns_have_no_poster(client, garden, home_page):
     draft = CampaignPageFactory(parent=garden.get_parent(), title="Brouillon", live=False)
     assert client.get(poster_url(draft, "fr")).status_code == 404
