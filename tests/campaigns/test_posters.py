@@ -137,6 +137,18 @@ def pdf_fonts(content):
     return names
 
 
+MM = 72 / 25.4
+MARGIN = 16 * MM  # the poster's inline margins (campaigns/poster.html)
+
+
+def title_edges(content, title):
+    """The left and right edges (points) of ``title`` on the first page."""
+    textpage = pypdfium2.PdfDocument(content)[0].get_textpage()
+    start = textpage.get_text_range().index(title.split()[0])
+    boxes = [textpage.get_charbox(index) for index in range(start, start + len(title))]
+    return min(box[0] for box in boxes), max(box[2] for box in boxes)
+
+
 def decode_qr(content):
     """The texts of the QR codes drawn on the first page (rendered at 200 dpi)."""
     document = pypdfium2.PdfDocument(content)
@@ -191,6 +203,12 @@ def test_arabic_poster_is_right_to_left_and_shaped_and_chinese_has_its_glyphs(cl
     first_box = textpage.get_charbox(full.index(first))
     last_box = textpage.get_charbox(full.index(last))
     assert first_box[0] > last_box[0]
+    # ... and the lines start on the right: the title ends at the right margin (16 mm).
+    width = document[0].get_width()
+    assert abs(title_edges(arabic, TITLES["ar"])[1] - (width - MARGIN)) < 3 * MM
+    assert (
+        abs(title_edges(get_pdf(client, garden, "fr").content, TITLES["fr"])[0] - MARGIN) < 3 * MM
+    )
 
     chinese = get_pdf(client, garden, "zh-hans").content
     assert any("CJK" in name for name in pdf_fonts(chinese)), pdf_fonts(chinese)
