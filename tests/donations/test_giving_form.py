@@ -14,6 +14,7 @@ from donations.forms import CUSTOM, DonationForm
 from donations.models import Donation, DonationStatus
 from home.factories import StandardPageFactory
 from home.locales import create_language_aliases
+from home.money import format_money
 
 LANGUAGES = ["fr", "ar", "en", "pt", "zh-hans"]
 TYPED = [  # what a donor types in "Other amount" → cents
@@ -78,8 +79,6 @@ def test_five_fifty_typed_reaches_the_checkout_as_five_fifty(client, campaign, l
     donation = Donation.objects.get()
     assert donation.amount_cents == 550
     checkout = client.get(response["Location"])
-    from home.money import format_money
-
     assert format_money(550, lang) in checkout.content.decode()
 
 
