@@ -226,11 +226,19 @@ STANDARD_PAGES = [
                             p(
                                 T(
                                     "Oui : 66 % de votre don est déductible de votre impôt "
-                                    "sur le revenu, dans la limite de 20 % de vos revenus.",
+                                    "sur le revenu, dans la limite de 20 % de vos revenus, "
+                                    "sur présentation d'un reçu fiscal. Le site ne les émet "
+                                    "pas encore : demandez le vôtre à l'association (ses "
+                                    "coordonnées sont en bas de chaque page).",
                                     "Yes: 66% of your gift can be deducted from French income "
-                                    "tax, up to 20% of your income.",
+                                    "tax, up to 20% of your income, with a tax receipt. The "
+                                    "site does not issue them yet: ask the association for "
+                                    "yours (its contact details are at the bottom of every "
+                                    "page).",
                                     "نعم: يمكن خصم 66٪ من تبرعك من ضريبة الدخل الفرنسية، "
-                                    "في حدود 20٪ من دخلك.",
+                                    "في حدود 20٪ من دخلك، بتقديم إيصال ضريبي. لا يُصدر "
+                                    "الموقع هذه الإيصالات بعد: اطلب إيصالك من الجمعية "
+                                    "(بيانات الاتصال بها أسفل كل صفحة).",
                                 )
                             ),
                         ),
