@@ -616,7 +616,13 @@ def forbidden(request):
     return TemplateResponse(
         request,
         "donations/admin/forbidden.html",
-        {"page_title": _("You may not see this page")},
+        {
+            "page_title": _("You may not see this page"),
+            "explanation": _(
+                "This page is for staff who may see the donations. Ask an administrator for "
+                "the donation permissions if you need it."
+            ),
+        },
         status=403,
     )
 

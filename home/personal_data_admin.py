@@ -58,8 +58,14 @@ class PersonalDataMixin:
         if not may_manage(request.user):
             return TemplateResponse(
                 request,
-                "home/admin/personal_data_forbidden.html",
-                {"page_title": _("You may not see this page")},
+                "donations/admin/forbidden.html",  # the staff pages' 403 page
+                {
+                    "page_title": _("You may not see this page"),
+                    "explanation": _(
+                        "This page is for staff who answer people's requests about their "
+                        "personal data. Ask an administrator for the permission if you need it."
+                    ),
+                },
                 status=403,
             )
         self.form = PersonSearchForm(request.POST if request.method == "POST" else None)
