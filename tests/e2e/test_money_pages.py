@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.test_giving import FAILED, LIVE, SUCCEEDED, campaign_path, digits
-from tests.e2e.test_story_form import assert_no_sideways_scroll
+from tests.e2e.test_story_form import assert_no_sideways_scroll, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -39,5 +39,22 @@ def test_the_money_after_the_gift_reads_well_on_a_phone_and_a_screen(
         raised = page.locator(".progress .progress__figures strong").first.inner_text()
         assert digits(raised) == 0, raised
     page.screenshot(path=artifacts_dir / f"money-{slug}-{lang}-{width}.png", full_page=True)
+    assert_no_sideways_scroll(page)
+    assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", VIEWPORTS)
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_leader_sees_where_the_money_went_in_the_space(
+    new_page, site_url, artifacts_dir, lang, width
+):
+    """The demo leader awa leads the library, which was paid out and bought things."""
+    page = new_page(viewport=VIEWPORTS[width])
+    log_in(page, site_url, lang)
+    money = page.locator(".money-use--space").first
+    assert money.is_visible()
+    assert money.locator("table").count() == 2  # payouts, then what was bought
+    assert money.locator("a", has=page.locator(".visually-hidden")).count() >= 1  # receipts
+    page.screenshot(path=artifacts_dir / f"money-space-{lang}-{width}.png", full_page=True)
     assert_no_sideways_scroll(page)
     assert_no_serious_axe_violations(page)
