@@ -101,6 +101,12 @@ def plain(text):
     return re.sub(r"[\s\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]", "", text)
 
 
+def skeleton(text):
+    """``plain(text)`` without the letters of Arabic's lam-alef ligatures and alef maksura,
+    which a PDF's text extraction may give back in another order ("إىل" for "إلى")."""
+    return re.sub("[\u0644\u0627\u0623\u0625\u0622\u0649\u064a]", "", plain(text))
+
+
 def words(text):
     """The words of ``text`` (letters and digits), in NFKC: the order in which a PDF's text
     comes out of right-to-left lines, and where their punctuation lands, vary."""
@@ -177,7 +183,7 @@ def test_poster_holds_title_figures_address_and_a_qr_code_to_the_page(client, ga
     for line in ADDRESS.splitlines():
         assert plain(line) in text
     with translation.override(code):
-        assert plain(gettext("Scan the code to give online")) in text
+        assert skeleton(gettext("Scan the code to give online")) in skeleton(raw)
     # The hero image was read from the media folder (no network) and drawn.
     assert len(reader.pages[0].images) == 1
     # The QR code leads to the campaign's page in the poster's language.
