@@ -22,6 +22,7 @@ from wagtail.models import Page
 import stripe
 from babel.numbers import get_decimal_symbol
 
+from home import featured
 from home.i18n import localize_pages
 from home.money import amount_to_cents, format_money
 from home.ratelimit import hit, per_ip
@@ -227,6 +228,11 @@ def thanks(request, donation_uuid):
     context = _donation_context(donation, campaign_required=False)
     if context["campaign"] is not None and donation.status == DonationStatus.PAID:
         context["share"] = share_links(context["campaign"], request)
+        # What the campaign page features (its stories, registered by the stories app in the
+        # "campaign" slot of home.featured, a registry that imports no app).
+        context["featured_sections"] = featured.sections_for(
+            context["campaign"], request, slot="campaign"
+        )
     return render(request, "donations/thanks.html", context)
 
 

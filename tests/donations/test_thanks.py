@@ -10,12 +10,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from wagtail.models import Locale
+
 import pytest
 
 from donations import ledger
 from donations.models import Donation, DonationStatus
 from donations.tasks import send_donation_confirmation
+from home.locales import create_language_aliases
 from home.money import format_money
+from stories.factories import StoryIndexPageFactory, StoryPageFactory
 
 LANGUAGES = ["fr", "ar", "en", "pt", "zh-hans"]
 # Words of a receipt promise, in the English msgids and as they read in French
@@ -132,3 +136,24 @@ def test_a_gift_still_being_confirmed_promises_no_email_to_a_donor_who_gave_none
     assert donation.status == DonationStatus.PENDING
     assert promise not in body
     assert "giving-share" not in body  # nothing to pass on before the gift is paid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_thank_you_page_shows_the_campaigns_stories(client, campaign, home_page, lang):
+    index = StoryIndexPageFactory(parent=home_page)
+    create_language_aliases(index)
+    story = StoryPageFactory(parent=index, title="Le jardin a ouvert", campaign=campaign)
+    create_language_aliases(story)
+    elsewhere = StoryPageFactory(parent=index, title="Une autre histoire")
+    create_language_aliases(elsewhere)
+    draft = StoryPageFactory(
+        parent=index, title="Pas encore publiée", campaign=campaign, live=False
+    )
+
+    body = give_and_pay(client, campaign, lang).content.decode()
+    with translation.override(lang):
+        assert gettext("Stories from this project") in body
+    copy = story.get_translation(Locale.objects.get(language_code=lang))
+    assert f'href="{copy.url}"' in body  # the story, in the donor's language
+    assert elsewhere.title not in body and draft.title not in body
