@@ -28,17 +28,13 @@ class CampaignMoneyQuerySet(models.QuerySet):
         return self.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
 
 
-class Payout(models.Model):
-    """Money the association paid out to a project."""
+class CampaignMoneyEntry(models.Model):
+    """What a payout and an expense share: the campaign (its translation key), an amount,
+    who entered it and when."""
 
     campaign_key = models.UUIDField(_("campaign"), db_index=True)
-    paid_on = models.DateField(_("paid on"))
     amount_cents = models.PositiveIntegerField(
         _("amount (cents)"), validators=[MinValueValidator(1)]
-    )
-    payee = models.CharField(_("payee"), max_length=150)
-    reference = models.CharField(
-        _("reference"), max_length=150, help_text=_("Bank transfer or cheque reference.")
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,6 +49,19 @@ class Payout(models.Model):
     objects = CampaignMoneyQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+class Payout(CampaignMoneyEntry):
+    """Money the association paid out to a project."""
+
+    paid_on = models.DateField(_("paid on"))
+    payee = models.CharField(_("payee"), max_length=150)
+    reference = models.CharField(
+        _("reference"), max_length=150, help_text=_("Bank transfer or cheque reference.")
+    )
+
+    class Meta(CampaignMoneyEntry.Meta):
         verbose_name = _("payout")
         verbose_name_plural = _("payouts")
         ordering = ["-paid_on", "-pk"]
@@ -61,14 +70,10 @@ class Payout(models.Model):
         return f"{self.paid_on} · {self.amount_cents / 100:.2f} € · {self.payee}"
 
 
-class Expense(models.Model):
+class Expense(CampaignMoneyEntry):
     """Something the project bought with the money, against one of its budget lines."""
 
-    campaign_key = models.UUIDField(_("campaign"), db_index=True)
     spent_on = models.DateField(_("bought on"))
-    amount_cents = models.PositiveIntegerField(
-        _("amount (cents)"), validators=[MinValueValidator(1)]
-    )
     description = models.CharField(_("what was bought"), max_length=200)
     supplier = models.CharField(_("supplier"), max_length=150, blank=True)
     # The budget line's label as the campaign's original language says it: budget lines are
@@ -82,19 +87,8 @@ class Expense(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CampaignMoneyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(CampaignMoneyEntry.Meta):
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         ordering = ["-spent_on", "-pk"]
