@@ -13,6 +13,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from PIL import Image
 
 from stories.demo import DEMO_ARABIC_LEADER, DEMO_LEADER
@@ -147,7 +148,8 @@ def test_a_leader_posts_news_and_each_donor_who_asked_gets_one_email_in_their_la
         section = visitor.locator("section.campaign-news")
         assert section.locator("a", has_text=title).count() == 1
         assert_no_serious_axe_violations(visitor)
-        section.locator("a", has_text=title).click()
+        with visitor.expect_navigation():
+            section.locator("a", has_text=title).click()
         assert visitor.locator("h1").inner_text().strip() == title
         assert_no_serious_axe_violations(visitor)
 
@@ -160,7 +162,7 @@ def test_a_leader_posts_news_and_each_donor_who_asked_gets_one_email_in_their_la
     assert_no_serious_axe_violations(visitor)
     visitor.screenshot(path=artifacts_dir / f"news-unsubscribe-{lang}.png", full_page=True)
     visitor.locator("main form button[type=submit]").click()
-    assert visitor.locator("main [role=status]").count() == 1
+    expect(visitor.locator("main [role=status]")).to_have_count(1)
     assert_no_serious_axe_violations(visitor)
 
 
@@ -177,7 +179,7 @@ def test_news_form_campaign_news_and_donation_box_screenshots(
         page.screenshot(path=artifacts_dir / f"news-form-{lang}-{name}.png", full_page=True)
         # sent empty: the errors are next to their fields, still accessible
         page.locator("form.news-form button[name=save]").click()
-        assert page.locator("[role=alert]").count() == 1
+        expect(page.locator("[role=alert]")).to_have_count(1)
         assert_no_serious_axe_violations(page)
         page.goto(f"{site_url}/{lang}/space/")
         assert_no_serious_axe_violations(page)

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from stories.demo import DEMO_ARABIC_LEADER, DEMO_LEADER
 from tests.e2e.axe import assert_no_serious_axe_violations
@@ -80,7 +81,7 @@ def test_a_leader_proposes_staff_accept_the_leader_writes_staff_publish(
     leader.locator(f"a[href='/{lang}/space/proposals/new/']").click()
     form = leader.locator("form.proposal-form")
     form.locator("button[type=submit]").click()  # empty: errors next to the fields
-    assert leader.locator("[role=alert]").count() == 1
+    expect(leader.locator("[role=alert]")).to_have_count(1)
     assert leader.locator("#id_budget_error").count() == 1
     assert_no_serious_axe_violations(leader)
     form = leader.locator("form.proposal-form")
@@ -123,7 +124,8 @@ def test_a_leader_proposes_staff_accept_the_leader_writes_staff_publish(
     form.locator("input[name=amount_0]").fill("1 200")
     form.locator("button[name=add_line]").click()
     form = leader.locator("form.campaign-form")
-    assert form.locator("input[name=label_1]").count() == 1
+    # the button posts the form and the page comes back with one more line: wait for it
+    expect(form.locator("input[name=label_1]")).to_have_count(1)
     assert form.locator("input[name=label_0]").input_value() in ("Machines", "آلات خياطة")
     form.locator("input[name=label_1]").fill("Café" if lang == "fr" else "قهوة")
     form.locator("input[name=amount_1]").fill("5,50")
@@ -170,7 +172,7 @@ def test_the_public_form_by_phone_is_accessible(new_page, site_url, artifacts_di
     form.locator("input[name=phone]").fill("not a phone")
     form.locator("input[name=title]").fill("Atelier vélo")
     form.locator("button[type=submit]").click()
-    assert page.locator("#id_phone_error").count() == 1
+    expect(page.locator("#id_phone_error")).to_have_count(1)
     assert page.locator("input[name=title]").input_value() == "Atelier vélo"
     assert_no_serious_axe_violations(page)
     shoot(page, artifacts_dir, "public-form-errors", lang)

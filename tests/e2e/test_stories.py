@@ -11,6 +11,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from PIL import Image
 
 from stories.demo import DEMO_LEADER, DEMO_REVIEWER
@@ -132,7 +133,8 @@ def test_leader_and_reviewer_take_a_story_from_draft_to_public_in_arabic(
     visitor.screenshot(path=artifacts_dir / "story-published-ar.png", full_page=True)
     assert_no_serious_axe_violations(visitor)
 
-    visitor.locator("main a", has_text=campaign_name).first.click()
+    with visitor.expect_navigation():
+        visitor.locator("main a", has_text=campaign_name).first.click()
     assert visitor.locator("main a", has_text=title).count() >= 1, "not on the campaign page"
 
     feed = visitor.request.get(f"{site_url}/ar/stories/feed/")
@@ -149,5 +151,5 @@ def test_leaders_space_pages_are_axe_clean_in_french_and_arabic(new_page, site_u
             assert_no_serious_axe_violations(page)
         # The form sent empty comes back with errors, still accessible.
         page.locator("form.story-form button[name=save]").click()
-        assert page.locator("[role=alert]").count() == 1
+        expect(page.locator("[role=alert]")).to_have_count(1)
         assert_no_serious_axe_violations(page)
