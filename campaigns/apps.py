@@ -42,6 +42,12 @@ class CampaignsConfig(AppConfig):
         from .closing import refund_due_keys
 
         returns.register_refund_due(refund_due_keys)
+        # an all-or-nothing campaign's gifts get their tax receipts once it has succeeded
+        from donations import tax_receipts
+
+        from .receipt_hold import receipts_held
+
+        tax_receipts.register_receipt_hold(receipts_held)
         demo.register("closings", closing_demo.build, closing_demo.reset, order=50)
         demo.register("campaigns", campaigns_demo.build, campaigns_demo.reset, order=10)
         # after the stories' builder, which makes the garden's leader

@@ -112,6 +112,8 @@ def transition(
             _recompute_tally(donation.campaign_key)
             if became_paid:
                 transaction.on_commit(lambda: _on_paid(donation.pk))
+            elif donation.refunded_cents != before[1]:
+                transaction.on_commit(lambda: _on_money_changed(donation.pk))
     return donation, changed
 
 
@@ -141,6 +143,8 @@ def save_offline(donation, user=None):
         matching.follow_gift(donation, create=old_key is None)
         for key in sorted({old_key, donation.campaign_key} - {None}):
             _recompute_tally(key)
+        # a new gift may get its tax receipt; an edited one may need its receipt corrected
+        transaction.on_commit(lambda: _on_money_changed(donation.pk, new=old_key is None))
     return donation
 
 
@@ -165,6 +169,7 @@ def mark_returned(donation_id, *, user, returned_on):
         donation.save()
         matching.follow_gift(donation, create=False)
         _recompute_tally(donation.campaign_key)
+        transaction.on_commit(lambda: _on_money_changed(donation.pk))
     return donation, True
 
 
@@ -533,9 +538,21 @@ def tally_annotations(key_field="translation_key", names=TALLY_FIGURES):
 
 
 def _on_paid(donation_id):
-    from .tasks import send_donation_confirmation
+    from .tasks import issue_gift_receipt, send_donation_confirmation
 
     try:
         send_donation_confirmation.enqueue(donation_id)
+        issue_gift_receipt.enqueue(donation_id)
     except Exception:  # a mail or queue outage must never undo or fail a payment
         logger.exception("Could not enqueue the confirmation of donation %s", donation_id)
+
+
+def _on_money_changed(donation_id, new=False):
+    """A gift's kept money changed (refund, given back, offline gift entered or edited): its
+    tax receipt follows, as a task (donations/tax_receipts.py)."""
+    from .tasks import correct_gift_receipt, issue_gift_receipt
+
+    try:
+        (issue_gift_receipt if new else correct_gift_receipt).enqueue(donation_id)
+    except Exception:  # the scheduled issue_tax_receipts run catches up
+        logger.exception("Could not enqueue the receipt work of donation %s", donation_id)

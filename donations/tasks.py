@@ -12,6 +12,7 @@ from django_tasks import task
 from home.emails import render_subject
 from home.money import format_money
 
+from . import receipt_emails, tax_receipts
 from .models import Donation, DonationStatus
 
 
@@ -41,3 +42,34 @@ def send_donation_confirmation(donation_id):
         body = render_to_string("donations/email/confirmation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [donation.donor_email])
     return True
+
+
+@task()
+def issue_gift_receipt(donation_id):
+    """Issue the gift's own tax receipt if it is due now (donations/tax_receipts.py);
+    returns the receipt's number or None."""
+    receipt = tax_receipts.issue_for_gift(donation_id)
+    return receipt.number if receipt else None
+
+
+@task()
+def correct_gift_receipt(donation_id):
+    """The gift's money changed: cancel and reissue its receipt if it no longer says what
+    the association keeps; a gift without a receipt may get its own now."""
+    corrected = tax_receipts.follow_refund(donation_id)
+    if corrected is None:
+        receipt = tax_receipts.issue_for_gift(donation_id)
+        return receipt.number if receipt else None
+    return corrected.number
+
+
+@task()
+def send_tax_receipt(receipt_id):
+    """Email the donor their tax receipt (PDF attached, signed download link)."""
+    return receipt_emails.send_receipt(receipt_id)
+
+
+@task()
+def send_tax_receipt_cancellation(receipt_id):
+    """Tell the donor their receipt is cancelled (and which one replaces it)."""
+    return receipt_emails.send_cancellation(receipt_id)

@@ -150,6 +150,19 @@ class Donation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Tax receipt (donations/tax_receipts.py): asked for at gift time or later through the
+    # signed link of the confirmation email; the legal name and postal address are never shown.
+    wants_receipt = models.BooleanField(_("asked for a tax receipt"), default=False)
+    receipt_yearly = models.BooleanField(
+        _("one receipt for the year"),
+        default=False,
+        help_text=_("The gifts of a calendar year get one receipt, issued in January."),
+    )
+    receipt_name = models.CharField(_("name for the receipt"), max_length=150, blank=True)
+    address_line = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
     paid_late = models.BooleanField(
         _("paid after closing"),
         default=False,
@@ -196,6 +209,13 @@ class Donation(models.Model):
     @property
     def amount_is_public(self):
         return self.display != DisplayChoice.HIDE_AMOUNT
+
+    @property
+    def has_receipt_address(self):
+        """The legal name and a complete postal address a receipt needs are known."""
+        return all(
+            (self.receipt_name, self.address_line, self.postal_code, self.city, self.country)
+        )
 
 
 class CampaignTally(models.Model):
@@ -374,3 +394,13 @@ class MatchFund(models.Model):
 
     def __str__(self):
         return self.sponsor_name
+
+
+from .tax_receipts import (  # noqa: E402, F401 - the receipts refer to Donation
+    ReceiptCounter,
+    TaxReceipt,
+    TaxReceiptCancelReason,
+    TaxReceiptKind,
+    TaxReceiptSettings,
+    TaxReceiptStatus,
+)

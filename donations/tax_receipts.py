@@ -1,0 +1,373 @@
+"""Tax receipts (reçus fiscaux, form 2041-RD / Cerfa 11580*05): who gets one, when, under
+which number, and what happens when the money goes back. docs/tax-receipts.md tells staff;
+../shared/reference/recu-fiscal.md gives the rules (and which of them are unverified).
+
+- **Who.** A donor who asked for one (``Donation.wants_receipt``) and gave a legal name and
+  a complete postal address (at gift time, or later through the signed link of the
+  confirmation email), for an online or offline gift (never a sponsor's matching gift:
+  a company gets another form). Only once staff filled in the association's details and
+  turned receipts on (``TaxReceiptSettings``): until then the site promises none.
+- **When.** A gift's receipt is issued by ``issue_due()`` (``manage.py issue_tax_receipts``,
+  every 10 minutes) once the gift is paid and its money is the association's to keep: a
+  gift to an all-or-nothing campaign waits until the campaign has succeeded (a failed one
+  refunds it, and a refunded gift gets no receipt). A donor who asked for one receipt a
+  year gets it in January for the previous calendar year (``issue_yearly(year)``).
+- **Number.** « Numéro d'ordre »: the calendar year of issue and a rank in that year
+  (2026-000042), taken from a counter row locked in the same transaction as the receipt's
+  insert: no gap, no duplicate, never reused, also under concurrent issuing.
+- **Refunds and corrections.** A receipt is never edited. When a gift it covers is refunded
+  (in part or in full), or staff correct a donor's name or address, the receipt is
+  cancelled and, if money is left, a new one issued under a new number; the donor is told
+  by email (``donations/receipt_emails.py``).
+- **What it says** is copied onto the receipt when it is issued (TaxReceipt), so its PDF
+  (``render_pdf``) reads the same years later.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import (
+    Donation,
+    DonationSource,
+    DonationStatus,
+    ReceiptCounter,
+    TaxReceipt,
+    TaxReceiptCancelReason,
+    TaxReceiptKind,
+    TaxReceiptSettings,
+    TaxReceiptStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# The form's « mode de versement » box for each way of giving.
+CARD = "card"
+PAYMENT_MODE_LABELS = {
+    "cash": "Remise d'espèces",
+    "cheque": "Chèque",
+    "transfer": "Virement, prélèvement, carte bancaire",
+    CARD: "Virement, prélèvement, carte bancaire",
+}
+# How long a receipt's donor details are kept after it was issued (6 years: art. L. 102 B
+# LPF and the on-site checks of L. 14 A, see the reference note), then purged.
+KEEP_YEARS = 6
+
+ADDRESS_FIELDS = ("receipt_name", "address_line", "postal_code", "city", "country")
+
+
+class AlreadyReceipted(ValueError):
+    """A gift is already covered by a valid receipt: a second one would count it twice."""
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def receipt_settings():
+    return TaxReceiptSettings.load()
+
+
+def receipts_offered():
+    """True when the site issues tax receipts: turned on, every required detail filled in."""
+    current = receipt_settings()
+    return current.enabled and not current.missing()
+
+
+def issuer_snapshot(current=None):
+    """The association's details a receipt prints, as they are now (copied onto it)."""
+    current = current or receipt_settings()
+    return {
+        "name": current.name,
+        "identifier": current.identifier,
+        "address_line": current.address_line,
+        "postal_code": current.postal_code,
+        "city": current.city,
+        "country": current.country,
+        "purpose": current.purpose,
+        "category": current.category,
+        "sub_category": current.sub_category,
+        "article": current.article,
+        "signatory_name": current.signatory_name,
+        "signatory_quality": current.signatory_quality,
+        "signature": current.signature.name if current.signature else "",
+    }
+
+
+# --- campaigns that hold their receipts -----------------------------------------------------
+
+# The campaign app says which campaigns' gifts must wait for their receipt (the ledger's
+# layer cannot import it): lookup(campaign_key) → True while an all-or-nothing campaign has
+# not succeeded.
+_hold_lookup = None
+
+
+def register_receipt_hold(lookup):
+    """Register ``lookup(campaign_key)`` → True while that campaign's gifts must wait for
+    their receipts; called from the campaign app's AppConfig.ready()."""
+    global _hold_lookup
+    _hold_lookup = lookup
+
+
+def held(campaign_key):
+    return bool(_hold_lookup and _hold_lookup(campaign_key))
+
+
+# --- what a gift brings to a receipt --------------------------------------------------------
+
+
+def gift_date(donation):
+    """The date that decides the tax year: the day an offline gift was received, the day a
+    card payment was confirmed (Paris time) for an online one."""
+    if donation.source == DonationSource.OFFLINE and donation.received_on:
+        return donation.received_on
+    when = donation.paid_at or donation.created_at
+    return timezone.localdate(when)
+
+
+def payment_mode(donation):
+    """``cash``, ``cheque``, ``transfer`` or ``card``."""
+    if donation.source == DonationSource.OFFLINE:
+        return donation.offline_method or "cash"
+    return CARD
+
+
+def kept_cents(donation):
+    """The money of this gift the association keeps (what a receipt may state)."""
+    if donation.status != DonationStatus.PAID:
+        return 0
+    return donation.amount_cents - donation.refunded_cents
+
+
+def valid_receipt_of(donation):
+    """The issued (not cancelled) receipt covering ``donation``, or None."""
+    return donation.tax_receipts.filter(status=TaxReceiptStatus.ISSUED).first()
+
+
+def _covered():
+    return Exists(
+        TaxReceipt.donations.through.objects.filter(
+            donation_id=OuterRef("pk"), taxreceipt__status=TaxReceiptStatus.ISSUED
+        )
+    )
+
+
+def receiptable():
+    """Gifts that may get a receipt some day: paid, asked for, with a name and address."""
+    gifts = Donation.objects.filter(status=DonationStatus.PAID, wants_receipt=True).exclude(
+        source=DonationSource.MATCH
+    )
+    for name in ADDRESS_FIELDS:
+        gifts = gifts.exclude(**{name: ""})
+    return gifts
+
+
+# --- numbering ------------------------------------------------------------------------------
+
+
+def _next_sequence(year):
+    """The next rank in ``year``: the counter row is locked until the caller's transaction
+    ends, so a rolled-back receipt gives its number back and two receipts never share one."""
+    ReceiptCounter.objects.bulk_create([ReceiptCounter(year=year)], ignore_conflicts=True)
+    counter = ReceiptCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+# --- issuing --------------------------------------------------------------------------------
+
+
+def issue(donation_ids, *, kind=TaxReceiptKind.GIFT, user=None, replaces=None, now=None):
+    """Issue one receipt for the gifts ``donation_ids`` and return it (None when they leave
+    the association no money). The donor's details come from the latest gift that has
+    them. Raises AlreadyReceipted if a gift is covered by a valid receipt already.
+    The donor gets it by email once the transaction commits."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        gifts = list(
+            Donation.objects.select_for_update().filter(pk__in=donation_ids).order_by("pk")
+        )
+        for gift in gifts:
+            receipt = valid_receipt_of(gift)
+            if receipt is not None and receipt != replaces:
+                raise AlreadyReceipted(f"gift {gift.uuid} is on receipt {receipt.number}")
+        amount = sum(kept_cents(gift) for gift in gifts)
+        if amount <= 0:
+            return None
+        kept = [gift for gift in gifts if kept_cents(gift) > 0]
+        dated = sorted(kept, key=lambda gift: (gift_date(gift), gift.pk))
+        with_address = [gift for gift in dated if gift.has_receipt_address]
+        if not with_address:
+            raise ValueError("no gift gives the donor's name and postal address")
+        details = with_address[-1]
+        emails = [gift.donor_email for gift in dated if gift.donor_email]
+        year = timezone.localdate(now).year
+        receipt = TaxReceipt.objects.create(
+            year=year,
+            sequence=_next_sequence(year),
+            kind=kind,
+            donor_name=details.receipt_name,
+            address_line=details.address_line,
+            postal_code=details.postal_code,
+            city=details.city,
+            country=details.country,
+            donor_email=emails[-1] if emails else "",
+            language=details.language,
+            amount_cents=amount,
+            first_gift_on=gift_date(dated[0]),
+            last_gift_on=gift_date(dated[-1]),
+            payment_modes=sorted({payment_mode(gift) for gift in kept}),
+            issuer=issuer_snapshot(),
+            issued_at=now,
+            issued_by=user,
+            replaces=replaces,
+        )
+        receipt.donations.set(kept)
+        transaction.on_commit(lambda: _email(receipt.pk))
+    return receipt
+
+
+def eligible_for_own_receipt(donation):
+    """True when ``donation`` should get a receipt of its own now."""
+    return (
+        donation.wants_receipt
+        and not donation.receipt_yearly
+        and donation.source != DonationSource.MATCH
+        and donation.has_receipt_address
+        and kept_cents(donation) > 0
+        and not held(donation.campaign_key)
+        and valid_receipt_of(donation) is None
+    )
+
+
+def issue_for_gift(donation_id, user=None):
+    """The gift's own receipt, issued now if it should have one (idempotent): returns the
+    valid receipt covering it, or None."""
+    if not receipts_offered():
+        return None
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation_id)
+        existing = valid_receipt_of(donation)
+        if existing is not None:
+            return existing
+        if not eligible_for_own_receipt(donation):
+            return None
+        return issue([donation.pk], user=user)
+
+
+def due_gifts():
+    """Gifts waiting for a receipt of their own (held campaigns included: ``issue_due``
+    skips those)."""
+    return receiptable().filter(receipt_yearly=False).exclude(_covered()).order_by("paid_at", "pk")
+
+
+def issue_due():
+    """Issue every receipt due now (the scheduled command). Returns the receipts issued."""
+    if not receipts_offered():
+        return []
+    issued = []
+    for donation_id in due_gifts().values_list("pk", flat=True):
+        receipt = issue_for_gift(donation_id)
+        if receipt is not None:
+            issued.append(receipt)
+    return issued
+
+
+def _person(gift):
+    """Whose yearly receipt a gift goes on: the email, else the name and postal code."""
+    if gift.donor_email:
+        return ("email", gift.donor_email.strip().lower())
+    return ("address", gift.receipt_name.strip().lower(), gift.postal_code.strip())
+
+
+def yearly_gifts(year):
+    """Gifts of ``year`` waiting for a yearly receipt, grouped by person: {person: [ids]}."""
+    groups = defaultdict(list)
+    gifts = receiptable().filter(receipt_yearly=True).exclude(_covered()).order_by("pk")
+    for gift in gifts:
+        if gift_date(gift).year == year and not held(gift.campaign_key):
+            groups[_person(gift)].append(gift.pk)
+    return dict(groups)
+
+
+def issue_yearly(year, user=None):
+    """One receipt per person for the gifts of ``year`` they asked to be receipted yearly.
+    Returns the receipts issued; running it again issues none for the same gifts."""
+    if not receipts_offered():
+        return []
+    issued = []
+    for ids in yearly_gifts(year).values():
+        receipt = issue(ids, kind=TaxReceiptKind.YEAR, user=user)
+        if receipt is not None:
+            issued.append(receipt)
+    return issued
+
+
+# --- cancelling -----------------------------------------------------------------------------
+
+
+def cancel(receipt, *, reason, user=None, notify=True):
+    """Cancel ``receipt`` (its number is never used again). Returns True if it changed."""
+    with transaction.atomic():
+        receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.status == TaxReceiptStatus.CANCELLED:
+            return False
+        receipt.status = TaxReceiptStatus.CANCELLED
+        receipt.cancelled_at = timezone.now()
+        receipt.cancel_reason = reason
+        receipt.cancelled_by = user
+        receipt.save()
+        if notify:
+            transaction.on_commit(lambda: _email_cancellation(receipt.pk))
+    return True
+
+
+def reissue(receipt, *, user=None, reason=TaxReceiptCancelReason.CORRECTION):
+    """Cancel ``receipt`` and issue its replacement from the gifts' current details and
+    amounts (a new number; None when no money is left). Returns the new receipt or None."""
+    with transaction.atomic():
+        receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.status != TaxReceiptStatus.ISSUED:
+            raise ValueError(f"receipt {receipt.number} is cancelled already")
+        ids = list(receipt.donations.values_list("pk", flat=True))
+        cancel(receipt, reason=reason, user=user)
+        return issue(ids, kind=receipt.kind, user=user, replaces=receipt)
+
+
+def follow_refund(donation_id):
+    """A gift's money changed (refund, given back, amount corrected): if a valid receipt
+    covers it and no longer states what the association keeps, cancel it and issue the
+    corrected one. Returns the new receipt, or None."""
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation_id)
+        receipt = valid_receipt_of(donation)
+        if receipt is None:
+            return None
+        kept = sum(kept_cents(gift) for gift in receipt.donations.all())
+        if kept == receipt.amount_cents:
+            return None
+        return reissue(receipt, reason=TaxReceiptCancelReason.REFUND)
+
+
+# --- emails (queued) ------------------------------------------------------------------------
+
+
+def _email(receipt_id):
+    from .tasks import send_tax_receipt
+
+    try:
+        send_tax_receipt.enqueue(receipt_id)
+    except Exception:  # the receipt stays issued; staff can send it again from the admin
+        logger.exception("Could not enqueue the email of tax receipt %s", receipt_id)
+
+
+def _email_cancellation(receipt_id):
+    from .tasks import send_tax_receipt_cancellation
+
+    try:
+        send_tax_receipt_cancellation.enqueue(receipt_id)
+    except Exception:
+        logger.exception("Could not enqueue the cancellation email of receipt %s", receipt_id)
