@@ -13,8 +13,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from stories.demo import DEMO_ARABIC_LEADER, DEMO_LEADER
 from tests.e2e.axe import assert_no_serious_axe_violations

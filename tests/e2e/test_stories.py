@@ -11,8 +11,8 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from stories.demo import DEMO_LEADER, DEMO_REVIEWER
 from tests.e2e.axe import assert_no_serious_axe_violations
