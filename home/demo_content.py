@@ -225,20 +225,24 @@ STANDARD_PAGES = [
                             ),
                             p(
                                 T(
-                                    "Oui : 66 % de votre don est déductible de votre impôt "
-                                    "sur le revenu, dans la limite de 20 % de vos revenus, "
-                                    "sur présentation d'un reçu fiscal. Le site ne les émet "
-                                    "pas encore : demandez le vôtre à l'association (ses "
-                                    "coordonnées sont en bas de chaque page).",
-                                    "Yes: 66% of your gift can be deducted from French income "
-                                    "tax, up to 20% of your income, with a tax receipt. The "
-                                    "site does not issue them yet: ask the association for "
-                                    "yours (its contact details are at the bottom of every "
-                                    "page).",
-                                    "نعم: يمكن خصم 66٪ من تبرعك من ضريبة الدخل الفرنسية، "
-                                    "في حدود 20٪ من دخلك، بتقديم إيصال ضريبي. لا يُصدر "
-                                    "الموقع هذه الإيصالات بعد: اطلب إيصالك من الجمعية "
-                                    "(بيانات الاتصال بها أسفل كل صفحة).",
+                                    "Oui, si vous payez l'impôt sur le revenu en France : "
+                                    "66 % de votre don est déduit de votre impôt, dans la "
+                                    "limite de 20 % de votre revenu imposable, avec un reçu "
+                                    "fiscal. Cochez « Je veux un reçu fiscal » en donnant : "
+                                    "il vous est envoyé par email (en janvier si vous "
+                                    "choisissez un reçu pour toute l'année). Oublié ? L'email "
+                                    "de confirmation a un lien pour le demander.",
+                                    "Yes, if you pay income tax in France: 66% of your gift "
+                                    "comes off your tax, up to 20% of your taxable income, "
+                                    'with a tax receipt. Tick "I want a tax receipt" when '
+                                    "you give: it is emailed to you (in January if you choose "
+                                    "one receipt for the whole year). Forgot? The "
+                                    "confirmation email has a link to ask for it.",
+                                    "نعم، إذا كنت تدفع ضريبة الدخل في فرنسا: يُخصم 66٪ من "
+                                    "تبرعك من ضريبتك، في حدود 20٪ من دخلك الخاضع للضريبة، "
+                                    "بإيصال ضريبي. اختر «أريد إيصالا ضريبيا» عند التبرع: "
+                                    "يصلك بالبريد الإلكتروني (في يناير إذا اخترت إيصالا "
+                                    "واحدا للسنة كلها). نسيت؟ في رسالة التأكيد رابط لطلبه.",
                                 )
                             ),
                         ),
@@ -250,14 +254,22 @@ STANDARD_PAGES = [
                             ),
                             p(
                                 T(
-                                    "Une campagne réussit dès 80 % de son objectif. En "
-                                    "dessous, nous cherchons avec le porteur de projet une "
-                                    "solution ou nous vous remboursons.",
-                                    "A campaign succeeds from 80% of its goal. Below that, we "
-                                    "look for a solution with the project leader or refund "
-                                    "you.",
-                                    "تنجح الحملة عند بلوغ 80٪ من هدفها. وإذا لم تبلغها، نبحث "
-                                    "مع صاحب المشروع عن حل أو نعيد إليك مبلغ تبرعك.",
+                                    "Chaque campagne affiche sa règle. « Tout ou rien » : "
+                                    "sous son seuil de réussite, chaque don est remboursé "
+                                    "— sur votre carte pour un don en ligne, en main "
+                                    "propre pour un don en espèces ou par chèque — et "
+                                    "aucun reçu fiscal n'est émis. « Tout est reversé » : le "
+                                    "projet reçoit ce qui a été collecté.",
+                                    "Each campaign shows its rule. All or nothing: below its "
+                                    "success threshold, every gift is refunded — to your card "
+                                    "for a gift online, by hand for cash or a cheque — and no "
+                                    "tax receipt is issued. Keep it all: the project receives "
+                                    "what was raised.",
+                                    "تعرض كل حملة قاعدتها. «الكل أو لا شيء»: إذا لم تبلغ "
+                                    "الحملة عتبة نجاحها، يُعاد كل تبرع — إلى بطاقتك للتبرع "
+                                    "عبر الإنترنت، ويدا بيد للتبرع نقدا أو بشيك — ولا يصدر "
+                                    "أي إيصال ضريبي. «الاحتفاظ بكل ما جُمع»: يحصل المشروع على ما "
+                                    "جُمع.",
                                 )
                             ),
                         ),
