@@ -23,6 +23,7 @@ which number, and what happens when the money goes back. docs/tax-receipts.md te
   (``render_pdf``) reads the same years later.
 """
 
+import datetime
 import logging
 from collections import defaultdict
 
@@ -180,50 +181,83 @@ def _next_sequence(year):
 # --- issuing --------------------------------------------------------------------------------
 
 
+def _lock_gifts(donation_ids):
+    """The gifts ``donation_ids``, locked in the ledger's order (by id)."""
+    return list(Donation.objects.select_for_update().filter(pk__in=donation_ids).order_by("pk"))
+
+
+DONOR_FIELDS = ("donor_name", "address_line", "postal_code", "city", "country")
+
+
+def statement(gifts, replaces=None):
+    """What a receipt for ``gifts`` states now, as TaxReceipt field values (None when the
+    gifts leave the association no money): the money kept, the first and last gift dates,
+    the payment modes, and the donor's details from the latest gift that has a name and a
+    complete address (else those of the receipt it ``replaces``, e.g. once the gifts'
+    details were erased on the donor's request). Raises ValueError when no details are
+    known."""
+    kept = [gift for gift in gifts if kept_cents(gift) > 0]
+    if not kept:
+        return None
+    dated = sorted(kept, key=lambda gift: (gift_date(gift), gift.pk))
+    with_address = [gift for gift in dated if gift.has_receipt_address]
+    if with_address:
+        details = with_address[-1]
+        donor = {
+            "donor_name": details.receipt_name,
+            "address_line": details.address_line,
+            "postal_code": details.postal_code,
+            "city": details.city,
+            "country": details.country,
+            "language": details.language,
+        }
+    elif replaces is not None and all(getattr(replaces, name) for name in DONOR_FIELDS):
+        donor = {name: getattr(replaces, name) for name in (*DONOR_FIELDS, "language")}
+    else:
+        raise ValueError("no gift gives the donor's name and postal address")
+    emails = [gift.donor_email for gift in dated if gift.donor_email]
+    return {
+        **donor,
+        "donor_email": emails[-1] if emails else getattr(replaces, "donor_email", ""),
+        "amount_cents": sum(kept_cents(gift) for gift in kept),
+        "first_gift_on": gift_date(dated[0]),
+        "last_gift_on": gift_date(dated[-1]),
+        "payment_modes": sorted({payment_mode(gift) for gift in kept}),
+        "gifts": kept,
+    }
+
+
 def issue(donation_ids, *, kind=TaxReceiptKind.GIFT, user=None, replaces=None, now=None):
     """Issue one receipt for the gifts ``donation_ids`` and return it (None when they leave
     the association no money). The donor's details come from the latest gift that has
     them. Raises AlreadyReceipted if a gift is covered by a valid receipt already.
-    The donor gets it by email once the transaction commits."""
+    ``now`` (default: now) is the date of issue, whose calendar year numbers the receipt.
+    Locks the gifts, then the year's counter (the ledger's order). The donor gets it by
+    email once the transaction commits."""
     now = now or timezone.now()
     with transaction.atomic():
-        gifts = list(
-            Donation.objects.select_for_update().filter(pk__in=donation_ids).order_by("pk")
-        )
+        gifts = _lock_gifts(donation_ids)
         for gift in gifts:
             receipt = valid_receipt_of(gift)
             if receipt is not None and receipt != replaces:
                 raise AlreadyReceipted(f"gift {gift.uuid} is on receipt {receipt.number}")
-        amount = sum(kept_cents(gift) for gift in gifts)
-        if amount <= 0:
+        fields = statement(gifts, replaces=replaces)
+        if fields is None:
             return None
-        kept = [gift for gift in gifts if kept_cents(gift) > 0]
-        dated = sorted(kept, key=lambda gift: (gift_date(gift), gift.pk))
-        with_address = [gift for gift in dated if gift.has_receipt_address]
-        if not with_address:
-            raise ValueError("no gift gives the donor's name and postal address")
-        details = with_address[-1]
-        emails = [gift.donor_email for gift in dated if gift.donor_email]
+        kept = fields.pop("gifts")
+        current = receipt_settings()
+        # a correction made while the settings are incomplete keeps the issuer it had
+        issuer = replaces.issuer if replaces is not None and current.missing() else None
         year = timezone.localdate(now).year
         receipt = TaxReceipt.objects.create(
             year=year,
             sequence=_next_sequence(year),
             kind=kind,
-            donor_name=details.receipt_name,
-            address_line=details.address_line,
-            postal_code=details.postal_code,
-            city=details.city,
-            country=details.country,
-            donor_email=emails[-1] if emails else "",
-            language=details.language,
-            amount_cents=amount,
-            first_gift_on=gift_date(dated[0]),
-            last_gift_on=gift_date(dated[-1]),
-            payment_modes=sorted({payment_mode(gift) for gift in kept}),
-            issuer=issuer_snapshot(),
+            issuer=issuer or issuer_snapshot(current),
             issued_at=now,
             issued_by=user,
             replaces=replaces,
+            **fields,
         )
         receipt.donations.set(kept)
         transaction.on_commit(lambda: _email(receipt.pk))
@@ -243,9 +277,10 @@ def eligible_for_own_receipt(donation):
     )
 
 
-def issue_for_gift(donation_id, user=None):
+def issue_for_gift(donation_id, user=None, now=None):
     """The gift's own receipt, issued now if it should have one (idempotent): returns the
-    valid receipt covering it, or None."""
+    valid receipt covering it, or None (receipts off or incomplete, not asked, no address,
+    no money kept, a yearly receipt asked, or its all-or-nothing campaign not succeeded)."""
     if not receipts_offered():
         return None
     with transaction.atomic():
@@ -255,7 +290,7 @@ def issue_for_gift(donation_id, user=None):
             return existing
         if not eligible_for_own_receipt(donation):
             return None
-        return issue([donation.pk], user=user)
+        return issue([donation.pk], user=user, now=now)
 
 
 def due_gifts():
@@ -277,10 +312,13 @@ def issue_due():
 
 
 def _person(gift):
-    """Whose yearly receipt a gift goes on: the email, else the name and postal code."""
+    """Whose yearly receipt a gift goes on: the legal name on the receipt (case and spaces
+    aside) with the email, else with the postal code. One email giving for two people
+    (e.g. a couple) gets one receipt per name: a receipt states who gave."""
+    name = " ".join(gift.receipt_name.lower().split())
     if gift.donor_email:
-        return ("email", gift.donor_email.strip().lower())
-    return ("address", gift.receipt_name.strip().lower(), gift.postal_code.strip())
+        return ("email", gift.donor_email.strip().lower(), name)
+    return ("address", name, gift.postal_code.strip().replace(" ", ""))
 
 
 def yearly_gifts(year):
@@ -293,14 +331,36 @@ def yearly_gifts(year):
     return dict(groups)
 
 
-def issue_yearly(year, user=None):
+def _yearly_receipt(ids, user=None, now=None):
+    """Issue the yearly receipt of one person's gifts ``ids`` that still need it (checked
+    again under the gifts' locks: a run at the same time or a refund meanwhile is
+    taken into account), or return None."""
+    with transaction.atomic():
+        gifts = _lock_gifts(ids)
+        due = [
+            gift.pk
+            for gift in gifts
+            if gift.wants_receipt
+            and gift.receipt_yearly
+            and gift.source != DonationSource.MATCH
+            and gift.has_receipt_address
+            and kept_cents(gift) > 0
+            and valid_receipt_of(gift) is None
+        ]
+        if not due:
+            return None
+        return issue(due, kind=TaxReceiptKind.YEAR, user=user, now=now)
+
+
+def issue_yearly(year, user=None, now=None):
     """One receipt per person for the gifts of ``year`` they asked to be receipted yearly.
-    Returns the receipts issued; running it again issues none for the same gifts."""
+    Returns the receipts issued; running it again issues none for the same gifts (a gift
+    of ``year`` that came in or was released later gets a further receipt then)."""
     if not receipts_offered():
         return []
     issued = []
     for ids in yearly_gifts(year).values():
-        receipt = issue(ids, kind=TaxReceiptKind.YEAR, user=user)
+        receipt = _yearly_receipt(ids, user=user, now=now)
         if receipt is not None:
             issued.append(receipt)
     return issued
@@ -327,29 +387,89 @@ def cancel(receipt, *, reason, user=None, notify=True):
 
 def reissue(receipt, *, user=None, reason=TaxReceiptCancelReason.CORRECTION):
     """Cancel ``receipt`` and issue its replacement from the gifts' current details and
-    amounts (a new number; None when no money is left). Returns the new receipt or None."""
+    amounts (a new number; None when no money is left). Returns the new receipt or None.
+    Locks the gifts first, then the receipt, then the counter (the order of every path)."""
     with transaction.atomic():
+        ids = list(receipt.donations.values_list("pk", flat=True))
+        _lock_gifts(ids)
         receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.status != TaxReceiptStatus.ISSUED:
             raise ValueError(f"receipt {receipt.number} is cancelled already")
-        ids = list(receipt.donations.values_list("pk", flat=True))
         cancel(receipt, reason=reason, user=user)
         return issue(ids, kind=receipt.kind, user=user, replaces=receipt)
 
 
+def is_stale(receipt, gifts):
+    """True when ``receipt`` no longer states what its ``gifts`` give now: the money kept,
+    the dates, the payment modes or the donor's name and address (corrected by staff)."""
+    try:
+        # the receipt's own details stand in once the gifts' were erased
+        now = statement(gifts, replaces=receipt)
+    except ValueError:  # erased and purged: only the money can still be compared
+        return sum(kept_cents(gift) for gift in gifts) != receipt.amount_cents
+    if now is None:
+        return True
+    now.pop("gifts")
+    now.pop("language")
+    now.pop("donor_email")  # not printed on the receipt
+    return any(getattr(receipt, name) != value for name, value in now.items())
+
+
 def follow_refund(donation_id):
-    """A gift's money changed (refund, given back, amount corrected): if a valid receipt
-    covers it and no longer states what the association keeps, cancel it and issue the
-    corrected one. Returns the new receipt, or None."""
+    """A gift's money or details changed (refund, given back, amount, date, method or
+    donor's address corrected): if a valid receipt covers it and no longer states what the
+    gifts give, cancel it and issue the corrected one (reason "refund" when less money is
+    kept, else "correction"). Returns the new receipt, or None."""
     with transaction.atomic():
-        donation = Donation.objects.select_for_update().get(pk=donation_id)
-        receipt = valid_receipt_of(donation)
+        receipt = TaxReceipt.objects.filter(
+            donations=donation_id, status=TaxReceiptStatus.ISSUED
+        ).first()
         if receipt is None:
             return None
-        kept = sum(kept_cents(gift) for gift in receipt.donations.all())
-        if kept == receipt.amount_cents:
-            return None
-        return reissue(receipt, reason=TaxReceiptCancelReason.REFUND)
+        gifts = _lock_gifts(receipt.donations.values_list("pk", flat=True))
+        receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.status != TaxReceiptStatus.ISSUED or not is_stale(receipt, gifts):
+            return None  # corrected meanwhile, or still right
+        kept = sum(kept_cents(gift) for gift in gifts)
+        reason = (
+            TaxReceiptCancelReason.REFUND
+            if kept < receipt.amount_cents
+            else TaxReceiptCancelReason.CORRECTION
+        )
+        return reissue(receipt, reason=reason)
+
+
+# --- keeping period -------------------------------------------------------------------------
+
+
+def keep_until(issued_at):
+    """The day a receipt's donor details may be purged: KEEP_YEARS after its issue."""
+    day = timezone.localdate(issued_at)
+    try:
+        return day.replace(year=day.year + KEEP_YEARS)
+    except ValueError:  # issued on 29 February
+        return day.replace(year=day.year + KEEP_YEARS, day=28)
+
+
+def purge_expired(now=None):
+    """Blank the donor's details (name, address, email) of every receipt issued more than
+    KEEP_YEARS years before ``now`` (default: now), cancelled ones included; its number,
+    amount, dates and payment modes stay (the association's accounts). Returns how many
+    receipts were purged; running it again purges none."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    try:
+        cutoff_day = today.replace(year=today.year - KEEP_YEARS)
+    except ValueError:  # 29 February
+        cutoff_day = today.replace(year=today.year - KEEP_YEARS, day=28)
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(cutoff_day, datetime.time.min), timezone.get_current_timezone()
+    )
+    blank = {name: "" for name in (*DONOR_FIELDS, "donor_email")}
+    with transaction.atomic():
+        return TaxReceipt.objects.filter(issued_at__lt=cutoff, purged_at__isnull=True).update(
+            purged_at=now, **blank
+        )
 
 
 # --- emails (queued) ------------------------------------------------------------------------
