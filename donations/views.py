@@ -28,9 +28,10 @@ from home.money import amount_to_cents, format_money
 from home.ratelimit import hit, per_ip
 from home.visibility import public_pages
 
-from . import disputes, ledger, payments
+from . import disputes, ledger, payments, tax_receipts
 from .forms import CUSTOM, DonationForm
 from .models import Donation, DonationStatus, WebhookEvent
+from .receipt_links import receipt_outlook
 
 logger = logging.getLogger(__name__)
 
@@ -132,19 +133,21 @@ def donate(request, campaign_key):
 
     data = request.GET if request.method == "GET" else request.POST
     presets, allow_custom = block_choices(data)
+    receipts = tax_receipts.receipts_offered()
     context.update(
         presets=",".join(str(euros) for euros in presets),
         allow_custom=allow_custom,
         privacy_url=privacy_url(),
     )
+    options = {"presets": presets, "allow_custom": allow_custom, "receipts": receipts}
     if request.method == "GET":
         initial = initial_amount(request.GET, presets, allow_custom)
-        form = DonationForm(presets=presets, allow_custom=allow_custom, initial=initial)
+        form = DonationForm(initial=initial, **options)
         if initial.get("amount_choice") == CUSTOM:  # "Other amount" chosen: ready to type in
             form.fields["custom_amount"].widget.attrs["autofocus"] = True
         return render(request, "donations/donate.html", {**context, "form": form})
 
-    form = DonationForm(request.POST, presets=presets, allow_custom=allow_custom)
+    form = DonationForm(request.POST, **options)
     if not form.is_valid():
         return render(request, "donations/donate.html", {**context, "form": form}, status=400)
     limit, window = settings.DONATION_RATE_LIMIT
@@ -165,6 +168,7 @@ def donate(request, campaign_key):
         wants_news=form.cleaned_data["wants_news"],
         language=get_language(),
         provider=backend.name,
+        **form.receipt_data(),  # the tax receipt asked for, and its name and address
     )
     try:
         checkout_url = backend.start_checkout(donation, request)
@@ -226,6 +230,8 @@ def thanks(request, donation_uuid):
         except payments.PaymentUnavailable:
             pass  # the webhook or reconcile_donations will settle it
     context = _donation_context(donation, campaign_required=False)
+    if donation.status == DonationStatus.PAID:
+        context["receipt"] = receipt_outlook(donation)
     if context["campaign"] is not None and donation.status == DonationStatus.PAID:
         context["share"] = share_links(context["campaign"], request)
         # What the campaign page features (its stories, registered by the stories app in the

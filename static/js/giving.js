@@ -3,7 +3,9 @@
 //   links put the cursor in their field;
 // - "Other amount": choosing it puts the cursor in its field, typing there chooses it,
 //   and choosing a suggested amount empties it (the server reads a typed amount first);
-// - the thank-you page's "Copy the address" button.
+// - the thank-you page's "Copy the address" button;
+// - "I want a tax receipt": the receipt's details (yearly choice, name, address) show only
+//   while it is ticked (without this file they always show; the server ignores them unticked).
 document.addEventListener("DOMContentLoaded", () => {
     const summary = document.getElementById("giving-errors");
     if (summary) {
@@ -29,6 +31,15 @@ document.addEventListener("DOMContentLoaded", () => {
             const custom = document.querySelector("input[name='amount_choice'][value='custom']");
             if (custom && other.value.trim()) custom.checked = true;
         });
+    }
+
+    const wantsReceipt = document.getElementById("id_wants_receipt");
+    const receiptDetails = document.querySelector("[data-receipt-details]");
+    if (wantsReceipt && receiptDetails) {
+        wantsReceipt.setAttribute("aria-controls", receiptDetails.id);
+        const toggle = () => { receiptDetails.hidden = !wantsReceipt.checked; };
+        wantsReceipt.addEventListener("change", toggle);
+        toggle();
     }
 
     document.querySelectorAll("button[data-copy]").forEach((button) => {
