@@ -1,4 +1,5 @@
-"""Admin forms for donations: recording an offline gift, filtering the ledger.
+"""Admin forms for donations: recording an offline gift (and the tax receipt its donor
+asked for), filtering the ledger, the tax receipts' settings.
 
 Campaigns are CampaignPage pages found through ``wagtail.models.Page`` (by content type), so
 this module does not import the campaigns app; a donation stores the pages' translation_key.
@@ -9,6 +10,8 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +21,10 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
 import django_filters
+from PIL import Image
 
-from .models import Donation, DonationSource, DonationStatus
+from . import tax_receipts
+from .models import Donation, DonationSource, DonationStatus, TaxReceiptSettings
 
 DONOR_DETAILS_PERMISSION = "donations.view_donor_details"
 MIN_AMOUNT = Decimal("1")
@@ -80,6 +85,17 @@ def choose_campaign(form):
         form.initial.setdefault("campaign", str(current))
 
 
+RECEIPT_ADDRESS_FIELDS = ("receipt_name", "address_line", "postal_code", "city", "country")
+RECEIPT_FIELDS = ("wants_receipt", "receipt_yearly", *RECEIPT_ADDRESS_FIELDS)
+RECEIPT_FIELD_MESSAGES = {
+    "receipt_name": _("A tax receipt needs the donor's legal name (first name and surname)."),
+    "address_line": _("A tax receipt needs the donor's street address (number and street)."),
+    "postal_code": _("A tax receipt needs the donor's postal code."),
+    "city": _("A tax receipt needs the donor's city."),
+    "country": _("A tax receipt needs the donor's country."),
+}
+
+
 def euros_to_cents(amount):
     return int((amount * 100).to_integral_value())
 
@@ -112,6 +128,7 @@ class OfflineDonationForm(WagtailAdminModelForm):
             "display",
             "message",
             "evidence",
+            *RECEIPT_FIELDS,
         ]
         field_permissions = {"donor_email": DONOR_DETAILS_PERMISSION}
 
@@ -124,8 +141,54 @@ class OfflineDonationForm(WagtailAdminModelForm):
             self.initial.setdefault("amount", Decimal(self.instance.amount_cents) / 100)
         else:
             self.initial.setdefault("received_on", timezone.localdate())
+            self.initial.setdefault("country", "France")
         for name in ("received_on", "offline_method", "evidence"):
             self.fields[name].required = True
+        self.fields["wants_receipt"].help_text = _(
+            "The donor asked for a tax receipt: give their legal name and full postal address."
+        )
+
+    def receipt_fields(self):
+        """The "Tax receipt" part of the form (the template shows it apart)."""
+        return [self[name] for name in RECEIPT_FIELDS if name in self.fields]
+
+    def receipts_offered(self):
+        return tax_receipts.receipts_offered()
+
+    def receipt_settings_url(self):
+        setting = TaxReceiptSettings.load()
+        return reverse("wagtailsettings:edit", args=["donations", "taxreceiptsettings", setting.pk])
+
+    def current_receipt(self):
+        """The valid receipt covering the gift being edited: {"number", "url"} or None."""
+        if not self.instance.pk:
+            return None
+        receipt = tax_receipts.valid_receipt_of(self.instance)
+        if receipt is None:
+            return None
+        return {
+            "number": receipt.number,
+            "url": reverse("donations_tax_receipts:inspect", args=[receipt.pk]),
+        }
+
+    def gift_fields(self):
+        return [field for field in self.visible_fields() if field.name not in RECEIPT_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in RECEIPT_ADDRESS_FIELDS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        if cleaned.get("wants_receipt"):
+            for name in RECEIPT_ADDRESS_FIELDS:
+                if name in self.fields and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, RECEIPT_FIELD_MESSAGES[name])
+        elif cleaned.get("receipt_yearly"):
+            self.add_error(
+                "receipt_yearly",
+                _("Tick “asked for a tax receipt” too, or untick one receipt for the year."),
+            )
+        return cleaned
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -161,3 +224,78 @@ class DonationFilterSet(WagtailFilterSet):
     class Meta:
         model = Donation
         fields = ["status", "source", "campaign_key", "paid_late", "created_at"]
+
+
+# Settings → Tax receipts
+
+SIGNATURE_MAX_BYTES = 1024 * 1024
+SIGNATURE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+SIGNATURE_EXTENSIONS = {"PNG": ("png",), "JPEG": ("jpg", "jpeg")}
+
+
+def receipt_settings_missing_message(names):
+    """ "Fill in … before turning receipts on", naming the details by their labels."""
+    labels = [str(TaxReceiptSettings._meta.get_field(name).verbose_name) for name in names]
+    return _("Fill in %(fields)s before turning tax receipts on.") % {"fields": ", ".join(labels)}
+
+
+class TaxReceiptSettingsForm(WagtailAdminModelForm):
+    """The association's details that every receipt prints (Wagtail builds the fields from
+    TaxReceiptSettings): the signature must be a small PNG or JPEG image, and receipts are
+    turned on only once every required detail is filled in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "signature" in self.fields:
+            self.fields["signature"].help_text = _(
+                "A PNG or JPEG image of 1 MB at most, printed on every receipt."
+            )
+            self.fields["signature"].widget.attrs["accept"] = "image/png,image/jpeg"
+
+    def clean_signature(self):
+        signature = self.cleaned_data.get("signature")
+        upload = self.files.get(self.add_prefix("signature"))
+        if not signature or upload is None:
+            return signature  # unchanged or cleared
+        if upload.size > SIGNATURE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The signature image must be 1 MB or less (this file is %(size)s).")
+                % {"size": filesizeformat(upload.size)}
+            )
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image_format = image.format
+                image.verify()
+        except Exception:
+            image_format = None
+        finally:
+            upload.seek(0)
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if image_format not in SIGNATURE_FORMATS or extension not in SIGNATURE_EXTENSIONS.get(
+            image_format, ()
+        ):
+            raise forms.ValidationError(
+                _("The signature must be a PNG or JPEG image (a .png, .jpg or .jpeg file).")
+            )
+        return signature
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enabled"):
+            missing = [
+                name
+                for name in TaxReceiptSettings.REQUIRED
+                if name in self.fields
+                and name not in self.errors
+                and not self._filled(name, cleaned.get(name))
+            ]
+            if missing:
+                raise forms.ValidationError(receipt_settings_missing_message(missing))
+        return cleaned
+
+    def _filled(self, name, value):
+        if name == "signature":
+            # an upload, or the stored file kept (False when cleared)
+            return bool(value) or (value is None and bool(self.instance.signature))
+        return bool(value.strip() if isinstance(value, str) else value)
