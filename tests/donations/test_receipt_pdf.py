@@ -1,0 +1,280 @@
+"""The tax receipt's PDF (form 2041-RD, Cerfa 11580*05): every mention of the form, from
+what is copied on the receipt, one flattened A4 page, the signature embedded, nothing
+fetched from the network."""
+
+import datetime
+import re
+import socket
+
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from donations import ledger, tax_receipts
+from donations.models import TaxReceipt, TaxReceiptKind, TaxReceiptStatus
+from donations.receipt_pdf import TEMPLATE, amount_in_words, receipt_context, render_receipt
+from home.pdf import FONT_STACK
+from tests.donations.receipt_fixtures import (  # noqa: F401
+    ADDRESS,
+    offline_gift_with_receipt,
+    receipts_on,
+)
+from tests.donations.receipt_mentions import (
+    missing_mentions,
+    page_count,
+    pdf_text,
+    right_to_left,
+)
+
+
+def image_count(pdf_bytes):
+    """How many image objects the PDF's pages draw."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        return sum(
+            len(list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=5)))
+            for page in document
+        )
+    finally:
+        document.close()
+
+
+def has_form_fields(pdf_bytes):
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        return document.init_forms() is not None and document.get_formtype() != 0
+    finally:
+        document.close()
+
+
+def paris_day(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def gift_receipt(campaign, django_capture_on_commit_callbacks, **fields):
+    """A gift recorded by staff and its own receipt, issued as the ledger issues it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        gift = offline_gift_with_receipt(campaign, **fields)
+    return gift, tax_receipts.valid_receipt_of(gift)
+
+
+def card_gift(campaign, cents, paid_at, **fields):
+    values = {**ADDRESS, "donor_email": "awa@example.org", **fields}
+    donation = ledger.create_pending(
+        campaign_key=campaign.translation_key,
+        amount_cents=cents,
+        donor_name="Awa",
+        provider="demo",
+        language="fr",
+        wants_receipt=True,
+        **values,
+    )
+    ledger.transition(donation.pk, ledger.PAID, payment_id=f"pi-{donation.pk}", paid_at=paid_at)
+    donation.refresh_from_db()
+    return donation
+
+
+@pytest.mark.parametrize(
+    ("cents", "words"),
+    [
+        (120_550, "mille deux cent cinq euros et cinquante centimes"),
+        (15_000, "cent cinquante euros"),
+        (100, "un euro"),
+        (8_000, "quatre-vingts euros"),
+        (7_101, "soixante et onze euros et un centime"),
+        (1, "un centime"),
+        (100_000_000, "un million d'euros"),
+    ],
+)
+def test_the_amount_in_words(cents, words):
+    assert amount_in_words(cents) == words
+
+
+def test_a_gift_receipt_by_cheque_holds_every_mention_of_the_form(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    gift, receipt = gift_receipt(
+        campaign, django_capture_on_commit_callbacks, cents=15_000, method="cheque", days_ago=4
+    )
+    assert receipt.kind == TaxReceiptKind.GIFT
+
+    pdf = render_receipt(receipt)
+
+    assert pdf.startswith(b"%PDF") and page_count(pdf) == 1
+    assert missing_mentions(receipt, pdf) == []
+    text = pdf_text(pdf)
+    assert receipt.number == "2026-000001" or re.fullmatch(r"\d{4}-000001", receipt.number)
+    assert f"Numéro d'ordre du reçu {receipt.number}" in text
+    assert "***150,00 €***" in text and "cent cinquante euros" in text
+    assert f"Date du versement ou du don : {paris_day(gift.received_on)}" in text
+    assert "☒ Chèque" in text
+    assert "☐ Remise d'espèces" in text and "☐ Virement, prélèvement, carte bancaire" in text
+    assert "☒ 200 du CGI" in text and "☐ 978 du CGI" in text
+    assert "W751234567" in text and "3 rue de Belleville" in text and "75019" in text
+    assert "Awa Diallo" in text and "12 rue des Couronnes" in text and "75020" in text
+    assert "Trésorière" in text and "Fatou Camara" in text
+    assert "Reçu récapitulatif annuel" not in text and "ANNULÉ" not in text
+    # flattened: no form field, nothing to edit; the signature is drawn
+    assert b"/AcroForm" not in pdf and not has_form_fields(pdf)
+    assert image_count(pdf) == 1
+
+
+def test_a_yearly_receipt_says_the_period_and_every_payment_mode(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        card = card_gift(campaign, 70_550, now - datetime.timedelta(days=1), receipt_yearly=True)
+        cash = offline_gift_with_receipt(
+            campaign, cents=50_000, method="cash", days_ago=40, receipt_yearly=True
+        )
+    # yearly gifts get no receipt of their own
+    assert not TaxReceipt.objects.exists()
+    receipt = tax_receipts.issue([card.pk, cash.pk], kind=TaxReceiptKind.YEAR)
+
+    pdf = render_receipt(receipt)
+
+    assert page_count(pdf) == 1
+    assert missing_mentions(receipt, pdf) == []
+    text = pdf_text(pdf)
+    assert "***1 205,50 €***" in text
+    assert "mille deux cent cinq euros et cinquante centimes" in text
+    assert "Reçu récapitulatif annuel" in text
+    first, last = cash.received_on, tax_receipts.gift_date(card)
+    assert f"du {paris_day(first)} au {paris_day(last)}" in text
+    assert "☒ Remise d'espèces" in text and "☒ Virement, prélèvement, carte bancaire" in text
+    assert "☐ Chèque" in text
+
+
+def test_a_receipt_prints_the_details_copied_when_it_was_issued(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    _gift, receipt = gift_receipt(campaign, django_capture_on_commit_callbacks)
+    receipts_on.address_line = "99 avenue Gambetta"
+    receipts_on.postal_code = "75020"
+    receipts_on.signatory_name = "Jeanne Martin"
+    receipts_on.signatory_quality = "Présidente"
+    receipts_on.article = "200+978"
+    receipts_on.save()
+
+    receipt.refresh_from_db()
+    text = pdf_text(render_receipt(receipt))
+
+    assert "3 rue de Belleville" in text and "75019" in text
+    assert "99 avenue Gambetta" not in text
+    assert "Fatou Camara" in text and "Trésorière" in text
+    assert "Jeanne Martin" not in text and "Présidente" not in text
+    assert "☐ 978 du CGI" in text
+
+    # a receipt issued now prints the new details, article 978 ticked too
+    _gift, later = gift_receipt(
+        campaign, django_capture_on_commit_callbacks, receipt_name="Hugo Petit"
+    )
+    later_pdf = render_receipt(later)
+    later_text = pdf_text(later_pdf)
+    assert missing_mentions(later, later_pdf) == []
+    assert "99 avenue Gambetta" in later_text and "Jeanne Martin" in later_text
+    assert "☒ 200 du CGI" in later_text and "☒ 978 du CGI" in later_text
+
+
+def test_a_cancelled_receipt_says_so_and_names_its_replacement(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    gift, first = gift_receipt(campaign, django_capture_on_commit_callbacks, cents=8_000)
+    gift.refunded_cents = 3_000
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.save_offline(gift)
+    first.refresh_from_db()
+    replacement = tax_receipts.valid_receipt_of(gift)
+    assert first.status == TaxReceiptStatus.CANCELLED and replacement.replaces == first
+
+    text = pdf_text(render_receipt(first))
+    assert "ANNULÉ" in text and "don remboursé" in text
+    assert f"remplacé par le reçu n° {replacement.number}" in text
+    assert "***80,00 €***" in text  # what it said, unchanged
+
+    new_pdf = render_receipt(replacement)
+    new_text = pdf_text(new_pdf)
+    assert missing_mentions(replacement, new_pdf) == []
+    assert "ANNULÉ" not in new_text and "***50,00 €***" in new_text
+    assert f"Ce reçu remplace le reçu n° {first.number}" in new_text
+
+    # cancelled with no money left: no replacement to name
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.mark_returned(gift.pk, user=None, returned_on=gift.received_on)
+    replacement.refresh_from_db()
+    assert replacement.status == TaxReceiptStatus.CANCELLED
+    text = pdf_text(render_receipt(replacement))
+    assert "ANNULÉ" in text and "remplacé par" not in text
+
+
+@pytest.mark.parametrize(
+    "name", ["مريم حسن", "陈丽", "Zoé Lefèvre-Nguyễn"], ids=["arabic", "chinese", "latin"]
+)
+def test_a_donor_name_in_any_script_is_printed(
+    name,
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    _gift, receipt = gift_receipt(campaign, django_capture_on_commit_callbacks, receipt_name=name)
+    pdf = render_receipt(receipt)
+    text = pdf_text(pdf)
+    assert missing_mentions(receipt, pdf) == []
+    # the name's words, right after its label (a right-to-left name's words come out of
+    # the PDF in the order they are drawn)
+    printed = text.split("Nom, prénoms : ", 1)[1].split(" Adresse", 1)[0]
+    assert sorted(printed.split()) == sorted(name.split())
+    if not right_to_left(name):
+        assert name in text
+    # no character fell back to the missing-glyph box
+    html = render_to_string(TEMPLATE, {"pdf_font_stack": FONT_STACK, **receipt_context(receipt)})
+    direction = "rtl" if name == "مريم حسن" else "ltr"
+    assert f'<bdi dir="{direction}" class="donor-name">{name}</bdi>' in html
+
+
+def test_a_missing_signature_file_leaves_the_signature_out(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    _gift, receipt = gift_receipt(campaign, django_capture_on_commit_callbacks)
+    default_storage.delete(receipt.issuer["signature"])
+
+    pdf = render_receipt(receipt)
+
+    assert image_count(pdf) == 0
+    assert missing_mentions(receipt, pdf) == []
+
+
+def test_the_receipt_loads_nothing_from_the_network(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    _gift, receipt = gift_receipt(campaign, django_capture_on_commit_callbacks)
+    html = render_to_string(TEMPLATE, {"pdf_font_stack": FONT_STACK, **receipt_context(receipt)})
+    sources = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert sources and all(source.startswith("data:image/png;base64,") for source in sources)
+    assert "url(" not in html and "@import" not in html
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the receipt opened a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    pdf = render_receipt(receipt)
+    assert image_count(pdf) == 1
