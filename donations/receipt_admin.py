@@ -302,6 +302,7 @@ class TaxReceiptInspectView(ReceiptStaffMixin, generic.InspectView):
 
     template_name = "donations/admin/tax_receipts_detail.html"
     any_permission_required = ["view"]
+    page_title = _("Tax receipt")
 
     def get_fields(self):
         return []
@@ -427,6 +428,15 @@ class ReceiptActionView(WagtailAdminTemplateMixin, TemplateView):
     def back_url(self):
         return reverse("donations_tax_receipts:index")
 
+    def get_breadcrumbs_items(self):
+        items = [{"url": reverse("donations_tax_receipts:index"), "label": _("Tax receipts")}]
+        items += self.object_breadcrumbs()
+        items.append({"url": "", "label": self.get_page_title()})
+        return self.breadcrumbs_items + items
+
+    def object_breadcrumbs(self):
+        return []
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
@@ -455,6 +465,9 @@ class OneReceiptActionView(ReceiptActionView):
 
     def back_url(self):
         return inspect_url(self.receipt)
+
+    def object_breadcrumbs(self):
+        return [{"url": inspect_url(self.receipt), "label": self.receipt.number}]
 
     def refuse(self, message):
         messages.error(self.request, message)
