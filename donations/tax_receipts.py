@@ -283,14 +283,20 @@ def issue_for_gift(donation_id, user=None, now=None):
     no money kept, a yearly receipt asked, or its all-or-nothing campaign not succeeded)."""
     if not receipts_offered():
         return None
+    return _own_receipt(donation_id, user=user, now=now)[0]
+
+
+def _own_receipt(donation_id, user=None, now=None):
+    """(the valid receipt covering the gift or None, True if this call issued it)."""
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation_id)
         existing = valid_receipt_of(donation)
         if existing is not None:
-            return existing
+            return existing, False
         if not eligible_for_own_receipt(donation):
-            return None
-        return issue([donation.pk], user=user, now=now)
+            return None, False
+        receipt = issue([donation.pk], user=user, now=now)
+        return receipt, receipt is not None
 
 
 def due_gifts():
@@ -300,13 +306,14 @@ def due_gifts():
 
 
 def issue_due():
-    """Issue every receipt due now (the scheduled command). Returns the receipts issued."""
+    """Issue every receipt due now (the scheduled command). Returns the receipts this call
+    issued (not those a task or another run issued meanwhile)."""
     if not receipts_offered():
         return []
     issued = []
     for donation_id in due_gifts().values_list("pk", flat=True):
-        receipt = issue_for_gift(donation_id)
-        if receipt is not None:
+        receipt, new = _own_receipt(donation_id)
+        if new:
             issued.append(receipt)
     return issued
 
