@@ -416,15 +416,21 @@ STANDARD_PAGES = [
                         "Quand vous proposez un projet, nous gardons votre nom et un moyen de "
                         "vous joindre pour en parler avec vous, jusqu'à ce que vous nous "
                         "demandiez de les effacer. Si vous portez une campagne, votre compte "
-                        "garde votre e-mail et le nom public qui signe vos histoires ; pour "
-                        "fermer ce compte, écrivez-nous.",
+                        "garde votre e-mail et le nom public qui signe vos histoires. Si vous "
+                        "nous demandez de l'effacer, votre compte est fermé et vidé, et votre "
+                        "nom, votre e-mail et votre téléphone sont retirés des pages que vous "
+                        "avez écrites ; vos histoires publiées restent en ligne, sans votre nom.",
                         "When you propose a project, we keep your name and a way to reach you, "
                         "to talk it over with you, until you ask us to erase them. If you lead "
                         "a campaign, your account keeps your email and the public name that "
-                        "signs your stories; to close this account, write to us.",
+                        "signs your stories. If you ask us to erase it, your account is closed "
+                        "and emptied, and your name, email and phone are taken out of the pages "
+                        "you wrote; your published stories stay online, without your name.",
                         "عندما تقترح مشروعًا، نحتفظ باسمك ووسيلة للتواصل معك لنناقشه معك، إلى أن "
                         "تطلب منا حذفهما. وإذا كنت تقود حملة، يحتفظ حسابك ببريدك الإلكتروني "
-                        "وبالاسم العلني الذي توقّع به قصصك، ولإغلاق هذا الحساب راسلنا.",
+                        "وبالاسم العلني الذي توقّع به قصصك. وإذا طلبت منا حذفه، نغلق حسابك "
+                        "ونفرغه، ونزيل اسمك وبريدك الإلكتروني وهاتفك من الصفحات التي كتبتها، "
+                        "وتبقى قصصك المنشورة على الموقع دون اسمك.",
                     )
                 ),
             ),
