@@ -234,8 +234,10 @@ class Scrubber:
         if not text or not self:
             return text
         if self.words:
+            # any spaces between a name's words (a non-breaking one, a line break…)
             alternatives = "|".join(
-                re.escape(word) for word in sorted(self.words, key=len, reverse=True)
+                re.escape(word).replace(r"\ ", r"\s+")
+                for word in sorted(self.words, key=len, reverse=True)
             )
             text = re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", REPLACEMENT, text, flags=re.I)
         if self.phones:

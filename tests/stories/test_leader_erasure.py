@@ -389,6 +389,8 @@ def test_names_are_scrubbed_as_whole_words_and_phones_on_their_digits():
     scrubber.add_phone("06 12 34 56 78")
     text = "Ali écrit : qualité, Alibi, contact@example.org, un contact, +33 6 12.34.56.78 !"
     assert scrubber.text(text) == "[…] écrit : qualité, Alibi, […], un contact, […] !"
+    scrubber.add_name("Nadia  Benali")
+    assert scrubber.text("Par NADIA\u00a0Benali.\nNadia\nBenali") == "Par […].\n[…]"
     assert scrubber.value('[{"value": "\\u0639 Ali"}]') == '[{"value": "\\u0639 [\\u2026]"}]'
 
 
