@@ -282,6 +282,8 @@ class TaxReceiptIndexView(ReceiptStaffMixin, generic.IndexView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
+        if self.results_only:  # a filter or search refreshes the table only
+            return context
         last_year = timezone.localdate().year - 1
         context.update(
             declaration=declaration_figures(),
@@ -475,9 +477,10 @@ class OneReceiptActionView(ReceiptActionView):
 
 
 class ReissueView(OneReceiptActionView):
-    """Cancel the receipt and issue a new one from the gifts' current details (after staff
-    corrected the donor's name or address on the gift): a new number; the donor is sent
-    the cancellation and the new receipt."""
+    """Cancel the receipt and issue a new one from the gifts' and the association's current
+    details (a receipt wrong in a way the site did not correct by itself, e.g. a typo in
+    the settings or a donor's corrected name): a new number; the donor is sent the
+    cancellation and the new receipt."""
 
     page_title = _("Cancel and reissue")
     submit_label = _("Yes, cancel it and issue a new receipt")
@@ -488,9 +491,10 @@ class ReissueView(OneReceiptActionView):
     def get_explanation(self):
         return _(
             "Receipt %(number)s will be cancelled and a new receipt issued under a new number, "
-            "with the donor's name and address as they are now on the gifts it covers, and the "
-            "amount the association keeps of them. Correct the name or address on the gift "
-            "first."
+            "from what the gifts it covers say now (the donor's name and address, the amount "
+            "the association keeps) and the association's details as they are now in Settings "
+            "→ Tax receipts. Edits of an offline gift correct its receipt by themselves: use "
+            "this when a receipt is wrong in another way."
         ) % {"number": self.receipt.number}
 
     def act(self):

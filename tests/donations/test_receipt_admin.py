@@ -493,8 +493,19 @@ def test_an_offline_gift_with_a_receipt_gets_it_issued(
     assert receipt.payment_modes == ["cheque"]
 
     # editing the gift shows its receipt and how to correct it
-    page = admin.get(reverse("donations_admin:edit", args=[gift.pk])).content.decode()
+    edit = reverse("donations_admin:edit", args=[gift.pk])
+    page = admin.get(edit).content.decode()
     assert receipt.number in page and url("inspect", receipt) in page
+    # a corrected name: the receipt is cancelled and a corrected one issued by itself
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(edit, gift_data(campaign, receipt_name="Awa Diallo-Sow"))
+    assert response.status_code == 302
+    receipt.refresh_from_db()
+    new = TaxReceipt.objects.get(status=TaxReceiptStatus.ISSUED)
+    assert receipt.status == TaxReceiptStatus.CANCELLED
+    assert (new.amount_cents, new.donor_name, new.replaces) == (8000, "Awa Diallo-Sow", receipt)
+    page = admin.get(edit).content.decode()
+    assert new.number in page and receipt.number not in page
 
 
 @pytest.mark.django_db
