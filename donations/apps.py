@@ -14,3 +14,9 @@ class DonationsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        # the demo's tax receipts, after every other demo builder (home/demo.py)
+        from home import demo
+
+        from . import receipt_demo
+
+        demo.register("tax-receipts", receipt_demo.build, receipt_demo.reset, order=80)

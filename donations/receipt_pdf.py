@@ -18,16 +18,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from num2words import num2words
 
-from home.pdf import render_pdf
+from home.pdf import BASE_URL, FONT_STACK, local_fetcher
 
 from .models import TaxReceiptCancelReason, TaxReceiptKind, TaxReceiptStatus
 from .tax_receipts import PAYMENT_MODE_LABELS
 
 TEMPLATE = "donations/tax_receipt.html"
+# Tried in turn until the receipt fits on one page (long objects, names and addresses).
+DENSITIES = ("regular", "compact", "tight")
 PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE_TYPES = {"image/png", "image/jpeg"}
 # A signature larger than this is not an image staff meant to upload: left out.
@@ -167,7 +170,22 @@ def receipt_context(receipt):
     }
 
 
+def _layout(context, density):
+    """The WeasyPrint document of the receipt laid out at ``density`` (as home/pdf.py's
+    render_pdf does: same fonts, same fetcher that refuses the network)."""
+    from weasyprint import HTML
+
+    html = render_to_string(TEMPLATE, {"pdf_font_stack": FONT_STACK, "density": density, **context})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=local_fetcher()).render()
+
+
 def render_receipt(receipt):
-    """The PDF (bytes) of ``receipt``: one A4 page, in French, printable, not editable."""
+    """The PDF (bytes) of ``receipt``: one A4 page, in French, printable, not editable
+    (no form field). Long details are set smaller until they fit on the page."""
     with translation.override("fr"):
-        return render_pdf(TEMPLATE, receipt_context(receipt))
+        context = receipt_context(receipt)
+        for density in DENSITIES:
+            document = _layout(context, density)
+            if len(document.pages) == 1:
+                break
+        return document.write_pdf()

@@ -46,7 +46,8 @@ def pdf_text(pdf_bytes):
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
-        return normalise(" ".join(pages))
+        # PDFium gives a hyphen where a line broke after it as U+FFFE, the words joined
+        return normalise(" ".join(pages).replace("\ufffe", "-"))
     finally:
         document.close()
 

@@ -245,6 +245,39 @@ def test_a_donor_name_in_any_script_is_printed(
     assert f'<bdi dir="{direction}" class="donor-name">{name}</bdi>' in html
 
 
+def test_the_longest_details_still_fit_on_one_page(
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    words = "projets de quartier solidaires culturels et éducatifs pour les habitants "
+    receipts_on.purpose = (words * 10)[:600].strip()
+    receipts_on.category = ("Œuvre d'intérêt général à caractère social et culturel " * 12)[:600]
+    receipts_on.name = ("Association des habitantes et habitants " * 5)[:200].strip()
+    receipts_on.save()
+    long = {
+        "receipt_name": ("Marie-Christine Anne-Sophie de La Tour d'Auvergne " * 3)[:150].strip(),
+        "address_line": ("Résidence des Lilas bâtiment B escalier 4 appartement 1207 " * 4)[:200],
+        "city": ("Saint-Germain-des-Prés-sur-Marne " * 3)[:100].strip(),
+        "receipt_yearly": True,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        gifts = [
+            offline_gift_with_receipt(campaign, cents=cents, method=method, days_ago=days, **long)
+            for cents, method, days in [(99_999_99, "cash", 30), (1_50, "cheque", 2)]
+        ]
+        gifts.append(card_gift(campaign, 12_34, timezone.now(), **long))
+    first = tax_receipts.issue([gift.pk for gift in gifts], kind=TaxReceiptKind.YEAR)
+    second = tax_receipts.reissue(first)
+    first.refresh_from_db()
+
+    for receipt in (first, second):
+        pdf = render_receipt(receipt)
+        assert page_count(pdf) == 1, receipt.number
+        assert missing_mentions(receipt, pdf) == []
+    assert "ANNULÉ" in pdf_text(render_receipt(first))
+
+
 def test_a_missing_signature_file_leaves_the_signature_out(
     campaign,
     receipts_on,  # noqa: F811
