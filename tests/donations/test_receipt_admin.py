@@ -223,7 +223,14 @@ def test_staff_without_the_permissions_get_the_403_page_and_change_nothing(
     viewer = staff_client(django_user_model, "viewer", VIEW)
 
     assert LIST_URL not in outsider.get(reverse("wagtailadmin_home")).content.decode()
-    for path in (LIST_URL, url("inspect", receipt), url("pdf", receipt), url("history", receipt)):
+    results = reverse("donations_tax_receipts:index_results")
+    for path in (
+        LIST_URL,
+        results,
+        url("inspect", receipt),
+        url("pdf", receipt),
+        url("history", receipt),
+    ):
         assert is_forbidden(outsider.get(path)), path
 
     assert LIST_URL in viewer.get(reverse("wagtailadmin_home")).content.decode()
@@ -246,6 +253,7 @@ def test_staff_without_the_permissions_get_the_403_page_and_change_nothing(
 
 @pytest.mark.django_db
 def test_reissue_after_correcting_the_name_gives_a_new_number_and_cancels_the_old(
+    mailoutbox,
     django_user_model,
     campaign,
     receipts_on,  # noqa: F811
@@ -253,7 +261,9 @@ def test_reissue_after_correcting_the_name_gives_a_new_number_and_cancels_the_ol
     enqueued,
 ):
     old = receipt_for(campaign, 5000)
+    TaxReceipt.objects.filter(pk=old.pk).update(emailed_at=timezone.now())  # the donor has it
     gift = old.donations.get()
+    # corrected where the site does not follow it by itself
     Donation.objects.filter(pk=gift.pk).update(receipt_name="Awa Diallo-Sow")
     clerk = staff_client(django_user_model, "clerk", VIEW, ISSUE)
     user = django_user_model.objects.get(username="clerk")
@@ -278,6 +288,10 @@ def test_reissue_after_correcting_the_name_gives_a_new_number_and_cancels_the_ol
     assert new.amount_cents == 5000 and new.issued_by == user
     assert ("send_tax_receipt_cancellation", [old.pk]) in enqueued
     assert ("send_tax_receipt", [new.pk]) in enqueued
+    # the donor is told: the cancellation, and the new receipt
+    assert [message.to for message in mailoutbox] == [["awa@example.org"]] * 2
+    assert old.number in mailoutbox[0].subject + mailoutbox[0].body
+    assert new.number in " ".join(message.subject + message.body for message in mailoutbox)
 
     entry = logged(old, "donations.receipt_reissued").get()
     assert entry.user == user and entry.data == {"replaced_by": new.number}
@@ -325,6 +339,7 @@ def test_reissue_is_refused_while_receipts_are_off(admin, campaign, receipts_on)
 
 @pytest.mark.django_db
 def test_send_again_queues_the_email_and_logs_it(
+    mailoutbox,
     admin,
     admin_user,
     campaign,
@@ -343,8 +358,10 @@ def test_send_again_queues_the_email_and_logs_it(
     assert response.status_code == 302 and response["Location"] == url("inspect", receipt)
     assert enqueued == [("send_tax_receipt", [receipt.pk])]
     receipt.refresh_from_db()
-    # cleared so that the email goes out again (and set again once it has)
-    assert receipt.emailed_at is None or receipt.emailed_at > emailed
+    # cleared so that the email goes out again, and set again once it has
+    assert receipt.emailed_at > emailed
+    assert [message.to for message in mailoutbox] == [["awa@example.org"]]
+    assert receipt.number in mailoutbox[0].subject + mailoutbox[0].body
     entry = logged(receipt, "donations.receipt_resent").get()
     assert entry.user == admin_user
     assert entry.data == {"previously_emailed_at": emailed.isoformat()}
@@ -355,7 +372,7 @@ def test_send_again_queues_the_email_and_logs_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(url("resend", receipt), follow=True)
     assert any("only a valid receipt" in message for message in messages_of(response))
-    assert len(enqueued) == 1
+    assert len(enqueued) == 1 and len(mailoutbox) == 1
 
 
 # --- yearly receipts and the declaration's figures ------------------------------------------
