@@ -311,7 +311,12 @@ def issue_due():
     if not receipts_offered():
         return []
     issued = []
-    for donation_id in due_gifts().values_list("pk", flat=True):
+    waiting = {}  # campaign key → its gifts' receipts wait (asked once per run)
+    for donation_id, key in due_gifts().values_list("pk", "campaign_key"):
+        if key not in waiting:
+            waiting[key] = held(key)
+        if waiting[key]:
+            continue  # not even locked: a payment may be arriving for it
         receipt, new = _own_receipt(donation_id)
         if new:
             issued.append(receipt)

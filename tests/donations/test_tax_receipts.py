@@ -6,7 +6,7 @@ import datetime
 import io
 import zoneinfo
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -414,6 +414,8 @@ def test_one_receipt_a_year_per_person_with_the_years_gifts_only(
     assert f"0 yearly receipts issued for {LAST_YEAR}" in out.getvalue()
     assert tax_receipts.issue_due() == []
     assert list(tax_receipts.yearly_gifts(THIS_YEAR).values()) == [[next_year.pk]]
+    with pytest.raises(CommandError):  # a year not over yet
+        call_command("issue_tax_receipts", "--yearly", str(THIS_YEAR), stdout=io.StringIO())
     assert len(issued()) == 2
 
 

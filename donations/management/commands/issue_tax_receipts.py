@@ -51,8 +51,11 @@ class Command(BaseCommand):
         this_year = timezone.localdate().year
         if yearly is not None:
             year = yearly or this_year - 1
-            if not 2000 <= year <= this_year:
-                raise CommandError(f"--yearly: {year} is not a past or current year")
+            if not 2000 <= year < this_year:
+                raise CommandError(
+                    f"--yearly: {year} is not a past year (a year's receipts are issued once "
+                    "it is over)"
+                )
         offered = tax_receipts.receipts_offered()
         if not offered:
             missing = tax_receipts.receipt_settings().missing()
