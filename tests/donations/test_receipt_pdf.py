@@ -311,3 +311,34 @@ def test_the_receipt_loads_nothing_from_the_network(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     pdf = render_receipt(receipt)
     assert image_count(pdf) == 1
+
+
+def test_the_demo_issues_its_receipts_once_and_resets_them(demo_site):
+    from donations import receipt_demo
+    from donations.models import Donation, ReceiptCounter, TaxReceiptSettings
+
+    current = TaxReceiptSettings.load()
+    assert tax_receipts.receipts_offered() and current.identifier == "W751000000"
+    assert current.signature.name.startswith("private/")
+    receipts = list(TaxReceipt.objects.order_by("year", "sequence"))
+    assert [(r.donor_name, r.amount_cents, r.status, r.payment_modes) for r in receipts] == [
+        ("Hélène Marchand", 8_000, TaxReceiptStatus.ISSUED, ["cheque"]),
+        ("Karim Benali", 12_000, TaxReceiptStatus.CANCELLED, ["cash"]),
+        ("Karim Benali", 8_000, TaxReceiptStatus.ISSUED, ["cash"]),
+    ]
+    assert receipts[2].replaces == receipts[1] and receipts[1].cancel_reason == "refund"
+    for receipt in receipts:
+        pdf = render_receipt(receipt)
+        assert page_count(pdf) == 1 and missing_mentions(receipt, pdf) == []
+        assert image_count(pdf) == 1  # the demo signature
+    assert f"remplacé par le reçu n° {receipts[2].number}" in pdf_text(render_receipt(receipts[1]))
+
+    # built again: nothing new
+    gifts = Donation.objects.count()
+    receipt_demo.build(None)
+    assert TaxReceipt.objects.count() == 3 and Donation.objects.count() == gifts
+
+    # load_demo --reset: the campaigns' gifts go first, then their receipts and counters
+    ledger.erase_campaigns([receipts[0].donations.get().campaign_key])
+    receipt_demo.reset()
+    assert not TaxReceipt.objects.exists() and not ReceiptCounter.objects.exists()
