@@ -160,7 +160,11 @@ def status_display(receipt):
 
 
 def emailed_display(receipt):
-    return local_date(receipt.emailed_at) if receipt.emailed_at else _("Not yet")
+    if receipt.emailed_at:
+        return local_date(receipt.emailed_at)
+    if not receipt.donor_email:
+        return _("No email: post it")
+    return _("Not yet")
 
 
 def donor_display(receipt):
@@ -341,7 +345,11 @@ class TaxReceiptInspectView(ReceiptStaffMixin, generic.InspectView):
             payment_modes=modes_display(receipt),
             issued_at=local_datetime(receipt.issued_at),
             issued_by=user_display(receipt.issued_by),
-            emailed_at=local_datetime(receipt.emailed_at),
+            emailed_at=(
+                local_datetime(receipt.emailed_at)
+                if receipt.emailed_at
+                else emailed_display(receipt)
+            ),
             cancelled_at=local_datetime(receipt.cancelled_at),
             cancelled_by=user_display(receipt.cancelled_by),
             cancellation_emailed_at=local_datetime(receipt.cancellation_emailed_at),

@@ -200,6 +200,27 @@ def test_the_list_reads_30_receipts_in_as_many_queries_as_3(admin, campaign, rec
 
 
 @pytest.mark.django_db
+def test_a_receipt_without_email_or_with_erased_details(admin, campaign, receipts_on):  # noqa: F811
+    posted = receipt_for(campaign, donor_email="")
+    erased = receipt_for(campaign, receipt_name="Zoé Erased", donor_email="zoe@example.org")
+    TaxReceipt.objects.filter(pk=erased.pk).update(
+        donor_name="", address_line="", donor_email="", purged_at=timezone.now()
+    )
+    listed = rows(admin.get(LIST_URL))
+    assert "(personal data erased)" in listed[0] and "Zoé" not in listed[0]
+    assert "No email: post it" in listed[1]
+
+    page = admin.get(url("inspect", posted)).content.decode()
+    assert url("resend", posted) not in page and url("reissue", posted) in page
+    page = admin.get(url("inspect", erased)).content.decode()
+    assert "were erased on" in page
+    assert url("reissue", erased) not in page and url("resend", erased) not in page
+    response = admin.post(url("reissue", erased), follow=True)
+    assert any("personal data were erased" in message for message in messages_of(response))
+    assert TaxReceipt.objects.filter(status=TaxReceiptStatus.CANCELLED).count() == 0
+
+
+@pytest.mark.django_db
 def test_unknown_receipts_answer_404(admin):
     for name in ("inspect", "pdf", "reissue", "resend", "history"):
         assert not_found(admin, admin.get(url(name, 999999))), name
