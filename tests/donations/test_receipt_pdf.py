@@ -2,6 +2,7 @@
 what is copied on the receipt, one flattened A4 page, the signature embedded, nothing
 fetched from the network."""
 
+import ctypes
 import datetime
 import re
 import socket
@@ -39,6 +40,24 @@ def image_count(pdf_bytes):
             len(list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=5)))
             for page in document
         )
+    finally:
+        document.close()
+
+
+def fonts_drawing(pdf_bytes, chars):
+    """{character: names of the fonts that draw it} for ``chars`` on the PDF's first page."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        textpage = document[0].get_textpage()
+        fonts = {}
+        for index in range(textpage.count_chars()):
+            char = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+            if char in chars:
+                size = pdfium_c.FPDFText_GetFontInfo(textpage, index, None, 0, None)
+                name = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFText_GetFontInfo(textpage, index, name, size, None)
+                fonts.setdefault(char, set()).add(name.value.decode().split("+")[-1])
+        return fonts
     finally:
         document.close()
 
@@ -123,6 +142,11 @@ def test_a_gift_receipt_by_cheque_holds_every_mention_of_the_form(
     # flattened: no form field, nothing to edit; the signature is drawn
     assert b"/AcroForm" not in pdf and not has_form_fields(pdf)
     assert image_count(pdf) == 1
+    # the boxes and the euro sign are drawn with fonts that have them
+    fonts = fonts_drawing(pdf, "☒☐€")
+    assert set(fonts) == {"☒", "☐", "€"}
+    for char in "☒☐€":
+        assert fonts[char] <= {"DejaVu-Sans", "DejaVu-Sans-Mono-Bold", "Noto-Sans-Symbols2"}, fonts
 
 
 def test_a_yearly_receipt_says_the_period_and_every_payment_mode(
@@ -221,9 +245,11 @@ def test_a_cancelled_receipt_says_so_and_names_its_replacement(
 
 
 @pytest.mark.parametrize(
-    "name", ["مريم حسن", "陈丽", "Zoé Lefèvre-Nguyễn"], ids=["arabic", "chinese", "latin"]
+    ("script", "name"),
+    [("arabic", "مريم حسن"), ("chinese", "陈丽"), ("latin", "Zoé Lefèvre-Nguyễn")],
 )
 def test_a_donor_name_in_any_script_is_printed(
+    script,
     name,
     campaign,
     receipts_on,  # noqa: F811
@@ -239,6 +265,12 @@ def test_a_donor_name_in_any_script_is_printed(
     assert sorted(printed.split()) == sorted(name.split())
     if not right_to_left(name):
         assert name in text
+    # an Arabic or Chinese name is drawn with its script's font (Noto Sans Arabic, CJK)
+    script_font = {"arabic": "Arabic", "chinese": "CJK"}.get(script)
+    if script_font:
+        fonts = fonts_drawing(pdf, name.replace(" ", ""))
+        assert set(fonts) == set(name.replace(" ", ""))
+        assert all(script_font in font for names in fonts.values() for font in names), fonts
     # no character fell back to the missing-glyph box
     html = render_to_string(TEMPLATE, {"pdf_font_stack": FONT_STACK, **receipt_context(receipt)})
     direction = "rtl" if name == "مريم حسن" else "ltr"
