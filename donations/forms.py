@@ -39,33 +39,33 @@ def receipt_fields():
             label=_("First and last name, as for the tax office"),
             max_length=150,
             required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+            widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
         ),
         "address_line": SingleLineField(
             label=_("Street address"),
             max_length=200,
             required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+            widget=forms.TextInput(attrs={"autocomplete": "street-address", "dir": "auto"}),
             help_text=_("Number and street"),
         ),
         "postal_code": SingleLineField(
             label=_("Postal code"),
             max_length=20,
             required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "postal-code", "dir": "ltr"}),
+            widget=forms.TextInput(attrs={"autocomplete": "postal-code", "dir": "auto"}),
         ),
         "city": SingleLineField(
             label=_("City"),
             max_length=100,
             required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            widget=forms.TextInput(attrs={"autocomplete": "address-level2", "dir": "auto"}),
         ),
         "country": SingleLineField(
             label=_("Country"),
             max_length=100,
             required=False,
             initial="France",
-            widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
+            widget=forms.TextInput(attrs={"autocomplete": "country-name", "dir": "auto"}),
         ),
     }
 
