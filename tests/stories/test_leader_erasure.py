@@ -411,3 +411,24 @@ def test_the_csv_export_of_a_leader_lists_the_account_and_the_story(
     assert FR_NAME in {row[3] for row in rows}
     story_ids = {row[1] for row in rows[1:] if row[0] == "stories.story"}
     assert story_ids == {str(french_story.pk)}  # its copies and translation are not listed
+
+
+def test_a_proposal_found_by_phone_takes_the_proposer_out_of_its_draft_campaign(
+    admin,  # noqa: F811 - the fixture above
+    arabic_leader,
+):
+    proposal = Proposal.objects.get(leader=arabic_leader)
+    draft = proposal.campaign.specific
+    assert "98 76 54 32" in draft.summary
+    response = erase_by_staff(admin, phone="06 98 76 54 32")  # the phone only
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.summary.startswith("أنا […]، هاتفي […]")
+    revisions = Revision.page_revisions.filter(object_id=str(draft.pk))
+    assert revisions and not any(
+        AR_NAME in json.dumps(revision.content, ensure_ascii=False) for revision in revisions
+    )
+    proposal.refresh_from_db()
+    assert (proposal.name, proposal.phone) == ("", "")
+    arabic_leader.refresh_from_db()
+    assert arabic_leader.is_active  # found by her email only: her account is not erased here
