@@ -12,11 +12,11 @@ signature out rather than failing. Every mention of the form is listed in
 """
 
 import base64
-import mimetypes
 import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,7 +32,6 @@ TEMPLATE = "donations/tax_receipt.html"
 # Tried in turn until the receipt fits on one page (long objects, names and addresses).
 DENSITIES = ("regular", "compact", "tight")
 PARIS = ZoneInfo("Europe/Paris")
-SIGNATURE_TYPES = {"image/png", "image/jpeg"}
 # A signature larger than this is not an image staff meant to upload: left out.
 SIGNATURE_MAX_BYTES = 2_000_000
 
@@ -108,20 +107,27 @@ def text_direction(text):
     return "ltr"
 
 
+def image_type(data):
+    """``image/png`` or ``image/jpeg`` from the file's first bytes, else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
 def signature_data_uri(name):
     """The signature image ``name`` from private storage as a ``data:`` URI, or None when
     there is none, it is gone, or it is not a PNG or JPEG image."""
     if not name:
         return None
-    content_type = mimetypes.guess_type(name)[0]
-    if content_type not in SIGNATURE_TYPES:
-        return None
     try:
         with default_storage.open(name, "rb") as image:
             data = image.read(SIGNATURE_MAX_BYTES + 1)
-    except (OSError, ValueError):  # missing file, or a name the storage refuses
+    except (OSError, ValueError, SuspiciousFileOperation):  # gone, or a name refused
         return None
-    if not data or len(data) > SIGNATURE_MAX_BYTES:
+    content_type = image_type(data)
+    if content_type is None or len(data) > SIGNATURE_MAX_BYTES:
         return None
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 

@@ -324,6 +324,24 @@ def test_a_missing_signature_file_leaves_the_signature_out(
     assert missing_mentions(receipt, pdf) == []
 
 
+def test_only_a_png_or_jpeg_signature_is_embedded():
+    from django.core.files.base import ContentFile
+
+    from donations.receipt_pdf import signature_data_uri
+    from tests.donations.receipt_fixtures import PNG_1PX
+
+    png = default_storage.save("private/signatures/test-sig.png", ContentFile(PNG_1PX))
+    fake = default_storage.save("private/signatures/test-fake.png", ContentFile(b"<svg/>"))
+    try:
+        assert signature_data_uri(png).startswith("data:image/png;base64,iVBOR")
+        assert signature_data_uri(fake) is None
+        assert signature_data_uri("../../etc/passwd") is None
+        assert signature_data_uri("private/signatures/gone.png") is None
+    finally:
+        default_storage.delete(png)
+        default_storage.delete(fake)
+
+
 def test_the_receipt_loads_nothing_from_the_network(
     campaign,
     receipts_on,  # noqa: F811
