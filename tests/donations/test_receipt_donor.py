@@ -35,6 +35,15 @@ FORM_ADDRESS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """The test client's requests activate their page's language: put it back after each
+    test, so that the next file's reverse() gives the French addresses it expects."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def donate_url(campaign, lang="fr"):
     with translation.override(lang):
         return reverse("donations:donate", args=[campaign.translation_key])

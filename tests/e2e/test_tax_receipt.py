@@ -246,3 +246,24 @@ def test_the_address_and_cancelled_receipt_pages_read_well_on_a_phone(
     response = page.goto(site_url + links["cancelled"].rstrip("/")[:-4] + "xxxx/")
     assert response.status == 404
     assert page.locator("main h1").inner_text().strip()
+
+
+def test_without_javascript_the_receipt_fields_always_show(new_page, site_url):
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    form = open_form(page, site_url, "fr")
+    assert not form.locator("#id_wants_receipt").is_checked()
+    for name in ("receipt_yearly", "receipt_name", "address_line", "postal_code", "city"):
+        assert form.locator(f"#id_{name}").is_visible(), name
+    # half an address is refused, what was typed stays, nothing is paid
+    form.locator("#id_custom_amount").fill("5,50")
+    fill_form(form, name="", email="no-js-receipt@example.org", display="anonymous", message="")
+    form.locator("#id_wants_receipt").check()
+    form.locator("#id_receipt_name").fill("Awa Diallo")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.locator("button[type='submit']").click()
+    assert posted.value.status == 400
+    links = page.locator("#giving-errors a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert links == ["#id_address_line", "#id_postal_code", "#id_city"], links
+    assert page.locator("#id_receipt_name").input_value() == "Awa Diallo"
