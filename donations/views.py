@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -231,7 +232,13 @@ def thanks(request, donation_uuid):
             pass  # the webhook or reconcile_donations will settle it
     context = _donation_context(donation, campaign_required=False)
     if donation.status == DonationStatus.PAID:
-        context["receipt"] = receipt_outlook(donation)
+        context["receipt"] = outlook = receipt_outlook(donation)
+        if outlook and outlook.get("address_url") and not recently_paid(donation):
+            # The thank-you address stays in a shared computer's history: past the first
+            # hour, the link that may attach a receipt to this gift is the emailed one only.
+            outlook["address_url"] = ""
+            if not donation.donor_email:  # no confirmation email either: nothing to point to
+                context["receipt"] = None
     if context["campaign"] is not None and donation.status == DonationStatus.PAID:
         context["share"] = share_links(context["campaign"], request)
         # What the campaign page features (its stories, registered by the stories app in the
@@ -240,6 +247,16 @@ def thanks(request, donation_uuid):
             context["campaign"], request, slot="campaign"
         )
     return render(request, "donations/thanks.html", context)
+
+
+# How long after the payment the thank-you page itself links to the receipt address form.
+THANKS_ADDRESS_LINK_WINDOW = datetime.timedelta(hours=1)
+
+
+def recently_paid(donation, now=None):
+    """True during THANKS_ADDRESS_LINK_WINDOW after the gift was paid."""
+    now = now or timezone.now()
+    return donation.paid_at is not None and now - donation.paid_at < THANKS_ADDRESS_LINK_WINDOW
 
 
 def share_links(campaign, request):

@@ -2,13 +2,14 @@
 the emails (receipt with its PDF, cancellation, what the confirmation promises), the signed
 download and address links and their pages."""
 
+import datetime
 import re
 import time
 from html import unescape
 
 from django.core import mail, signing
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 import pytest
@@ -736,3 +737,38 @@ def test_the_confirmation_says_exactly_what_happens_to_the_receipt(campaign, rec
         "Your tax receipt will be emailed to you once the campaign succeeds (it is all or "
         "nothing: if it does not reach its goal, your gift is refunded)."
     ) in confirmation_of(paid_gift(campaign, wants_receipt=True, **ADDRESS))
+
+
+@pytest.mark.django_db
+def test_past_the_first_hour_the_thank_you_page_no_longer_links_the_receipt_form(
+    client,
+    campaign,
+    receipts_on,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """A thank-you address stays in a shared computer's history: an hour after the payment,
+    only the emailed link may attach a receipt (and a name and address) to the gift."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with_email, _ = give_and_pay(client, campaign, wants_receipt="on")
+        without_email, _ = give_and_pay(client, campaign, donor_email="")
+    address_link = r'href="/fr/donate/tax-receipt/address/'
+    for gift in (with_email, without_email):
+        page = client.get(reverse("donations:thanks", args=[gift.uuid]), HTTP_ACCEPT_LANGUAGE="fr")
+        assert re.search(address_link, thanks_body(page))
+    Donation.objects.filter(pk__in=[with_email.pk, without_email.pk]).update(
+        paid_at=timezone.now() - datetime.timedelta(hours=1, minutes=1)
+    )
+    page = client.get(reverse("donations:thanks", args=[with_email.uuid]))
+    body = thanks_body(page)
+    assert not re.search(address_link, body)
+    with translation.override("fr"):
+        told = gettext(
+            "To get your tax receipt, give the name and postal address it is made out to. "
+            "The confirmation email has this link too."
+        )
+        heading = gettext("Your tax receipt")
+    assert told in unescape(body)
+    page = client.get(reverse("donations:thanks", args=[without_email.uuid]))
+    body = thanks_body(page)
+    assert not re.search(address_link, body)
+    assert heading not in unescape(body)  # no email, no link: nothing to promise
