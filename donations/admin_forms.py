@@ -226,7 +226,7 @@ class DonationFilterSet(WagtailFilterSet):
         fields = ["status", "source", "campaign_key", "paid_late", "created_at"]
 
 
-# Settings → Tax receipts
+# Settings → Tax receipt details
 
 SIGNATURE_MAX_BYTES = 1024 * 1024
 SIGNATURE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -237,6 +237,13 @@ def receipt_settings_missing_message(names):
     """ "Fill in … before turning receipts on", naming the details by their labels."""
     labels = [str(TaxReceiptSettings._meta.get_field(name).verbose_name) for name in names]
     return _("Fill in %(fields)s before turning tax receipts on.") % {"fields": ", ".join(labels)}
+
+
+class PrivateFileInput(forms.ClearableFileInput):
+    """The stored file's name without a link: the signature is in private storage, which
+    no address serves (the receipt's PDF embeds it)."""
+
+    template_name = "donations/admin/widgets/private_file_input.html"
 
 
 class TaxReceiptSettingsForm(WagtailAdminModelForm):
@@ -250,7 +257,9 @@ class TaxReceiptSettingsForm(WagtailAdminModelForm):
             self.fields["signature"].help_text = _(
                 "A PNG or JPEG image of 1 MB at most, printed on every receipt."
             )
-            self.fields["signature"].widget.attrs["accept"] = "image/png,image/jpeg"
+            self.fields["signature"].widget = PrivateFileInput(
+                attrs={"accept": "image/png,image/jpeg"}
+            )
 
     def clean_signature(self):
         signature = self.cleaned_data.get("signature")

@@ -82,7 +82,7 @@ def can_issue(user):
 
 
 def settings_edit_url():
-    """Settings → Tax receipts (the generic setting's edit page)."""
+    """Settings → Tax receipt details (the generic setting's edit page)."""
     setting = TaxReceiptSettings.load()
     return reverse("wagtailsettings:edit", args=["donations", "taxreceiptsettings", setting.pk])
 
@@ -517,7 +517,7 @@ class ReissueView(OneReceiptActionView):
             )
         if not tax_receipts.receipts_offered():
             return self.refuse(
-                _("Tax receipts are turned off (Settings → Tax receipts): nothing was changed.")
+                _("Tax receipts are turned off (Settings → Tax receipt details): nothing was changed.")
             )
         user = self.request.user
         try:
@@ -645,7 +645,7 @@ class YearlyView(ReceiptActionView):
         if not tax_receipts.receipts_offered():
             messages.error(
                 self.request,
-                _("Tax receipts are turned off (Settings → Tax receipts): none was issued."),
+                _("Tax receipts are turned off (Settings → Tax receipt details): none was issued."),
             )
             return redirect(index)
         user = self.request.user

@@ -242,7 +242,7 @@ def register_donations_viewsets():
     return DonationsViewSetGroup()
 
 
-# Settings → Tax receipts: Wagtail builds the form from the model; this base form checks the
+# Settings → Tax receipt details: Wagtail builds the form from the model; this base form checks the
 # signature image and refuses to turn receipts on while a required detail is missing
 # (set here rather than on the model: no migration, and the model stays free of admin code).
 TaxReceiptSettings.base_form_class = TaxReceiptSettingsForm

@@ -80,7 +80,7 @@ class TaxReceiptSettings(BaseGenericSetting):
     )
 
     class Meta:
-        verbose_name = _("tax receipts")
+        verbose_name = _("tax receipt details")
 
     REQUIRED = (
         "name",

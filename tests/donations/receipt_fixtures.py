@@ -2,20 +2,26 @@
 receipts turned on, and gifts whose donor asked for a receipt."""
 
 import datetime
+import io
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 import pytest
+from PIL import Image
 
 from donations import ledger
 from donations.models import TaxReceiptSettings
 
-# A 1×1 PNG: enough for a signature in a test.
-PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+
+def png_bytes(size=(40, 16)):
+    """A small, valid PNG (Pillow checks it as the settings form does)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG_1PX = png_bytes((1, 1))
 
 ADDRESS = {
     "receipt_name": "Awa Diallo",

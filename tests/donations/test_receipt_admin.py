@@ -1,9 +1,10 @@
 """Admin → Donations → Tax receipts (donations/receipt_admin.py): the list, its filters and
 search, a receipt's page, cancel and reissue, send again, the yearly receipts and the
-declaration's figures; the offline gift form's receipt part; Settings → Tax receipts."""
+declaration's figures; the offline gift form's receipt part; Settings → Tax receipt details."""
 
 import datetime
 import io
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -579,7 +580,7 @@ def test_the_gift_form_says_when_receipts_are_off(admin, campaign):
     assert notice.select_one("a")["href"] == settings_url()
 
 
-# --- Settings → Tax receipts ----------------------------------------------------------------
+# --- Settings → Tax receipt details -----------------------------------------------------------
 
 
 def image_bytes(image_format, size=(40, 20)):
@@ -643,6 +644,11 @@ def test_settings_refuse_turning_receipts_on_with_missing_details(admin):
     jpeg = SimpleUploadedFile("signature.jpeg", image_bytes("JPEG"), content_type="image/jpeg")
     assert admin.post(settings_url(), settings_data(signature=jpeg)).status_code == 302
     assert TaxReceiptSettings.load().signature.name.endswith(".jpeg")
+    # the form names the stored signature without linking to it (nothing serves it)
+    page = admin.get(settings_url()).content.decode()
+    stored = TaxReceiptSettings.load().signature.name
+    assert stored.rsplit("/", 1)[-1] in page
+    assert not re.search(r'href="[^"]*signatures/', page)
 
 
 @pytest.mark.django_db
@@ -653,7 +659,7 @@ def test_settings_refuse_turning_receipts_on_with_missing_details(admin):
         SimpleUploadedFile("signature.pdf", b"%PDF-1.4 fake", content_type="application/pdf"),
         SimpleUploadedFile("signature.gif", b"GIF89a\x01\x00\x01\x00", content_type="image/gif"),
         SimpleUploadedFile("signature.jpg", image_bytes("PNG"), content_type="image/jpeg"),
-        SimpleUploadedFile("broken.png", PNG_1PX, content_type="image/png"),
+        SimpleUploadedFile("broken.png", image_bytes("PNG")[:40], content_type="image/png"),
         SimpleUploadedFile(
             "big.png", image_bytes("PNG") + b"\0" * (1024 * 1024), content_type="image/png"
         ),
