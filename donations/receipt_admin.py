@@ -517,7 +517,10 @@ class ReissueView(OneReceiptActionView):
             )
         if not tax_receipts.receipts_offered():
             return self.refuse(
-                _("Tax receipts are turned off (Settings → Tax receipt details): nothing was changed.")
+                _(
+                    "Tax receipts are turned off (Settings → Tax receipt details): "
+                    "nothing was changed."
+                )
             )
         user = self.request.user
         try:
