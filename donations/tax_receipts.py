@@ -479,9 +479,16 @@ def purge_expired(now=None):
     )
     blank = {name: "" for name in (*DONOR_FIELDS, "donor_email")}
     with transaction.atomic():
-        return TaxReceipt.objects.filter(issued_at__lt=cutoff, purged_at__isnull=True).update(
+        purged = TaxReceipt.objects.filter(issued_at__lt=cutoff, purged_at__isnull=True).update(
             purged_at=now, **blank
         )
+        # The gifts' own copy of the name and address goes with them: a gift every receipt
+        # of which is purged needs them no more (a later refund reissues nothing).
+        still_kept = TaxReceipt.objects.filter(donations=OuterRef("pk"), purged_at__isnull=True)
+        Donation.objects.filter(tax_receipts__purged_at__isnull=False).exclude(
+            Exists(still_kept)
+        ).exclude(receipt_name="", address_line="").update(**{name: "" for name in ADDRESS_FIELDS})
+    return purged
 
 
 # --- emails (queued) ------------------------------------------------------------------------

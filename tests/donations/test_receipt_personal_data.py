@@ -132,3 +132,17 @@ def test_erasing_a_donor_blanks_the_gift_and_keeps_the_receipt_until_the_purge(d
     assert personal_data.find(EMAIL, "").records == []
     # the other donor's recent receipt keeps its details
     assert receipt_rows_holding(["Bruno Keita", "bruno@example.org", "3 villa Faucheur"])
+
+
+def test_the_purge_takes_the_gifts_copy_of_the_name_and_address_too(donor):
+    """Not erased on request, a gift keeps the name and address its receipt was made out to
+    while the receipt is kept; once the receipt is purged, the gift's copy goes too."""
+    TaxReceipt.objects.filter(pk=donor["receipt"].pk).update(
+        issued_at=timezone.now() - datetime.timedelta(days=6 * 366 + 1)
+    )
+    assert tax_receipts.purge_expired() == 1
+    gift = Donation.objects.get(pk=donor["gift"].pk)
+    assert (gift.receipt_name, gift.address_line, gift.postal_code, gift.city) == ("",) * 4
+    assert gift.country == "" and gift.amount_cents == 5000 and gift.wants_receipt
+    other = Donation.objects.get(pk=donor["other"].pk)  # its receipt is recent
+    assert (other.receipt_name, other.address_line) == ("Bruno Keita", "3 villa Faucheur")
