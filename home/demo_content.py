@@ -376,6 +376,27 @@ STANDARD_PAGES = [
                 ),
             ),
             (
+                "paragraph",
+                p(
+                    T(
+                        "Si vous demandez un reçu fiscal, nous gardons aussi le nom et l'adresse "
+                        "postale qu'il porte. La loi nous oblige à garder chaque reçu six ans "
+                        "après son émission, même si vous demandez l'effacement de vos données : "
+                        "passé ce délai, votre nom, votre adresse et votre e-mail sont retirés "
+                        "du reçu et du don, son numéro et son montant restent dans nos comptes.",
+                        "If you ask for a tax receipt, we also keep the name and postal address "
+                        "it is made out to. The law requires us to keep each receipt for six "
+                        "years after it is issued, even if you ask us to erase your data: after "
+                        "that, your name, address and email are removed from the receipt and the "
+                        "gift, and its number and amount stay in our accounts.",
+                        "إذا طلبت إيصالا ضريبيا، نحتفظ أيضا بالاسم والعنوان البريدي المكتوبين "
+                        "عليه. يُلزمنا القانون بالاحتفاظ بكل إيصال ست سنوات بعد إصداره، حتى لو "
+                        "طلبت حذف بياناتك: بعد ذلك، نحذف اسمك وعنوانك وبريدك الإلكتروني من "
+                        "الإيصال ومن التبرع، ويبقى رقمه ومبلغه في حساباتنا.",
+                    )
+                ),
+            ),
+            (
                 "heading",
                 T("Les inscriptions aux ateliers", "Workshop registrations", "التسجيل في الورشات"),
             ),
