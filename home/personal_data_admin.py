@@ -142,7 +142,11 @@ class PersonalDataEraseView(PersonalDataMixin, View):
         if not request.POST.get("confirm"):
             return self.render(
                 "home/admin/personal_data_erase.html",
-                {"page_title": _("Erase personal data"), "found": found},
+                {
+                    "page_title": _("Erase personal data"),
+                    "found": found,
+                    "kept": [record for record in found.records if not record.erasable],
+                },
             )
         counts = personal_data.erase(found, request.user)
         messages.success(

@@ -146,3 +146,20 @@ def test_the_purge_takes_the_gifts_copy_of_the_name_and_address_too(donor):
     assert gift.country == "" and gift.amount_cents == 5000 and gift.wants_receipt
     other = Donation.objects.get(pk=donor["other"].pk)  # its receipt is recent
     assert (other.receipt_name, other.address_line) == ("Bruno Keita", "3 villa Faucheur")
+
+
+def test_the_erase_confirmation_says_the_receipt_stays_and_until_when(donor, admin_client):
+    """Staff see, before erasing, what stays and why (a tax receipt, the legal period)."""
+    from django.urls import reverse
+
+    data = {"email": EMAIL, "phone": ""}
+    page = admin_client.post(reverse("personal_data:erase"), data).content.decode()
+    kept = page[page.index('class="personal-data-kept"') :]
+    kept = kept[: kept.index("</ul>")]
+    assert donor["receipt"].number in kept
+    assert tax_receipts.keep_until(donor["receipt"].issued_at).isoformat() in kept
+    assert (
+        admin_client.post(reverse("personal_data:erase"), {**data, "confirm": "yes"}).status_code
+        == 302
+    )
+    assert TaxReceipt.objects.get(pk=donor["receipt"].pk).donor_name == "Awa Diallo"

@@ -366,7 +366,7 @@ def test_only_staff_with_the_permission_get_in(django_user_model, person):
     assert INDEX_URL not in outsider.get(reverse("wagtailadmin_home")).content.decode()
 
 
-def test_a_leader_account_and_stories_are_listed_not_erased(
+def test_a_staff_account_and_its_pages_are_listed_not_erased(
     admin,
     django_user_model,
     home_page,  # noqa: F811 - shared fixture
