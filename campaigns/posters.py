@@ -14,7 +14,6 @@ response that browsers and proxies may keep sets no cookie.
 """
 
 import hashlib
-import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +29,7 @@ from wagtail.models import Site
 import segno
 
 from home.models import SiteContact
-from home.pdf import render_pdf
+from home.pdf import render_pdf, text_direction
 
 from .embed import _versions
 
@@ -52,23 +51,11 @@ def _direction(language):
     return "rtl" if get_language_info(language)["bidi"] else "ltr"
 
 
-def _text_direction(text):
-    """ "rtl" or "ltr": the direction of the first strongly directional character of ``text``
-    (as ``dir="auto"`` does in browsers; WeasyPrint has no ``dir="auto"``)."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
-
-
 def _lines(text):
     """The non-blank lines of ``text`` with their directions: an address typed in French
     stays in order on an Arabic poster."""
     return [
-        {"text": line.strip(), "direction": _text_direction(line)}
+        {"text": line.strip(), "direction": text_direction(line)}
         for line in text.splitlines()
         if line.strip()
     ]

@@ -12,7 +12,6 @@ signature out rather than failing. Every mention of the form is listed in
 """
 
 import base64
-import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,7 @@ from django.utils import translation
 
 from num2words import num2words
 
-from home.pdf import BASE_URL, FONT_STACK, local_fetcher
+from home.pdf import BASE_URL, FONT_STACK, local_fetcher, text_direction
 
 from .models import TaxReceiptCancelReason, TaxReceiptKind, TaxReceiptStatus
 from .tax_receipts import PAYMENT_MODE_LABELS
@@ -93,18 +92,6 @@ def gift_period(receipt):
     if first == last:
         return format_date(first)
     return f"du {format_date(first)} au {format_date(last)}"
-
-
-def text_direction(text):
-    """``rtl`` or ``ltr``: the direction of the first strongly directional character (what
-    ``dir="auto"`` does in browsers; WeasyPrint does not implement it)."""
-    for char in text or "":
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
 
 
 def image_type(data):

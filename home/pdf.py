@@ -16,6 +16,7 @@ Pango shapes Arabic (joining, right to left) with HarfBuzz.
 """
 
 import mimetypes
+import unicodedata
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,18 @@ FONT_STACK = '"Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "DejaVu Sans"
 
 # Uploaded media that only a checking view may serve (home/images.py).
 PRIVATE_MEDIA_PREFIX = "private/"
+
+
+def text_direction(text):
+    """``rtl`` or ``ltr``: the direction of the first strongly directional character of
+    ``text`` (what ``dir="auto"`` does in browsers; WeasyPrint does not implement it)."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 class RefusedURL(ValueError):

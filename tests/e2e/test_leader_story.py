@@ -51,7 +51,8 @@ if not User.objects.filter(username="{ARABIC_LEADER["username"]}").exists():
 
 
 class ServerMail:
-    """The emails the e2e server printed to its log since this object was made."""
+    """The emails the e2e server printed to its log since this object was made, whole
+    (multipart ones too: a receipt's email carries its PDF)."""
 
     def __init__(self, pytestconfig):
         self.log = pytestconfig.stash[SERVER_PREPARATION].tmp_dir / "runserver.log"
@@ -61,11 +62,13 @@ class ServerMail:
         text = self.log.read_bytes()[self.offset :].decode("utf-8", "replace")
         messages = []
         for chunk in text.split(SEPARATOR):
-            start = chunk.rfind("Content-Type: text/plain")
-            if start < 0:
+            # the console backend prints the headers from the first Content-Type line on
+            start = re.search(r"^Content-Type: ", chunk, re.M)
+            if not start:
                 continue
             # As bytes: a str body parsed as 8bit would come back \u-escaped.
-            message = email.message_from_bytes(chunk[start:].encode(), policy=email.policy.default)
+            raw = chunk[start.start() :].encode()
+            message = email.message_from_bytes(raw, policy=email.policy.default)
             if address in str(message["To"]):
                 messages.append(message)
         return messages

@@ -12,8 +12,6 @@ The gift goes to the repair café, not the garden: the other browser tests read 
 totals as whole euros. Screenshots: test-artifacts/tax-receipt-*.png.
 """
 
-import email
-import email.policy
 import json
 import re
 import subprocess
@@ -27,7 +25,7 @@ from tests.donations.receipt_mentions import pdf_text
 from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.conftest import REPO_ROOT, SERVER_PREPARATION
 from tests.e2e.test_giving import PHONE, UUID, campaign_path, fill_form, pay_on_demo_checkout
-from tests.e2e.test_leader_story import SEPARATOR
+from tests.e2e.test_leader_story import ServerMail
 
 pytestmark = pytest.mark.e2e
 
@@ -39,28 +37,6 @@ DONORS = {
     "ar": {"receipt_name": "نادية بن عمر", "city": "Paris"},
 }
 NUMBER = re.compile(r"\b(20\d\d-\d{6})\b")
-
-
-class ServerMail:
-    """The emails the e2e server printed to its log since this object was made, whole
-    (multipart ones too: a receipt's email carries its PDF)."""
-
-    def __init__(self, pytestconfig):
-        self.log = pytestconfig.stash[SERVER_PREPARATION].tmp_dir / "runserver.log"
-        self.offset = self.log.stat().st_size
-
-    def to(self, address):
-        text = self.log.read_bytes()[self.offset :].decode("utf-8", "replace")
-        messages = []
-        for chunk in text.split(SEPARATOR):
-            start = re.search(r"^Content-Type: ", chunk, re.M)
-            if not start:
-                continue
-            raw = chunk[start.start() :].encode()
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            if address in str(message["To"]):
-                messages.append(message)
-        return messages
 
 
 def server_shell(pytestconfig, code):
