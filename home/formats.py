@@ -113,6 +113,16 @@ def format_when(start, end=None, language=None):
     return _join(locale, day, time, "full")
 
 
+def format_month(value, language=None):
+    """A month of a year: "décembre 2026", "ديسمبر 2026", "2026年12月"."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return babel_dates.format_skeleton("yMMMM", value, locale=babel_locale(language))
+
+
 def format_number(value, language=None):
     """A number with the language's grouping and decimal signs: "1 250", "1,250", "1.250".
 
