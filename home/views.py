@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from .i18n import active_locale
-from .search import search_terms
+from .search import find_pages, search_results, search_terms
 from .visibility import public_pages
 
 logger = logging.getLogger(__name__)
@@ -24,13 +24,16 @@ SEARCH_QUERY_MAX_LENGTH = 200
 
 @require_GET
 def search(request):
-    """Search the pages of the reader's language that the public may see.
+    """Search the pages of the reader's language that the public may see, in whole words
+    and in parts of words (home/search.py), at most SEARCH_RESULTS_MAX results.
 
     ``q`` longer than SEARCH_QUERY_MAX_LENGTH gets a 400 with a message; a bad page number
     shows the nearest valid page. Search syntax means nothing here (see home/search.py); if
-    the search backend still refuses the words, a 400 says so instead of a 500.
+    the search backend still refuses the words, a 400 says so instead of a 500. The page's
+    queries do not grow with the number of results (home.search.search_results).
     """
     query = request.GET.get("q", "").strip()
+    terms = search_terms(query)
     error = ""
     results = None
     status = 200
@@ -39,19 +42,19 @@ def search(request):
             "max": SEARCH_QUERY_MAX_LENGTH
         }
         status = 400
-    elif search_terms(query):
-        pages = public_pages(Page.objects.filter(locale=active_locale())).specific()
+    elif terms:
+        locale = active_locale()
+        pages = public_pages(Page.objects.filter(locale=locale))
         try:
             with transaction.atomic():  # a database error must not break the page's queries
-                results = Paginator(
-                    pages.search(search_terms(query)), SEARCH_RESULTS_PER_PAGE
-                ).get_page(request.GET.get("page"))
-                results.object_list = list(results.object_list)
+                found = find_pages(pages, terms)
         except DatabaseError:
             logger.warning("A search was refused by the database", exc_info=True)
-            results = None
             error = _("We could not understand this search. Try other words.")
             status = 400
+        else:
+            results = Paginator(found, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            results.object_list = search_results(results.object_list, locale.language_code)
     return render(
         request,
         "home/search.html",
