@@ -44,7 +44,7 @@ def search(request):
         status = 400
     elif terms:
         locale = active_locale()
-        pages = public_pages(Page.objects.filter(locale=locale))
+        pages = public_pages(Page.objects.filter(locale=locale, depth__gt=1))  # not the root
         try:
             with transaction.atomic():  # a database error must not break the page's queries
                 found = find_pages(pages, terms)
