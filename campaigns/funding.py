@@ -1,0 +1,58 @@
+"""What a campaign's funding panel and cards show besides the ledger's figures: the
+percentage raised (rounded, past 100 % when the goal is beaten), the calendar days left in
+Paris, where the threshold sits on the bar, and the leaders' public names.
+
+Read from the page's own fields and figures (annotated by listings, read once otherwise), so a
+card costs no query of its own; only ``leader_names`` reads the database (one query, on the
+campaign page)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
+
+from babel import Locale
+from babel import numbers as babel_numbers
+
+
+def percent_of(raised_cents, goal_cents):
+    """``raised_cents`` as a whole percentage of ``goal_cents``, rounded half up; past 100
+    when the goal is beaten; 0 without a goal."""
+    if not goal_cents:
+        return 0
+    return int((Decimal(raised_cents) * 100 / goal_cents).quantize(Decimal(1), "ROUND_HALF_UP"))
+
+
+def format_percent(percent, language=None):
+    """A whole percentage in the reader's language (CLDR): "82 %", "82%", "82‎%‎"."""
+    locale = Locale.parse(to_locale(language or get_language() or "fr"))
+    return babel_numbers.format_percent(
+        Decimal(percent) / 100, locale=locale, numbering_system="default"
+    )
+
+
+def days_left(closes_at, now=None):
+    """Calendar days in Paris from today to the last day the campaign is open: 0 on that day
+    ("closes today"), None once it has closed. A campaign closing at midnight is last open
+    the day before."""
+    now = now or timezone.now()
+    if closes_at <= now:
+        return None
+    last_open_day = timezone.localtime(closes_at - dt.timedelta(microseconds=1)).date()
+    return (last_open_day - timezone.localtime(now).date()).days
+
+
+def leader_names(campaign):
+    """The public names of the campaign's active leaders, oldest account first (leaders
+    without a public name, e.g. erased ones, are left out). One query.
+
+    The names live in LeaderProfile, a model of the stories app (a layer above): they are
+    read through the user's ``leader_profile`` relation, as campaigns/tasks.py does."""
+    users = campaign.leaders.filter(is_active=True).select_related("leader_profile")
+    names = []
+    for user in users.order_by("pk"):
+        profile = getattr(user, "leader_profile", None)
+        if profile and profile.public_name:
+            names.append(profile.public_name)
+    return names
