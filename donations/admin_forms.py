@@ -267,9 +267,10 @@ class TaxReceiptSettingsForm(WagtailAdminModelForm):
         if not signature or upload is None:
             return signature  # unchanged or cleared
         if upload.size > SIGNATURE_MAX_BYTES:
+            # params, not %: the message is translated when shown, as the form's others are
             raise forms.ValidationError(
-                _("The signature image must be 1 MB or less (this file is %(size)s).")
-                % {"size": filesizeformat(upload.size)}
+                _("The signature image must be 1 MB or less (this file is %(size)s)."),
+                params={"size": filesizeformat(upload.size)},
             )
         try:
             upload.seek(0)

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from wagtail.models import ModelLogEntry
 
@@ -556,7 +557,15 @@ def test_a_receipt_needs_the_name_and_full_address(admin, campaign, receipts_on,
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {missing}
-    assert "A tax receipt needs the donor's" in errors[missing][0]
+    message = {
+        "receipt_name": "A tax receipt needs the donor's legal name (first name and surname).",
+        "address_line": "A tax receipt needs the donor's street address (number and street).",
+        "postal_code": "A tax receipt needs the donor's postal code.",
+        "city": "A tax receipt needs the donor's city.",
+        "country": "A tax receipt needs the donor's country.",
+    }[missing]
+    with translation.override("fr"):  # the admin answers in the site's default language
+        assert errors[missing][0] == gettext(message)
     assert not Donation.objects.exists()
 
 
@@ -671,7 +680,15 @@ def test_settings_refuse_a_signature_that_is_not_a_small_png_or_jpeg(admin, uplo
     assert response.status_code == 200
     errors = form_errors(response)
     assert list(errors) == ["signature"]
-    expected = "1 MB or less" if upload.name == "big.png" else "must be a PNG or JPEG image"
+    with translation.override("fr"):  # the admin answers in the site's default language
+        if upload.name == "big.png":
+            expected = gettext(
+                "The signature image must be 1 MB or less (this file is %(size)s)."
+            ).split("%(size)s")[0]
+        else:
+            expected = gettext(
+                "The signature must be a PNG or JPEG image (a .png, .jpg or .jpeg file)."
+            )
     assert expected in errors["signature"][0]
     current = TaxReceiptSettings.load()
     assert not current.enabled and not current.signature
