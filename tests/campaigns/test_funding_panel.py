@@ -181,7 +181,7 @@ def test_the_percentage_is_rounded_and_may_pass_100():
     assert percent_of(360_000, 300_000) == 120
     assert percent_of(0, 300_000) == 0
     assert percent_of(5_000, 0) == 0
-    assert format_percent(82, "fr") == "82\u202f%"
+    assert format_percent(82, "fr") == "82\u00a0%"
     assert format_percent(82, "en") == "82%"
 
 
@@ -264,7 +264,7 @@ def test_cards_carry_the_bar_and_percentage_without_a_query_each(client, index, 
     assert len(cards) == 24
     for card in cards:
         assert card.select_one(".progress progress") is not None
-        assert re.fullmatch(r"\d+\u202f%", text(card.select_one(".progress__percent")))
+        assert re.fullmatch(r"\d+\u00a0%", text(card.select_one(".progress__percent")))
         assert card.select_one(".progress__figures > strong").get_text().endswith("€")
         assert card.select_one(".status") is not None
     print(f"listing: {few} queries for 4 campaigns, {many} for 24")
