@@ -10,6 +10,11 @@ from home.visibility import is_public
 
 register = template.Library()
 
+# What the closed language choice shows of the current language, in that language: a code
+# for the Latin-script languages, the word itself for Arabic and Chinese (a Latin "AR" or
+# "ZH" means little to their readers).
+LANGUAGE_SHORT_NAMES = {"fr": "FR", "en": "EN", "ar": "عربي", "pt": "PT", "zh-hans": "中文"}
+
 
 @register.simple_tag(takes_context=True)
 def languages_for(context):
@@ -24,6 +29,12 @@ def languages_for(context):
 def text_direction():
     """'rtl' for right-to-left languages (Arabic), otherwise 'ltr'."""
     return "rtl" if get_language_bidi() else "ltr"
+
+
+@register.filter
+def language_short_name(code):
+    """The short name of language ``code`` in that language ("FR", "عربي", "中文")."""
+    return LANGUAGE_SHORT_NAMES.get(code, code.upper())
 
 
 @register.inclusion_tag("navigation/main_menu.html", takes_context=True)
