@@ -11,7 +11,7 @@ from home.i18n import active_locale, localize_pages
 from home.ratelimit import per_ip, rate_limited
 from home.visibility import public_pages
 
-from . import registrations
+from . import limits, registrations
 from .calendar import calendar_for
 from .forms import RegistrationForm
 from .models import RegistrationStatus, WorkshopPage
@@ -39,9 +39,11 @@ def _page_with_form(request, workshop, form, status):
 
 
 @require_POST
-@rate_limited(per_ip, scope="workshops.register", setting="REGISTRATION_RATE_LIMIT")
+@rate_limited(per_ip, scope="workshops.register", setting="REGISTRATION_POSTS_PER_IP")
 def register(request, page_id):
-    """Register for a workshop; on error, the workshop page again with the form (400)."""
+    """Register for a workshop; on error, the workshop page again with the form (400), or
+    (429, with Retry-After) when this contact or connection registered too many people
+    lately (workshops/limits.py: only accepted registrations count)."""
     workshop = _workshop(page_id)
     form = RegistrationForm(request.POST)
     if not workshop.accepts_registrations:
@@ -52,15 +54,23 @@ def register(request, page_id):
         return _page_with_form(request, workshop, form, 400)
     data = form.cleaned_data
     try:
-        registration = registrations.register(
-            workshop,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            seats=data["seats"],
-            language=data["language"],
-            needs=data["accessibility_needs"],
-        )
+        with limits.accepting(request, workshop, data["email"], data["phone"]):
+            registration = registrations.register(
+                workshop,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                seats=data["seats"],
+                language=data["language"],
+                needs=data["accessibility_needs"],
+            )
+    except limits.LimitReached as refused:
+        form.add_error(None, refused.message)
+        if refused.retry_after is None:
+            return _page_with_form(request, workshop, form, 400)
+        response = _page_with_form(request, workshop, form, 429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     except registrations.RegistrationClosed:
         form.add_error(None, closed_message(workshop))
         return _page_with_form(request, workshop, form, 400)

@@ -174,7 +174,18 @@ STORY_MAX_PHOTOS = 6
 STORY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 # At most 20 form submissions per 60 s per leader ("limit/seconds" in the environment).
 LEADER_RATE_LIMIT = env.rate("LEADER_RATE_LIMIT", (20, 60))
-REGISTRATION_RATE_LIMIT = (10, 60)  # workshop registrations per 60 s per visitor (IP address)
+# Public story proposals per 60 s per visitor (IP address; stories/proposal_views.py).
+REGISTRATION_RATE_LIMIT = (10, 60)
+# Workshop registrations (workshops/limits.py). A community centre registers many residents
+# from one connection, so only ACCEPTED registrations count (a form with errors never does):
+# per email address or phone number for one workshop; per email address or phone number
+# across workshops, (registrations, seconds); per IP address, a generous safety net. Every
+# submission counts towards REGISTRATION_POSTS_PER_IP (floods only). Staff registering
+# people by phone in the admin are never limited.
+REGISTRATION_LIMIT_PER_CONTACT_PER_WORKSHOP = 10
+REGISTRATION_LIMIT_PER_CONTACT = (20, 60 * 60)
+REGISTRATION_LIMIT_PER_IP = (60, 10 * 60)
+REGISTRATION_POSTS_PER_IP = (300, 10 * 60)
 # Workshop registrations' names, emails, phones and needs are erased this many months after
 # the workshop ended (`manage.py purge_registrations`, daily; the seats counted stay).
 WORKSHOP_PERSONAL_DATA_MONTHS = 6
