@@ -28,6 +28,7 @@ from home.money import format_money
 from home.visibility import public_pages
 
 from . import closing as closings
+from .admin_forms import CampaignPageForm
 from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
 from .impact import ImpactPage  # noqa: F401 - models of the app
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
@@ -243,6 +244,7 @@ class CampaignPage(BasePage):
     closes_at = models.DateTimeField(_("closes at"))
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
 
+    base_form_class = CampaignPageForm
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(

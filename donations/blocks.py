@@ -1,5 +1,7 @@
 """The donation block any page can embed (campaign, story, standard and home pages)."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +10,94 @@ from wagtail import blocks
 from home.i18n import localize_pages
 from home.money import format_money
 
+DEFAULT_AMOUNTS = [10, 25, 50]
+
+
+def amount_limits():
+    """(how many suggested amounts, largest one in euros) the donation page accepts."""
+    from .views import MAX_PRESET_EUROS, MAX_PRESETS  # the page that offers them again
+
+    return MAX_PRESETS, MAX_PRESET_EUROS
+
+
+def parse_amounts(text):
+    """The whole euros typed in ``text``, in order: "10 25 50", "10, 25, 50 €" → [10, 25, 50].
+
+    Raise ValidationError for anything else ("12,50" is not two amounts), for none, too
+    many, the same amount twice, or one out of range."""
+    most, largest = amount_limits()
+    message = _(
+        "Type whole euros between 1 and %(largest)s, separated by spaces, for example "
+        "10 25 50 (%(most)s amounts at most, each once)."
+    ) % {"largest": largest, "most": most}
+    parts = str(text or "").replace("€", " ").replace(";", " ").split()
+    amounts = []
+    for part in parts:
+        part = part.rstrip(",")  # "10, 25, 50": the comma only separates
+        if not part.isdigit() or not 1 <= int(part) <= largest or int(part) in amounts:
+            raise ValidationError(message, code="invalid")
+        amounts.append(int(part))
+    if not amounts or len(amounts) > most:
+        raise ValidationError(message, code="invalid")
+    return amounts
+
+
+class SuggestedAmountsField(forms.CharField):
+    """The suggested amounts typed in one text box, cleaned to a list of whole euros."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return " ".join(str(euros) for euros in value)
+        return value
+
+    def clean(self, value):
+        return parse_amounts(super().clean(self.prepare_value(value)))
+
+
+class SuggestedAmountsBlock(blocks.FieldBlock):
+    """Suggested amounts in whole euros, typed as one field ("10 25 50") and stored as a
+    list of numbers. Reads what earlier versions stored too: the list block's items
+    (``[{"type": "item", "value": 10, "id": …}, …]``) and plain lists of numbers."""
+
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self.field = SuggestedAmountsField(required=required, help_text=help_text, max_length=60)
+        super().__init__(**kwargs)
+
+    def value_for_form(self, value):
+        return self.field.prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                return parse_amounts(value)
+            except ValidationError:
+                return list(DEFAULT_AMOUNTS)
+        amounts = []
+        for item in value or []:
+            euros = item.get("value") if isinstance(item, dict) else item
+            if isinstance(euros, int) and euros not in amounts:
+                amounts.append(euros)
+        return amounts or list(DEFAULT_AMOUNTS)
+
+    def normalize(self, value):
+        return self.to_python(value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, str):  # as typed, when the editor compares it with the stored one
+            value = self.to_python(value)
+        return [int(euros) for euros in value or []]
+
+    def get_api_representation(self, value, context=None):
+        return self.get_prep_value(value)
+
+    class Meta:
+        default = DEFAULT_AMOUNTS
+        icon = "pick"
+
 
 class DonationBlock(blocks.StructBlock):
-    """Invites readers to give to a chosen campaign, in their language.
+    """Invites readers to give to a campaign, in their language: the chosen one, else the
+    campaign of the page the block sits on.
 
     The block holds no form token and nothing personal: it links to the campaign's
     donation page with the chosen amount and the block's suggested amounts (which that page
@@ -18,20 +105,27 @@ class DonationBlock(blocks.StructBlock):
     Outside a live campaign it says why donations are closed.
     """
 
-    campaign = blocks.PageChooserBlock(label=_("Campaign"), page_type="campaigns.CampaignPage")
+    campaign = blocks.PageChooserBlock(
+        label=_("Campaign"),
+        page_type="campaigns.CampaignPage",
+        required=False,
+        help_text=_("Empty: this page's campaign."),
+    )
     heading = blocks.CharBlock(label=_("Heading"), max_length=120)
     text = blocks.TextBlock(label=_("Text"), required=False, max_length=400)
-    preset_amounts = blocks.ListBlock(
-        blocks.IntegerBlock(min_value=1, max_value=5000),
+    preset_amounts = SuggestedAmountsBlock(
         label=_("Suggested amounts (€)"),
-        default=[10, 25, 50],
-        min_num=1,
-        max_num=6,
+        help_text=_("Whole euros, separated by spaces: 10 25 50"),
     )
     allow_custom_amount = blocks.BooleanBlock(
         label=_("Let donors choose another amount"), required=False, default=True
     )
-    button_label = blocks.CharBlock(label=_("Button text"), max_length=40, default=_("Give"))
+    button_label = blocks.CharBlock(
+        label=_("Button text"),
+        max_length=40,
+        default=_("Give"),
+        help_text=_("The main button, under the amounts: it opens the donation form."),
+    )
 
     class Meta:
         icon = "pick"
@@ -46,11 +140,17 @@ class DonationBlock(blocks.StructBlock):
             "button_label": "Donner",
         }
 
+    def page_campaign(self, page):
+        """``page`` itself when it is a campaign (the page the block sits on), else None."""
+        targets = tuple(self.child_blocks["campaign"].target_models)
+        return page if isinstance(page, targets) else None
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         page = value.get("campaign")
-        campaign = None
-        if page is not None:
+        if page is None:  # the page being read is the campaign, in the reader's language
+            campaign = self.page_campaign((parent_context or {}).get("page"))
+        else:
             prefetched = (parent_context or {}).get("localized_pages", {})
             if page.pk in prefetched:
                 localized = prefetched[page.pk]
