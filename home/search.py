@@ -142,20 +142,27 @@ class SearchResult:
     language: object = None  # home.i18n.ContentLanguage of an untranslated copy, or None
 
 
-def _type_label(page):
-    """What kind of page ``page`` is, for a reader: its model's name ("Campaign", "Story",
-    "Workshop", "Campaign news"), or "Page" for the site's own pages (home, listings,
-    standard pages), whose kind says nothing to a visitor."""
+def _is_site_page(page):
+    """True for the site's own pages (home, listings, standard pages), whose kind and date
+    say nothing to a visitor."""
     from .models import HomePage, ListingPage, StandardPage
 
-    if isinstance(page, (HomePage, ListingPage, StandardPage)) or type(page) is Page:
+    return isinstance(page, (HomePage, ListingPage, StandardPage)) or type(page) is Page
+
+
+def _type_label(page):
+    """What kind of page ``page`` is, for a reader: its model's name ("Campaign", "Story",
+    "Workshop", "Campaign news"), or "Page" for the site's own pages."""
+    if _is_site_page(page):
         return _("Page")
     return capfirst(type(page)._meta.verbose_name)
 
 
 def _date(page):
     """When the result happens or happened: a workshop's start, a story's or news item's
-    date, else when the page was first published."""
+    date, else when the page was first published; None for the site's own pages."""
+    if _is_site_page(page):
+        return None
     for name in ("starts_at", "date"):
         value = getattr(page, name, None)
         if isinstance(value, (date, datetime)):
