@@ -74,7 +74,7 @@ def test_the_give_button_is_on_the_first_screen_of_a_phone(new_page, site_url, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_sticky_give_bar_follows_the_story_not_the_panel_nor_the_footer(
-    new_page, site_url, lang
+    new_page, site_url, artifacts_dir, lang
 ):
     page = new_page(viewport=PHONE)
     page.goto(site_url + campaign_path(lang))
@@ -96,6 +96,7 @@ def test_the_sticky_give_bar_follows_the_story_not_the_panel_nor_the_footer(
     assert shown, f"no give bar after scrolling two screens: {rect}"
     assert abs(rect["bottom"] - height) <= 1, f"the bar is not at the bottom of the screen: {rect}"
     assert page.locator(".give-bar a").is_visible()
+    page.screenshot(path=artifacts_dir / f"giving-first-{LIVE}-{lang}-360-bar.png")
 
     # at the end of the page it rests at the end of the story: the footer stays free
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
