@@ -174,11 +174,21 @@ def test_the_editor_saves_a_block_with_no_campaign_and_amounts_in_one_field(edit
     assert response.status_code == 302, field_errors(response)
     value = CampaignPage.objects.get(pk=budgeted.pk).body[0].value
     assert value["campaign"] is None and value["preset_amounts"] == [5, 20, 100]
-    assert CampaignPage.objects.get(pk=budgeted.pk).body.raw_data[0]["value"]["preset_amounts"] == [
-        5,
-        20,
-        100,
-    ]
+    stored = CampaignPage.objects.get(pk=budgeted.pk).body.raw_data[0]["value"]
+    assert stored["preset_amounts"] == [5, 20, 100]  # a plain list of numbers
+    # the editor opens it again with the amounts in the one field
+    assert "5 20 100" in editor.get(EDIT.format(budgeted.pk)).content.decode()
+
+
+def test_unusable_amounts_in_the_block_are_a_form_error(editor, budgeted):
+    speaks(editor.user, "en")
+    block = {**donation(), "campaign": "", "preset_amounts": "12,50", "allow_custom_amount": ""}
+    response = editor.post(
+        EDIT.format(budgeted.pk), edit_data(editor, budgeted, body=[("donation", block)])
+    )
+    assert response.status_code in (200, 400)
+    assert "Type whole euros between 1 and 5000" in response.content.decode()
+    assert not CampaignPage.objects.get(pk=budgeted.pk).body
 
 
 def test_blocks_stored_before_still_render(client, home_page, campaign):
