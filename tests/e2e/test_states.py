@@ -147,7 +147,7 @@ def test_not_found_page(new_page, site_url, pytestconfig, artifacts_dir, lang, w
     assert response.status == 404
     assert page.locator("h1").inner_text() != "Page not found"  # in the reader's language
     assert page.locator(".not-found__art svg").is_visible()
-    assert page.locator("form[role=search] input[type=search]").is_visible()
+    assert page.locator(".not-found__search input[type=search]").is_visible()
     links = page.locator(".not-found__links a").evaluate_all(
         "a => a.map(e => e.getAttribute('href'))"
     )
