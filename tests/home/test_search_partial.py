@@ -120,7 +120,7 @@ def test_search_finds_only_what_the_public_may_see(client, story_index):
 
 @pytest.mark.django_db
 def test_a_result_shows_its_type_date_summary_and_image(client, story_index, image, campaign):  # noqa: F811
-    story(
+    potager = story(
         story_index,
         "fr",
         "Le potager a donné",
@@ -129,11 +129,15 @@ def test_a_result_shows_its_type_date_summary_and_image(client, story_index, ima
         hero_image=image,
         hero_image_alt="Des tomates",
     )
+    create_language_aliases(potager)  # its copies in every other language
     response = client.get("/fr/search/", {"q": "potager"})
     item = BeautifulSoup(response.content, "html.parser").select_one(".result-item")
     assert item.select_one(".result-item__type").get_text() == "Histoire"
     assert item.select_one("time")["datetime"] == "2026-06-14"
     assert item.select_one("time").get_text() == "14 juin 2026"
+    response = client.get("/zh-hans/search/", {"q": "potager"})  # the French page's copy
+    item = BeautifulSoup(response.content, "html.parser").select_one(".result-item")
+    assert item.select_one("time").get_text() == "2026年6月14日"  # CLDR, not "14 六月 2026"
     assert "Premières récoltes" in item.select_one(".result-item__summary").get_text()
     thumbnail = item.select_one(".result-item__image img")
     assert thumbnail["alt"] == "" and thumbnail["loading"] == "lazy"  # decorative
