@@ -1,9 +1,9 @@
 """Stories on other pages: the home page's latest stories, a campaign's own stories."""
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from home.featured import FeaturedItem, FeaturedSection
+from home.formats import format_day
 from home.visibility import public_pages
 
 from .models import StoryIndexPage, StoryPage
@@ -17,7 +17,7 @@ def _items(stories, request):
             text=story.introduction,
             image=story.hero_image,
             image_alt=story.hero_image_alt,
-            meta=date_format(story.date, "DATE_FORMAT"),
+            meta=format_day(story.date),
             language=story.written_in,
         )
         for story in stories

@@ -1,10 +1,11 @@
 """Workshops on other pages: the home page's next workshops."""
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from home.featured import FeaturedItem, FeaturedSection
+from home.formats import format_when
 from home.visibility import private_sections, public_pages
 
 from .models import WorkshopIndexPage, WorkshopPage
@@ -14,9 +15,9 @@ HOW_MANY = 3
 
 
 def _when(workshop):
-    """ "lundi 12 mai, 18:30", in the reader's language and Paris time."""
-    start = timezone.localtime(workshop.starts_at)
-    return f"{formats.date_format(start, 'l j F')}, {formats.time_format(start, 'TIME_FORMAT')}"
+    """The day and time from CLDR in the reader's language, Paris time ("lundi 12 mai 2026
+    à 18:30", "2026年5月12日星期二 18:30")."""
+    return format_when(workshop.starts_at)
 
 
 def _seats(workshop):
@@ -32,7 +33,8 @@ def _seats(workshop):
 def _item(workshop, request):
     meta = _when(workshop)
     if workshop.venue:
-        meta = f"{meta} · {workshop.venue.name}"
+        # isolated (FSI … PDI): a Latin venue name keeps its order in an Arabic line
+        meta = f"{meta} · \u2068{workshop.venue.name}\u2069"
     return FeaturedItem(
         title=workshop.title,
         url=workshop.get_url(request),

@@ -4,9 +4,10 @@ by district and month, pagination. Works without JavaScript (plain links and GET
 import datetime
 
 from django.apps import apps
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.formats import format_month
 from home.listing import ListingFilter, filter_and_paginate
 
 PAST = "past"
@@ -37,10 +38,7 @@ def _month_choices(workshops):
             for start in workshops.values_list("starts_at", flat=True)
         }
     )
-    return [
-        (month.strftime("%Y-%m"), formats.date_format(month, "YEAR_MONTH_FORMAT"))
-        for month in months
-    ]
+    return [(month.strftime("%Y-%m"), format_month(month)) for month in months]
 
 
 def listing_context(index, request):

@@ -47,7 +47,7 @@ def a_workshop_with_five_seats_left():
 
 @pytest.mark.django_db(transaction=True)
 def test_thirty_people_for_the_last_five_seats(settings):
-    settings.REGISTRATION_RATE_LIMIT = (1000, 60)
+    settings.REGISTRATION_LIMIT_PER_CONTACT_PER_WORKSHOP = 1000
     workshop = a_workshop_with_five_seats_left()
     barrier = threading.Barrier(PEOPLE)
     statuses = []
