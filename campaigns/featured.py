@@ -3,12 +3,10 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations import ledger
 from home.featured import FeaturedItem, FeaturedSection
-from home.money import format_money
 from home.visibility import private_sections, public_pages
 
-from .models import CampaignIndexPage, CampaignPage
+from .models import CampaignIndexPage, CampaignPage, listing_annotations
 
 FEATURED_COUNT = 3
 
@@ -21,7 +19,7 @@ def live_campaigns_section(home_page, request):
         public_pages(CampaignPage.objects.descendant_of(home_page), private)
         .filter(opens_at__lte=now, closes_at__gt=now)
         .select_related("hero_image")
-        .annotate(**ledger.tally_annotations())
+        .annotate(**listing_annotations())
         .order_by("closes_at")[:FEATURED_COUNT]
     )
     index = public_pages(CampaignIndexPage.objects.descendant_of(home_page), private).first()
@@ -32,8 +30,9 @@ def live_campaigns_section(home_page, request):
             text=campaign.summary,
             image=campaign.hero_image,
             image_alt=campaign.hero_image_alt,
-            meta=_("%(raised)s raised of %(goal)s")
-            % {"raised": format_money(campaign.raised), "goal": format_money(campaign.goal_cents)},
+            # the listing cards' progress: amount, percentage, bar, people, days left
+            extra_template="campaigns/includes/featured_progress.html",
+            extra=campaign,
         )
         for campaign in campaigns
     ]

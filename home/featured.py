@@ -24,6 +24,10 @@ class FeaturedItem:
     meta: str = ""
     # home.i18n.ContentLanguage of a title and text in another language than the page's
     language: object = None
+    # What an app adds under the text (e.g. a campaign's progress bar): a template it owns,
+    # included with the card's context (``item``; ``item.extra`` is that app's object).
+    extra_template: str = ""
+    extra: object = None
 
 
 @dataclass

@@ -280,3 +280,35 @@ def test_the_panel_costs_one_query_for_any_number_of_leaders(client, garden):
     assert one == six, (one, six)
     assert len(BeautifulSoup(response.content, "html.parser").select(".funding-leaders li")) == 7
     print(f"campaign page: {six} queries")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_home_page_cards_carry_the_bar_and_percentage_in_fixed_queries(
+    client, home_page, index, lang
+):
+    """The home page's "campaigns to support" cards show what the listing's cards show — the
+    amount, the percentage and the bar — from the same annotated query."""
+    gardens = [campaign_in(index, title=f"Jardin {n}", goal_cents=100_000) for n in range(2)]
+    pay(gardens[0], 250)
+    url = home_page.localized.url if lang == "fr" else f"/{lang}/"
+
+    def cards():
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+        soup = BeautifulSoup(response.content, "html.parser")
+        return soup.select("#featured-campaigns ~ .card-list .card")
+
+    cards()  # the first request fills the site's caches
+    with CaptureQueriesContext(connection) as two:
+        found = cards()
+    assert len(found) == 2
+    with translation.override(lang):
+        expected = {format_percent(25, lang), format_percent(0, lang)}
+    assert {card.select_one(".progress__percent").get_text(strip=True) for card in found} == (
+        expected
+    )
+    assert all(card.select_one("progress[max='100']") is not None for card in found)
+    campaign_in(index, title="Jardin 3", goal_cents=100_000)
+    with CaptureQueriesContext(connection) as three:
+        assert len(cards()) == 3
+    assert len(three) == len(two)
