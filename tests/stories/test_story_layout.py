@@ -60,7 +60,7 @@ def test_the_hero_photo_is_not_repeated_in_the_gallery(client, story_index, phot
     main = main_of(client, version.get_url())
     assert main.find_parent("html")["lang"] == lang
     assert shown(main, hero) == 1  # the hero, above the text
-    assert main.select_one(".story__image img") is not None
+    assert main.select_one("img.story__image") is not None
     assert shown(main.select_one(".gallery"), hero) == 0
     assert [img["alt"] for img in main.select(".gallery img")] == ["Les bacs", "L'école"]
     assert shown(main, beds) == shown(main, school) == 1
