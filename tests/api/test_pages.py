@@ -4,7 +4,7 @@ import datetime
 import html
 from urllib.parse import urlsplit
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import localtime
 
@@ -14,6 +14,7 @@ import pytest
 
 from campaigns.models import CampaignPage
 from home.factories import ImageFactory, StandardPageFactory
+from home.formats import format_day, format_when
 from home.locales import create_language_aliases
 from home.money import format_money
 from tests.api.helpers import api
@@ -40,7 +41,6 @@ def expected_fragments(page_type, item, language):
     """What the HTML page must show, computed from the API's values only."""
     with translation.override(language):
         if page_type == "campaigns.CampaignPage":
-            opens = localtime(parse_datetime(item["opens_at"])).date()
             closes = localtime(parse_datetime(item["closes_at"])).date()
             return [
                 format_money(item["raised_cents"]),
@@ -48,22 +48,20 @@ def expected_fragments(page_type, item, language):
                 item["display"]["raised"],
                 item["display"]["goal"],
                 str(item["donor_count"]),
-                formats.date_format(opens, "DATE_FORMAT"),
-                formats.date_format(closes, "DATE_FORMAT"),
+                # live: "Gifts until …", closed: "Closed on …" (the funding panel, CLDR)
+                format_day(closes, language),
             ]
         if page_type == "workshops.WorkshopPage":
             starts = localtime(parse_datetime(item["starts_at"]))
             ends = localtime(parse_datetime(item["ends_at"]))
             return [
-                formats.date_format(starts, "l j F Y"),
-                formats.time_format(starts, "TIME_FORMAT"),
-                formats.time_format(ends, "TIME_FORMAT"),
+                format_when(starts, ends, language),  # CLDR, e.g. "2030年12月9日星期一 18:30–20:30"
                 item["venue"]["name"],
                 *([str(item["seats_left"])] if item["registration_state"] == "open" else []),
             ]
         if page_type == "stories.StoryPage":
             return [
-                formats.date_format(parse_date(item["date"]), "DATE_FORMAT"),
+                format_day(parse_date(item["date"]), language),
                 item["introduction"],
                 item["campaign"]["title"],
             ]

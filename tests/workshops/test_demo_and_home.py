@@ -153,7 +153,7 @@ def check_home_page(client, django_assert_max_num_queries):
         assert more == f"/{lang}/ateliers/"
         for (_title, href, meta, text), spec in zip(cards, upcoming, strict=True):
             venue = getattr(demo.VENUES[spec["venue"]]["name"], lang)
-            assert meta.endswith(f"· {venue}"), meta
+            assert meta.endswith(f"· \u2068{venue}\u2069"), meta  # the venue isolated (FSI … PDI)
             assert any(char.isdigit() for char in meta.split("·")[0]), meta
             assert text, f"no seats line on {href}"
             assert client.get(href).status_code == 200
