@@ -3,10 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
+from home.block_previews import preview_campaign
 from home.i18n import localize_pages
 from home.money import format_money
 
@@ -95,6 +97,19 @@ class SuggestedAmountsBlock(blocks.FieldBlock):
         icon = "pick"
 
 
+def donation_preview():
+    """The first live public campaign (None in an empty database) with the default
+    amounts, in the editor's language."""
+    return {
+        "campaign": preview_campaign(),
+        "heading": gettext("Give to this project"),
+        "text": gettext("Every euro counts: give what you can, even five euros."),
+        "preset_amounts": list(DEFAULT_AMOUNTS),
+        "allow_custom_amount": True,
+        "button_label": gettext("Give"),
+    }
+
+
 class DonationBlock(blocks.StructBlock):
     """Invites readers to give to a campaign, in their language: the chosen one, else the
     campaign of the page the block sits on.
@@ -132,13 +147,16 @@ class DonationBlock(blocks.StructBlock):
         template = "donations/blocks/donation_block.html"
         label = _("Donation")
         description = _("A call to give to a campaign, with suggested amounts.")
-        preview_value = {
-            "heading": "Soutenez le jardin des Couronnes",
-            "text": "Chaque euro compte pour ouvrir le jardin à tout le quartier.",
-            "preset_amounts": [10, 25, 50],
-            "allow_custom_amount": True,
-            "button_label": "Donner",
-        }
+        # the site's stylesheet; drawn without its campaign when none is live
+        preview_template = "home/block_preview_donation.html"
+        preview_value = staticmethod(donation_preview)
+
+    def get_preview_context(self, value, parent_context=None):
+        context = super().get_preview_context(value, parent_context=parent_context)
+        context["amounts"] = [
+            (euros, format_money(euros * 100)) for euros in value["preset_amounts"]
+        ]
+        return context
 
     def page_campaign(self, page):
         """``page`` itself when it is a campaign (the page the block sits on), else None."""

@@ -1,11 +1,15 @@
 """The shared StreamField block set used by every page type (DESIGN.md §7, bakerydemo style).
 
-Each block has a docstring and a Meta with icon, template, label, description and a
-preview_value, so editors see a real preview in the block chooser.
+Each block has a docstring and a Meta with icon, template, label, description, a preview
+template (the site's stylesheet) and a preview_value: a function Wagtail calls when the block
+chooser draws the preview, so the value is in the editor's language and real (the library's
+first image, the first live campaign: home/block_previews.py).
 """
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -17,6 +21,12 @@ from wagtail.images.models import Image
 from donations.blocks import DonationBlock
 
 from . import figures
+from .block_previews import (
+    PREVIEW_TEMPLATE,
+    preview_campaign,
+    preview_embed_url,
+    preview_image,
+)
 
 # Renditions the block templates ask for ({% picture … format-{webp,jpeg} width-{480,800,1200} %}),
 # prefetched with the images so that a page with thirty images costs the same number of
@@ -53,6 +63,10 @@ class PrefetchingImageChooserBlock(ImageChooserBlock):
         return [images.get(value) for value in values]
 
 
+def heading_preview():
+    return {"text": gettext("How does it work?"), "level": "h2"}
+
+
 class HeadingBlock(blocks.StructBlock):
     """A section heading; level 2 or 3 keeps the outline of the page correct."""
 
@@ -68,7 +82,20 @@ class HeadingBlock(blocks.StructBlock):
         template = "home/blocks/heading_block.html"
         label = _("Heading")
         description = _("A heading that starts a section of the page.")
-        preview_value = {"text": "Nos quartiers, nos projets", "level": "h2"}
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(heading_preview)
+
+
+def paragraph_preview():
+    return format_html(
+        "<p>{}</p><ul><li>{}</li><li>{}</li></ul>",
+        gettext(
+            "Do you have an idea that would help your neighbourhood? We help you turn "
+            "it into a project, set a realistic goal and rally your neighbours."
+        ),
+        gettext("A shared garden"),
+        gettext("A repair café"),
+    )
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -83,16 +110,24 @@ class ParagraphBlock(blocks.RichTextBlock):
         template = "home/blocks/paragraph_block.html"
         label = _("Paragraph")
         description = _("Text with paragraphs, lists and links.")
-        preview_value = (
-            "<p>Les Co-citoyens accompagnent les habitantes et habitants des quartiers "
-            "populaires qui portent un projet utile à toutes et à tous.</p>"
-        )
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(paragraph_preview)
 
     def get_api_representation(self, value, context=None):
         from .api import absolute_links  # home.api imports this module
 
         html = super().get_api_representation(value, context)
         return absolute_links(html, (context or {}).get("request"))
+
+
+def captioned_image_preview():
+    """The library's first image with its title as caption (none in an empty library)."""
+    image = preview_image()
+    return {
+        "image": image,
+        "alt_text": image.default_alt_text if image else "",
+        "caption": image.title if image else gettext("No image in the library yet."),
+    }
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -111,7 +146,8 @@ class CaptionedImageBlock(blocks.StructBlock):
         template = "home/blocks/image_block.html"
         label = _("Image")
         description = _("A photo or illustration with alternative text and a caption.")
-        preview_value = {"alt_text": "Un jardin partagé au pied des immeubles", "caption": ""}
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(captioned_image_preview)
 
     def get_api_representation(self, value, context=None):
         from .api import image_data  # home.api imports this module
@@ -122,6 +158,15 @@ class CaptionedImageBlock(blocks.StructBlock):
             "alt_text": value.get("alt_text"),
             "caption": value.get("caption"),
         }
+
+
+def quote_preview():
+    return {
+        "quote": gettext(
+            "Here, everyone can fund a project for their neighbourhood, even with five euros."
+        ),
+        "attribution": gettext("Awa, project leader in Belleville"),
+    }
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -135,10 +180,22 @@ class QuoteBlock(blocks.StructBlock):
         template = "home/blocks/quote_block.html"
         label = _("Quote")
         description = _("Words from a resident or a partner, with who said them.")
-        preview_value = {
-            "quote": "Ici, chacun peut financer un projet pour son quartier.",
-            "attribution": "Awa, porteuse de projet à Belleville",
-        }
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(quote_preview)
+
+
+def video_preview():
+    return {
+        "video": preview_embed_url() or None,
+        "title": gettext("Les Co-citoyens in two minutes"),
+        "transcript": format_html(
+            "<p>{}</p>",
+            gettext(
+                "Residents lead the projects, the neighbourhood funds them, and we "
+                "support them all the way."
+            ),
+        ),
+    }
 
 
 class VideoBlock(blocks.StructBlock):
@@ -161,7 +218,9 @@ class VideoBlock(blocks.StructBlock):
         template = "home/blocks/video_block.html"
         label = _("Video")
         description = _("An embedded video with its title and transcript.")
-        preview_value = {"title": "Présentation des Co-citoyens"}
+        # the player drawn, not fetched: no oEmbed request from the block chooser
+        preview_template = "home/block_preview_video.html"
+        preview_value = staticmethod(video_preview)
 
     def get_api_representation(self, value, context=None):
         from .api import absolute_links  # home.api imports this module
@@ -171,6 +230,17 @@ class VideoBlock(blocks.StructBlock):
             representation.get("transcript"), (context or {}).get("request")
         )
         return representation
+
+
+def call_to_action_preview():
+    """A button to the first live campaign (to the home page when none is open)."""
+    campaign = preview_campaign()
+    return {
+        "label": gettext("Give to this project") if campaign else gettext("Home"),
+        "page": campaign,
+        "url": "" if campaign else "/",
+        "text": gettext("Do you have an idea that would help your neighbourhood?"),
+    }
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -186,11 +256,8 @@ class CallToActionBlock(blocks.StructBlock):
         template = "home/blocks/call_to_action_block.html"
         label = _("Call to action")
         description = _("A button that invites readers to act: give, register, get in touch.")
-        preview_value = {
-            "label": "Proposer un projet",
-            "url": "https://cocity.example/",
-            "text": "Vous avez une idée pour votre quartier ?",
-        }
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(call_to_action_preview)
 
     def clean(self, value):
         value = super().clean(value)
@@ -222,6 +289,10 @@ class KeyFigureBlock(blocks.StructBlock):
         label = _("Key figure")
 
 
+def computed_key_figure_preview():
+    return {"figure": "raised", "label": gettext("raised for the projects")}
+
+
 class ComputedKeyFigureBlock(blocks.StructBlock):
     """One of the association's figures, computed from the ledger and the campaigns' results
     (home/figures.py), never typed: the success rate — "of campaigns succeed"."""
@@ -236,12 +307,31 @@ class ComputedKeyFigureBlock(blocks.StructBlock):
     class Meta:
         icon = "order"
         label = _("Key figure")
+        description = _("One of the association's figures, computed from its results.")
+        preview_template = "home/block_preview_key_figure.html"
+        preview_value = staticmethod(computed_key_figure_preview)
 
     def get_api_representation(self, value, context=None):
         representation = super().get_api_representation(value, context)
         request = (context or {}).get("request")
         representation["value"] = figures.figure_value(value.get("figure"), request)
         return representation
+
+
+def key_figures_preview():
+    return {
+        "heading": gettext("In figures"),
+        "figures": [
+            {
+                "value": figures.format_percent_value(0.66),
+                "label": gettext("tax reduction on each gift"),
+            },
+            {
+                "value": figures.format_percent_value(0.8),
+                "label": gettext("of the goal is enough"),
+            },
+        ],
+    }
 
 
 class KeyFiguresBlock(blocks.StructBlock):
@@ -255,13 +345,8 @@ class KeyFiguresBlock(blocks.StructBlock):
         template = "home/blocks/key_figures_block.html"
         label = _("Key figures")
         description = _("Up to six figures that show what the association achieves.")
-        preview_value = {
-            "heading": "En chiffres",
-            "figures": [
-                {"value": "80 %", "label": "de l'objectif suffisent"},
-                {"value": "66 %", "label": "de réduction d'impôt sur chaque don"},
-            ],
-        }
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(key_figures_preview)
 
 
 class FAQItemBlock(blocks.StructBlock):
@@ -275,6 +360,36 @@ class FAQItemBlock(blocks.StructBlock):
         label = _("Question")
 
 
+def faq_preview():
+    return {
+        "heading": gettext("Questions and answers"),
+        "items": [
+            {
+                "question": gettext("Is my gift tax-deductible?"),
+                "answer": format_html(
+                    "<p>{}</p>",
+                    gettext(
+                        "Yes, if you pay income tax in France: %(rate)s of your gift "
+                        "comes off your tax, with a tax receipt."
+                    )
+                    % {"rate": figures.format_percent_value(0.66)},
+                ),
+            },
+            {
+                "question": gettext("What happens if the goal is not reached?"),
+                "answer": format_html(
+                    "<p>{}</p>",
+                    gettext(
+                        "Each campaign shows its rule. All or nothing: below its "
+                        "success threshold, every gift is refunded. Keep it all: the "
+                        "project receives what was raised."
+                    ),
+                ),
+            },
+        ],
+    }
+
+
 class FAQBlock(blocks.StructBlock):
     """Questions and answers that open and close without JavaScript (<details>)."""
 
@@ -286,15 +401,8 @@ class FAQBlock(blocks.StructBlock):
         template = "home/blocks/faq_block.html"
         label = _("Questions and answers")
         description = _("An accordion of questions and answers.")
-        preview_value = {
-            "heading": "Questions fréquentes",
-            "items": [
-                {
-                    "question": "Mon don est-il déductible des impôts ?",
-                    "answer": "<p>Oui, à hauteur de 66 % de son montant.</p>",
-                }
-            ],
-        }
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = staticmethod(faq_preview)
 
     def get_api_representation(self, value, context=None):
         from .api import absolute_links  # home.api imports this module
@@ -320,6 +428,16 @@ class BodyStreamBlock(blocks.StreamBlock):
     donation = DonationBlock()
 
 
+def link_preview():
+    """A link to the first live campaign (to the home page when none is open)."""
+    campaign = preview_campaign()
+    return {
+        "label": "" if campaign else gettext("Home"),
+        "page": campaign,
+        "url": "" if campaign else "/",
+    }
+
+
 class LinkBlock(blocks.StructBlock):
     """A menu or footer link: a page of the site (followed in the reader's language) or an
     address elsewhere."""
@@ -336,6 +454,9 @@ class LinkBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("Link")
+        description = _("A link to a page of the site or to another site.")
+        preview_template = "home/block_preview_link.html"
+        preview_value = staticmethod(link_preview)
 
     def clean(self, value):
         value = super().clean(value)

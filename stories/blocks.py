@@ -1,10 +1,21 @@
 """Blocks only stories use."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
+from home.block_previews import preview_images
 from home.blocks import CaptionedImageBlock
+
+
+def gallery_preview():
+    """The library's first three images (none in an empty library)."""
+    photos = [
+        {"image": image, "alt_text": image.default_alt_text, "caption": image.title}
+        for image in preview_images(3)
+    ]
+    return {"heading": gettext("The project in pictures"), "images": photos}
 
 
 class GalleryBlock(blocks.StructBlock):
@@ -18,4 +29,6 @@ class GalleryBlock(blocks.StructBlock):
         template = "stories/blocks/gallery_block.html"
         label = _("Gallery")
         description = _("Several photos side by side, each with alternative text.")
-        preview_value = {"heading": "Le chantier en images"}
+        # the site's stylesheet; says so when the library has no image yet
+        preview_template = "home/block_preview_gallery.html"
+        preview_value = staticmethod(gallery_preview)

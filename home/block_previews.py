@@ -1,0 +1,48 @@
+"""Real values for the previews of the StreamField blocks in the editor's block chooser.
+
+Each block of the site's StreamFields has a ``preview_template`` (home/templates/home/
+block_preview*.html: the site's stylesheet, the editor's language and direction) and a
+``get_preview_value`` built from what is already there: the first image of the library, the
+first live public campaign, an embed already fetched once. No look-up leaves the server (no
+oEmbed request), and an empty database gives a preview too, only without image or campaign.
+"""
+
+from django.utils import timezone
+
+from wagtail.images import get_image_model
+
+PREVIEW_TEMPLATE = "home/block_preview.html"
+
+
+def preview_images(count=1):
+    """Up to ``count`` images of the library, oldest first, leaving out private photos
+    (a project leader's upload not yet published, home/images.py)."""
+    from .images import PRIVATE_PREFIX
+
+    images = get_image_model().objects.exclude(file__startswith=PRIVATE_PREFIX)
+    return list(images.order_by("pk")[:count])
+
+
+def preview_image():
+    """The first image of the library, or None when it is empty."""
+    images = preview_images(1)
+    return images[0] if images else None
+
+
+def preview_campaign():
+    """The first live public campaign (closing soonest), or None when none is open."""
+    from campaigns.models import STATUS_FILTERS, CampaignPage
+
+    from .visibility import public_pages
+
+    campaigns = STATUS_FILTERS["live"](public_pages(CampaignPage.objects.all()), timezone.now())
+    return campaigns.order_by("closes_at", "pk").first()
+
+
+def preview_embed_url():
+    """The address of a video the site already embeds (its oEmbed answer stored by Wagtail),
+    or "" — the preview never asks a video site for one."""
+    from wagtail.embeds.models import Embed
+
+    embed = Embed.objects.filter(type="video").order_by("pk").first()
+    return embed.url if embed else ""
