@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -66,3 +68,16 @@ def personal_data_log_actions(actions):
         _("Personal data erased"),
         _("Personal data erased on request"),
     )
+
+
+# wagtail-localize's translation editor: each segment in its language's direction, Arabic
+# typed right to left and upright (static/js/admin_rtl.js marks the segments, whose
+# locale only the editor's data-props know; static/css/admin_rtl.css sets them upright).
+@hooks.register("insert_global_admin_css")
+def translation_editor_rtl_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin_rtl.css"))
+
+
+@hooks.register("insert_editor_js")
+def translation_editor_rtl_js():
+    return format_html('<script src="{}" defer></script>', static("js/admin_rtl.js"))
