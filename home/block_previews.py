@@ -10,6 +10,7 @@ oEmbed request), and an empty database gives a preview too, only without image o
 from django.utils import timezone
 
 from wagtail.images import get_image_model
+from wagtail.models import Locale
 
 PREVIEW_TEMPLATE = "home/block_preview.html"
 
@@ -30,13 +31,19 @@ def preview_image():
 
 
 def preview_campaign():
-    """The first live public campaign (closing soonest), or None when none is open."""
+    """The first live public campaign (closing soonest), in the editor's language when it
+    has that version, or None when none is open."""
     from campaigns.models import STATUS_FILTERS, CampaignPage
 
     from .visibility import public_pages
 
     campaigns = STATUS_FILTERS["live"](public_pages(CampaignPage.objects.all()), timezone.now())
-    return campaigns.order_by("closes_at", "pk").first()
+    campaigns = campaigns.order_by("closes_at", "pk")
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:  # no locale yet (an empty database)
+        return campaigns.first()
+    return campaigns.filter(locale=locale).first() or campaigns.first()
 
 
 def preview_embed_url():

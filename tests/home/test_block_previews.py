@@ -152,13 +152,20 @@ def test_computed_key_figure_and_link_previews(admin_client, demo_site):
     assert re.search(r'<a href="/fr/[^"]+">[^<]+</a>', link)
 
 
-def test_previews_follow_the_editor_s_language_and_direction(admin_client, admin_user):
+def test_previews_follow_the_editor_s_language_and_direction(admin_client, admin_user, demo_site):
     profile = UserProfile.get_for_user(admin_user)
     profile.preferred_language = "ar"
     profile.save()
     response = preview(admin_client, of_type(DonationBlock))
     assert response.status_code == 200
-    assert '<html lang="ar" dir="rtl">' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    campaign = CampaignPage.objects.get(slug="jardin-des-couronnes", locale__language_code="ar")
+    assert campaign.title in html
+    # a menu link to the campaign: its Arabic version, with its Arabic title
+    link = preview(admin_client, of_type(LinkBlock)).content.decode()
+    assert f'<a href="{campaign.url}">{campaign.title}</a>' in link
+    assert campaign.url.startswith("/ar/")
 
 
 def test_previews_of_an_empty_site_answer_without_image_or_campaign(admin_client):
