@@ -48,6 +48,9 @@ def boxes(page, selector):
 
 
 def shoot(page, artifacts_dir, name, lang, viewport):
+    # down to the bottom first, so that the lazy images below the first screen load
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(
         path=artifacts_dir / f"finishing-{name}-{lang}-{viewport['width']}.png", full_page=True
