@@ -178,6 +178,9 @@ def test_the_home_cards_fill_the_row_and_the_hero_loads_lazily(
 
     page.goto(site_url + campaign_path(lang))
     assert page.locator("img.campaign__image").get_attribute("loading") == "lazy"
+    page.set_viewport_size(DESKTOP)  # its stories' cards in the story's column
+    assert_no_sideways_scroll(page)
+    shoot(page, artifacts_dir, "campaign", lang, DESKTOP)
 
 
 # The card's height as its content makes it (the stylesheet stretches it to its frame; a
