@@ -96,7 +96,10 @@ def test_payloads_in_title_text_and_alt_text_are_escaped_everywhere(client, stor
                 "gallery",
                 {
                     "heading": XSS,
-                    "images": [{"image": image, "alt_text": '" onload="alert(3)', "caption": XSS}],
+                    # another photo than the hero: the gallery leaves the hero out
+                    "images": [
+                        {"image": ImageFactory(), "alt_text": '" onload="alert(3)', "caption": XSS}
+                    ],
                 },
             ),
         ],
@@ -109,6 +112,10 @@ def test_payloads_in_title_text_and_alt_text_are_escaped_everywhere(client, stor
         assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", ""), url
         soup = BeautifulSoup(html, "html.parser")
         assert not soup.select("[onerror], [onload], [onmouseover]"), url
+    # the gallery is drawn, its heading and caption shown as text
+    story = BeautifulSoup(client.get(story_index.get_url() + "xss/").content, "html.parser")
+    assert [c.get_text() for c in story.select("figcaption")] == [XSS]
+    assert any(h.get_text() == XSS for h in story.select("h2"))
     feed = client.get("/fr/stories/feed/").content.decode()
     assert "<script>" not in feed and "&lt;script&gt;" in feed
 
