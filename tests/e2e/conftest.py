@@ -347,3 +347,36 @@ def page(new_page):
 def artifacts_dir():
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
+
+
+def manage_shell(pytestconfig, code):
+    """Run ``code`` with `manage.py shell` against the e2e server's own database and settings
+    (Playwright's running event loop forbids database queries in the tests' process); its
+    standard output."""
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        cwd=REPO_ROOT,
+        env=pytestconfig.stash[SERVER_PREPARATION].env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def not_found_page(pytestconfig, path):
+    """(status, HTML) of the site's real 404 page for ``path``, as production serves it: the
+    e2e server runs with DEBUG on (Django's technical 404), so it is rendered apart, with
+    DEBUG off, from the server's database; a test serves it in place of the server's answer."""
+    out = pytestconfig.stash[SERVER_PREPARATION].env["MEDIA_ROOT"] + "/../not-found.html"
+    code = (
+        "from django.conf import settings; from django.test import Client; "
+        "settings.DEBUG = False; "
+        f"response = Client(HTTP_HOST='127.0.0.1').get({path!r}); "
+        f"open({out!r}, 'wb').write(response.content); print('STATUS', response.status_code)"
+    )
+    status = int(manage_shell(pytestconfig, code).split("STATUS")[-1])
+    with open(out, "rb") as html:
+        return status, html.read()

@@ -15,15 +15,13 @@ WAGTAILADMIN_BASE_URL, the base of the links in emails, at the server).
 import email
 import email.policy
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
 
 from stories.demo import DEMO_LEADER
 from tests.e2e.axe import assert_no_serious_axe_violations
-from tests.e2e.conftest import REPO_ROOT, SERVER_PREPARATION
+from tests.e2e.conftest import SERVER_PREPARATION, manage_shell
 from tests.e2e.test_stories import dashboard_action, reviewer_logs_in, story_item
 
 pytestmark = pytest.mark.e2e
@@ -76,15 +74,7 @@ class ServerMail:
 
 @pytest.fixture(scope="module")
 def arabic_leader(site_url, pytestconfig):
-    env = pytestconfig.stash[SERVER_PREPARATION].env
-    subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", CREATE_ARABIC_LEADER],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    manage_shell(pytestconfig, CREATE_ARABIC_LEADER)
     return ARABIC_LEADER
 
 

@@ -3,13 +3,10 @@
 axe-clean, fits the screen without sideways scrolling, and is saved as a screenshot under
 test-artifacts/ (states-<name>-<lang>-<width>.png)."""
 
-import subprocess
-import sys
-
 import pytest
 
 from tests.e2e.axe import assert_no_serious_axe_violations
-from tests.e2e.conftest import REPO_ROOT, SERVER_PREPARATION
+from tests.e2e.conftest import not_found_page
 
 pytestmark = pytest.mark.e2e
 
@@ -101,40 +98,14 @@ def test_an_empty_filtered_listing_leads_back_to_everything(
     assert page.locator(".card").count() > 0
 
 
-def real_not_found_page(pytestconfig, path):
-    """(status, HTML) of the site's real 404 page for ``path``, rendered from the e2e server's
-    own demo database with DEBUG off, in a separate process (Playwright's running event loop
-    forbids database queries in this one)."""
-    environment = pytestconfig.stash[SERVER_PREPARATION].env
-    out = environment["MEDIA_ROOT"] + "/../not-found.html"
-    code = (
-        "from django.conf import settings; from django.test import Client; "
-        "settings.DEBUG = False; "
-        f"response = Client(HTTP_HOST='127.0.0.1').get({path!r}); "
-        f"open({out!r}, 'wb').write(response.content); print('STATUS', response.status_code)"
-    )
-    done = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    status = int(done.stdout.split("STATUS")[-1])
-    with open(out, "rb") as html:
-        return status, html.read()
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_not_found_page(new_page, site_url, pytestconfig, artifacts_dir, lang, width):
     """The e2e server runs with DEBUG on (Django's technical 404): the real 404 page is
-    rendered apart (real_not_found_page) and served to the browser in place of the server's
+    rendered apart (conftest.not_found_page) and served to the browser in place of the server's
     answer; its styles and images still come from the server."""
     path = f"/{lang}/cette-page-n-existe-pas/"
-    status, html = real_not_found_page(pytestconfig, path)
+    status, html = not_found_page(pytestconfig, path)
     assert status == 404
     page = open_at(new_page, width)
     page.route(

@@ -14,8 +14,6 @@ totals as whole euros. Screenshots: test-artifacts/tax-receipt-*.png.
 
 import json
 import re
-import subprocess
-import sys
 import uuid
 
 import pypdfium2 as pdfium
@@ -23,7 +21,7 @@ import pytest
 
 from tests.donations.receipt_mentions import pdf_text
 from tests.e2e.axe import assert_no_serious_axe_violations
-from tests.e2e.conftest import REPO_ROOT, SERVER_PREPARATION
+from tests.e2e.conftest import manage_shell
 from tests.e2e.test_giving import PHONE, UUID, campaign_path, fill_form, pay_on_demo_checkout
 from tests.e2e.test_leader_story import ServerMail
 
@@ -40,19 +38,8 @@ NUMBER = re.compile(r"\b(20\d\d-\d{6})\b")
 
 
 def server_shell(pytestconfig, code):
-    """Run ``code`` in `manage.py shell` against the e2e server's database; its last
-    printed line, read as JSON."""
-    env = pytestconfig.stash[SERVER_PREPARATION].env
-    done = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", code],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """Run ``code`` against the e2e server's database; its last printed line, read as JSON."""
+    return json.loads(manage_shell(pytestconfig, code).strip().splitlines()[-1])
 
 
 MENTIONS = """

@@ -9,14 +9,11 @@ be refused by the site's Content-Security-Policy anyway.
 Each page is saved as test-artifacts/zoom-<page>-<lang>.png.
 """
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, SERVER_PREPARATION
+from tests.e2e.conftest import not_found_page
 from tests.e2e.test_giving import (
     campaign_path,
     fill_form,
@@ -126,34 +123,13 @@ def test_giving_pages_fit_320_px_at_200_percent_text(new_page, site_url, artifac
 
 @pytest.fixture(scope="module")
 def not_found_pages(site_url, pytestconfig):
-    """The site's own 404 page in each language, as the production settings serve it.
-
-    The e2e server runs with DEBUG on (it serves the media), where Django answers its
-    technical 404 instead; so the page is rendered with DEBUG off against the same database.
-    """
-    code = (
-        "import json\n"
-        "from django.test import Client, override_settings\n"
-        "pages = {}\n"
-        "with override_settings(DEBUG=False, ALLOWED_HOSTS=['testserver']):\n"
-        f"    for lang in {LANGUAGES!r}:\n"
-        "        response = Client().get(f'/{lang}/no-such-page/')\n"
-        "        assert response.status_code == 404, response.status_code\n"
-        "        pages[lang] = response.content.decode()\n"
-        "print(json.dumps(pages))\n"
-    )
-    env = pytestconfig.stash[SERVER_PREPARATION].env
-    result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", code],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """The site's own 404 page in each language, as the production settings serve it."""
+    pages = {}
+    for lang in LANGUAGES:
+        status, html = not_found_page(pytestconfig, f"/{lang}/no-such-page/")
+        assert status == 404, status
+        pages[lang] = html
+    return pages
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
