@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
-# pt and zh-hans stay untranslated on purpose: the demo shows the French fallback
-TRANSLATED_LANGUAGES = ("en", "ar")
+# Every language but the source (fr); a builder may leave a page in fewer on purpose.
+TRANSLATED_LANGUAGES = ("en", "ar", "pt", "zh-hans")
 IMAGE_PREFIX = "Démo · "
 
 _builders = {}
@@ -29,10 +29,10 @@ class DemoSite:
     def locale(self):
         return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
 
-    def translate(self, instances, copies):
-        """Translate ``instances`` into every demo language, strings taken from ``copies``
-        (objects with .fr/.en/.ar, see home.demo_content.T)."""
-        for language in TRANSLATED_LANGUAGES:
+    def translate(self, instances, copies, languages=TRANSLATED_LANGUAGES):
+        """Translate ``instances`` into ``languages`` (every demo language unless told),
+        strings taken from ``copies`` (home.demo_content.T: .fr, .en, .ar, .pt, .zh_hans)."""
+        for language in languages:
             table = translation_table(copies, language)
             for instance in instances:
                 translate(instance, language, table)
@@ -52,7 +52,9 @@ def translation_table(copies, language):
     without its <p> tags (wagtail-localize segments rich text by paragraph)."""
     table = {}
     for copy in copies:
-        translated = getattr(copy, language)
+        translated = copy.get(language)
+        if translated is None:
+            continue  # translate() names what is missing
         table[copy.fr] = translated
         if copy.fr.startswith("<p>") and copy.fr.endswith("</p>"):
             table[copy.fr[3:-4]] = translated[3:-4]
