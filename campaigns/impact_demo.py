@@ -8,11 +8,14 @@ from .factories import ImpactPageFactory
 from .models import CampaignIndexPage
 
 IMPACT = {
-    "title": T("Notre impact", "Our impact", "أثرنا"),
+    "title": T("Notre impact", "Our impact", "أثرنا", pt="O nosso impacto", zh_hans="我们的影响"),
     "search_description": T(
         "Ce que vos dons ont permis : campagnes financées, sommes collectées, quartiers.",
         "What your gifts made possible: campaigns funded, money raised, districts.",
         "ما حقّقته تبرعاتكم: حملات مموّلة، مبالغ مجموعة، أحياء.",
+        pt="O que as suas doações tornaram possível: campanhas financiadas, valores "
+        "arrecadados, bairros.",
+        zh_hans="您的捐款成就了什么：获得资助的项目、筹集的金额、受益的街区。",
     ),
     "introduction": T(
         "Chaque chiffre de cette page est calculé à partir des dons reçus et des campagnes "
@@ -20,6 +23,10 @@ IMPACT = {
         "Every figure on this page is computed from the gifts received and the closed "
         "campaigns: nothing is typed by hand.",
         "كل رقم في هذه الصفحة محسوب من التبرعات المستلمة والحملات المنتهية: لا شيء يُكتب باليد.",
+        pt="Cada número desta página é calculado a partir das doações recebidas e das "
+        "campanhas encerradas: nada é inserido manualmente.",
+        zh_hans="本页的每一个数字都根据收到的捐款和已结束的筹款活动计算得出："
+        "没有任何数据是手动录入的。",
     ),
 }
 
