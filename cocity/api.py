@@ -17,7 +17,8 @@ on one page of results, e.g. linked pages in each language).
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db import DatabaseError, transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import translation
@@ -41,10 +42,13 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from rest_framework.filters import BaseFilterBackend
 
 from home.api import DETAIL_ONLY_FIELDS
-from home.search import search_terms
+from home.search import find_pages, search_terms
 from home.visibility import public_pages
 
 MAX_OFFSET = 2**31 - 1  # past it, databases fail on the number itself; long past any listing
+# Pages one search finds at most (best first; docs/api.md): a partner refines a search long
+# before reading this many, and the cost stays bounded.
+API_SEARCH_RESULTS_MAX = 500
 
 
 class LocalizedPageSerializer(PageSerializer):
@@ -81,18 +85,37 @@ class PublicSearchFilter(BaseFilterBackend):
             raise BadRequestError(_("search_operator must be “and” or “or”."))
         if getattr(queryset, "_filtered_by_tag", False):  # set by Wagtail's FieldsFilter
             raise BadRequestError(_("Cannot filter by tag while searching."))
+        terms = search_terms(request.GET["search"])
+        by_relevance = "order" not in request.GET
         try:
-            return get_search_backend().search(
-                search_terms(request.GET["search"]),
-                queryset,
-                operator=operator,
-                order_by_relevance="order" not in request.GET,
-            )
+            if not issubclass(queryset.model, Page):
+                return get_search_backend().search(
+                    terms, queryset, operator=operator, order_by_relevance=by_relevance
+                )
+            # Pages: parts of words too (Chinese, Arabic), as the site's search finds them
+            with transaction.atomic():  # a refused search must not break the request's queries
+                found = find_pages(
+                    queryset,
+                    terms,
+                    limit=API_SEARCH_RESULTS_MAX,
+                    operator=operator,
+                    order_by_relevance=by_relevance,
+                )
+        except DatabaseError as error:
+            raise BadRequestError(
+                _("We could not understand this search. Try other words.")
+            ) from error
         except (FilterFieldError, OrderByFieldError) as error:
             field = "random" if error.field_name == "?" else error.field_name
             raise BadRequestError(
                 _("Cannot filter or order by “%(field)s” while searching.") % {"field": field}
             ) from error
+        pages = queryset.filter(pk__in=found)
+        if not by_relevance:
+            return pages  # the listing's order, kept by the filter
+        return pages.order_by(
+            Case(*(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(found)), default=None)
+        )
 
 
 def with_public_search(filter_backends):

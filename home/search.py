@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -86,12 +86,13 @@ def partial_words(terms):
     return words if sum(len(word) for word in words) >= 2 else []
 
 
-def _contains_every_word(words):
-    """Q on pages: each of ``words`` is in the page's indexed title or body or in its search
-    description (case-insensitive where the script has cases)."""
+def _contains_words(words, join=and_):
+    """Q on pages: each of ``words`` (any of them with ``join=or_``) is in the page's indexed
+    title or body or in its search description (case-insensitive where the script has
+    cases)."""
     title, body = INDEX_TEXT_COLUMNS.get(connection.vendor, INDEX_TEXT_COLUMNS["sqlite"])
     return reduce(
-        and_,
+        join,
         (
             Q(**{f"index_entries__{title}__icontains": word})
             | Q(**{f"index_entries__{body}__icontains": word})
@@ -101,22 +102,27 @@ def _contains_every_word(words):
     )
 
 
-def find_pages(pages, terms, limit=SEARCH_RESULTS_MAX):
+def find_pages(pages, terms, limit=SEARCH_RESULTS_MAX, operator=None, order_by_relevance=True):
     """The ids of the pages of ``pages`` (a Page queryset, already public and in the
     reader's language) matching ``terms``: the backend's ranked results first, then pages
-    containing every word of ``terms`` (partial words, see the module docstring), those with
-    the words in their title before the others, no page twice; at most ``limit``.
+    containing every word of ``terms`` (any word if ``operator`` is "or"; partial words, see
+    the module docstring), those with the words in their title before the others, no page
+    twice; at most ``limit``. Without ``order_by_relevance`` the backend keeps the queryset's
+    order (and refuses one on fields it has not indexed).
 
-    Two queries. Raises DatabaseError if the backend refuses the words.
+    Two queries. Raises DatabaseError if the backend refuses the words, FilterFieldError or
+    OrderByFieldError if it cannot filter or order ``pages`` as asked.
     """
-    ranked = [page.pk for page in pages.search(terms)[:limit]]
+    found = pages.search(terms, operator=operator, order_by_relevance=order_by_relevance)
+    ranked = [page.pk for page in found[:limit]]
     words = partial_words(terms)
     if not words or len(ranked) >= limit:
         return ranked
+    join = or_ if operator == "or" else and_
     title = INDEX_TEXT_COLUMNS.get(connection.vendor, INDEX_TEXT_COLUMNS["sqlite"])[0]
-    in_title = reduce(and_, (Q(**{f"index_entries__{title}__icontains": w}) for w in words))
+    in_title = reduce(join, (Q(**{f"index_entries__{title}__icontains": w}) for w in words))
     partial = (
-        pages.filter(_contains_every_word(words))
+        pages.filter(_contains_words(words, join))
         .exclude(pk__in=ranked)
         .annotate(
             in_title=Case(
