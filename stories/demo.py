@@ -24,16 +24,20 @@ DEMO_REVIEWER = {"username": "camille", "password": "cocity-demo-reviewer"}
 DEMO_ARABIC_LEADER = {"username": "nour", "password": "cocity-demo-leader", "name": "Nour Benali"}
 
 INDEX = {
-    "title": T("Histoires", "Stories", "قصص"),
+    "title": T("Histoires", "Stories", "قصص", pt="Histórias", zh_hans="故事"),
     "search_description": T(
         "Ce que les projets financés ont changé dans les quartiers.",
         "What funded projects have changed in the neighbourhoods.",
         "ما غيّرته المشاريع المموّلة في الأحياء.",
+        pt="O que os projetos financiados mudaram nos bairros.",
+        zh_hans="获得资助的项目为各个街区带来了哪些改变。",
     ),
     "introduction": T(
         "Les porteuses et porteurs de projet racontent ce que vos dons ont rendu possible.",
         "Project leaders tell what your gifts made possible.",
         "يروي أصحاب المشاريع ما جعلته تبرعاتكم ممكنًا.",
+        pt="Os responsáveis de projeto contam o que os seus donativos tornaram possível.",
+        zh_hans="项目负责人讲述您的捐款让哪些事情成为可能。",
     ),
 }
 
@@ -43,16 +47,26 @@ PUBLISHED = [
         "campaign": "jardin-des-couronnes",
         "days_ago": 3,
         "colour": (56, 142, 60),
-        "title": T("Le jardin a ouvert ses portes", "The garden is open", "الحديقة فتحت أبوابها"),
+        "title": T(
+            "Le jardin a ouvert ses portes",
+            "The garden is open",
+            "الحديقة فتحت أبوابها",
+            pt="O jardim abriu as portas",
+            zh_hans="花园开放啦",
+        ),
         "introduction": T(
             "Après deux mois de chantier, les premiers bacs accueillent les voisins.",
             "After two months of work, the first beds welcome the neighbours.",
             "بعد شهرين من العمل، تستقبل الأحواض الأولى الجيران.",
+            pt="Depois de dois meses de obras, os primeiros canteiros já recebem os vizinhos.",
+            zh_hans="经过两个月的施工，第一批种植箱迎来了邻居们。",
         ),
         "alt": T(
             "Des enfants arrosent des plants de tomates",
             "Children watering tomato plants",
             "أطفال يسقون شتلات الطماطم",
+            pt="Crianças regam plantas de tomate",
+            zh_hans="孩子们在给番茄苗浇水",
         ),
         "paragraph": T(
             "Grâce à vos dons, nous avons installé douze bacs et un récupérateur d'eau. "
@@ -61,11 +75,17 @@ PUBLISHED = [
             "comes every Tuesday.",
             "بفضل تبرعاتكم، ركّبنا اثني عشر حوضًا وخزانًا لمياه الأمطار. تأتي المدرسة المجاورة "
             "كل يوم ثلاثاء.",
+            pt="Graças aos seus donativos, instalámos doze canteiros e um depósito para a "
+            "água da chuva. A escola vizinha vem todas as terças-feiras.",
+            zh_hans="多亏您的捐款，我们安装了十二个种植箱和一个雨水收集桶。"
+            "附近的学校每周二都会来。",
         ),
         "quote": T(
             "Le jardin, c'est devenu la place du quartier.",
             "The garden has become the neighbourhood's square.",
             "صارت الحديقة ساحة الحي.",
+            pt="O jardim tornou-se a praça do bairro.",
+            zh_hans="花园成了街区的广场。",
         ),
     },
     {
@@ -77,26 +97,36 @@ PUBLISHED = [
             "Trois boîtes à livres à Montreuil",
             "Three book boxes in Montreuil",
             "ثلاثة صناديق كتب في مونتروي",
+            pt="Três caixas de livros em Montreuil",
+            zh_hans="Montreuil 的三个图书漂流箱",
         ),
         "introduction": T(
             "Les boîtes sont installées et les lectures du samedi ont commencé.",
             "The boxes are in place and the Saturday readings have begun.",
             "رُكّبت الصناديق وبدأت قراءات يوم السبت.",
+            pt="As caixas já estão instaladas e as leituras de sábado começaram.",
+            zh_hans="图书漂流箱已经安装好，周六的读书活动也开始了。",
         ),
         "alt": T(
             "Une boîte à livres peinte en bleu",
             "A book box painted blue",
             "صندوق كتب مطلي بالأزرق",
+            pt="Uma caixa de livros pintada de azul",
+            zh_hans="一个漆成蓝色的图书漂流箱",
         ),
         "paragraph": T(
             "Plus de trois cents livres ont déjà changé de main.",
             "More than three hundred books have already changed hands.",
             "تبادل القراء أكثر من ثلاثمئة كتاب حتى الآن.",
+            pt="Mais de trezentos livros já mudaram de mãos.",
+            zh_hans="已有三百多本书在邻里之间传阅。",
         ),
         "quote": T(
             "Mes enfants attendent le samedi toute la semaine.",
             "My children wait all week for Saturday.",
             "ينتظر أطفالي يوم السبت طوال الأسبوع.",
+            pt="Os meus filhos passam a semana inteira à espera do sábado.",
+            zh_hans="我的孩子们一整个星期都盼着周六。",
         ),
     },
 ]
@@ -135,7 +165,7 @@ def every_copy():
     return [
         *walk_copies([INDEX, PUBLISHED]),
         *(p(spec["paragraph"]) for spec in PUBLISHED),
-        T(leader_name, leader_name, leader_name),
+        T(leader_name, leader_name, leader_name, pt=leader_name, zh_hans=leader_name),
     ]
 
 
