@@ -77,11 +77,8 @@ class StoryIndexPage(ListingPage):
                 ListingFilter(
                     "campaign",
                     _("Campaign"),
-                    public_pages(Page.objects.filter(pk__in=linked.values("campaign")), private)
-                    .order_by("title")
-                    .values_list("slug", "title")
-                    .distinct(),
-                    lambda qs, value: qs.filter(campaign__slug=value),
+                    self.campaigns_of(linked, private),
+                    self.filter_by_campaign,
                 ),
                 ListingFilter(
                     "district",
@@ -96,14 +93,39 @@ class StoryIndexPage(ListingPage):
         context.update(stories=stories, filters=filters)
         return context
 
+    def campaigns_of(self, stories, private):
+        """(slug, title) of the public campaigns ``stories`` tell about, each in this
+        listing's language (its translation, else its untranslated copy: the French title),
+        once per campaign whatever language each story linked, by title. Two queries."""
+        linked = public_pages(Page.objects.filter(pk__in=stories.values("campaign")), private)
+        localized = localize_pages(linked, locale=self.locale).values()
+        by_key = {page.translation_key: page for page in localized if page is not None}
+        return sorted(
+            ((page.slug, page.title) for page in by_key.values()),
+            key=lambda option: option[1].casefold(),
+        )
+
     @staticmethod
-    def districts_of(stories):
+    def filter_by_campaign(stories, slug):
+        """The stories about the campaign whose version (in any language) has ``slug``."""
+        keys = Page.objects.filter(slug=slug).values("translation_key")
+        return stories.filter(campaign__translation_key__in=keys)
+
+    def districts_of(self, stories):
+        """(code, name) of the districts of ``stories``, named in this listing's language
+        (else in French), by name. One query."""
         from django.apps import apps
 
         District = apps.get_model("campaigns", "District")
-        return District.objects.filter(pk__in=stories.values("district")).values_list(
-            "code", "name"
-        )
+        codes = District.objects.filter(pk__in=stories.values("district")).values("code")
+        names = {}
+        for code, name, language in District.objects.filter(
+            code__in=codes,
+            locale__language_code__in=[self.locale.language_code, settings.LANGUAGE_CODE],
+        ).values_list("code", "name", "locale__language_code"):
+            if language == self.locale.language_code or code not in names:
+                names[code] = name
+        return sorted(names.items(), key=lambda option: option[1].casefold())
 
 
 class StoryPage(BasePage):

@@ -210,3 +210,57 @@ def test_a_leader_greeted_by_name_keeps_the_name_whole(
     greeting = next(p for p in document.select("main p") if "Awa D." in p.get_text())
     # French puts a no-break space before "!"
     assert re.search(r"<bdi>Awa D\.</bdi>\xa0?!", str(greeting)), str(greeting)
+
+
+def filter_options(client, page, name):
+    document = soup(client.get(page.get_url()))
+    return [
+        (option["value"], option.get_text())
+        for option in document.select(f"select[name={name}] option")
+        if option["value"]
+    ]
+
+
+@pytest.mark.django_db
+def test_the_listing_filters_name_campaigns_and_districts_in_the_readers_language(
+    client,
+    story,
+    story_index,  # noqa: F811
+    campaign,  # noqa: F811
+    district,  # noqa: F811
+):
+    from campaigns.models import District
+
+    arabic_campaign = translate(campaign, "ar", ARABIC_TITLE)
+    District.objects.create(
+        name="باريس 20",
+        code=district.code,
+        kind=district.kind,
+        locale=locale("ar"),
+        translation_key=district.translation_key,
+    )
+    story.district = district
+    story.save_revision().publish()
+    arabic_index = story_index.get_translation(locale("ar"))
+    # a story written in Arabic, about the Arabic version of the same campaign
+    StoryPageFactory(
+        parent=arabic_index, locale=locale("ar"), title="فتحت الحديقة", campaign=arabic_campaign
+    )
+    options = filter_options(client, arabic_index, "campaign")
+    assert options == [(arabic_campaign.slug, ARABIC_TITLE)]  # once, in Arabic
+    assert filter_options(client, arabic_index, "district") == [(district.code, "باريس 20")]
+    assert filter_options(client, story_index, "campaign") == [
+        (campaign.slug, "Jardin des Couronnes")
+    ]
+    assert filter_options(client, story_index, "district") == [(district.code, district.name)]
+    # no Portuguese version: the French names
+    portuguese = story_index.get_translation(locale("pt"))
+    assert filter_options(client, portuguese, "campaign") == [
+        (campaign.slug, "Jardin des Couronnes")
+    ]
+    # the option finds the stories about that campaign, whichever version they link
+    filtered = soup(client.get(arabic_index.get_url(), {"campaign": arabic_campaign.slug}))
+    titles = {
+        card.select_one("h3, h2").get_text(strip=True) for card in filtered.select(".story-card")
+    }
+    assert titles == {"فتحت الحديقة", story.title}
