@@ -1,5 +1,5 @@
 """Demo campaigns for `load_demo`: every status, several districts, online and offline gifts,
-in French with English and Arabic translations (registered from CampaignsConfig.ready)."""
+in French with English, Arabic, Portuguese and Chinese translations (registered from CampaignsConfig.ready)."""
 
 import datetime
 
@@ -16,13 +16,13 @@ from .factories import CampaignIndexPageFactory, CampaignPageFactory
 from .models import BudgetLine, Category, District, FundingRule
 
 INDEX = {
-    "title": T("Campagnes", "Campaigns", "الحملات", pt="Campanhas", zh_hans="筹款活动"),
+    "title": T("Campagnes", "Campaigns", "الحملات", pt="Campanhas", zh_hans="众筹活动"),
     "search_description": T(
         "Les campagnes de financement des projets de quartier.",
         "Fundraising campaigns for neighbourhood projects.",
         "حملات تمويل مشاريع الأحياء.",
         pt="As campanhas de financiamento dos projetos de bairro.",
-        zh_hans="社区项目的筹款活动。",
+        zh_hans="社区项目的众筹活动。",
     ),
     "introduction": T(
         "Choisissez un projet près de chez vous et donnez ce que vous pouvez : chaque euro compte.",

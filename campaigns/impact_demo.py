@@ -25,7 +25,7 @@ IMPACT = {
         "كل رقم في هذه الصفحة محسوب من التبرعات المستلمة والحملات المنتهية: لا شيء يُكتب باليد.",
         pt="Cada número desta página é calculado a partir das doações recebidas e das "
         "campanhas encerradas: nada é inserido manualmente.",
-        zh_hans="本页的每一个数字都根据收到的捐款和已结束的筹款活动计算得出："
+        zh_hans="本页的每一个数字都根据收到的捐款和已结束的众筹活动计算得出："
         "没有任何数据是手动录入的。",
     ),
 }
