@@ -1,5 +1,6 @@
 """Demo campaigns for `load_demo`: every status, several districts, online and offline gifts,
-in French with English, Arabic, Portuguese and Chinese translations (registered from CampaignsConfig.ready)."""
+in French with English, Arabic, Portuguese and Chinese translations (registered from
+CampaignsConfig.ready)."""
 
 import datetime
 

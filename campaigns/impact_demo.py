@@ -1,5 +1,5 @@
 """The demo's impact page (`load_demo`, registered from CampaignsConfig.ready): in French
-with English and Arabic translations, in the main menu after the campaigns. Its figures are
+with its translations, in the main menu after the campaigns. Its figures are
 computed from the demo's gifts and closed campaigns, nothing to type."""
 
 from home.demo_content import T, walk_copies
