@@ -322,7 +322,7 @@ CAMPAIGNS = [
             "Equipping a kitchen for pay-what-you-can meals.",
             "تجهيز مطبخ لوجبات بسعر حر.",
             pt="Equipar uma cozinha para refeições em que cada um paga o que pode.",
-            zh_hans="为一间厨房添置设备，提供「量力付费」的餐食。",
+            zh_hans="为一间厨房添置设备，提供“量力付费”的餐食。",
         ),
         "alt": T(
             "Une grande cuisine avec des marmites",

@@ -389,7 +389,7 @@ STANDARD_PAGES = [
                                     "pedir.",
                                     zh_hans="可以，前提是您在法国缴纳个人所得税：凭税务收据，"
                                     "您捐款的 66 % 可从应缴税款中抵扣，上限为应税收入的 20 %。"
-                                    "捐款时请勾选「我需要税务收据」："
+                                    "捐款时请勾选“我需要税务收据”："
                                     "收据将通过电子邮件发送给您（如果您选择全年一张收据，"
                                     "则在一月发送）。忘记勾选了？确认邮件中有申请收据的链接。",
                                 )
@@ -426,9 +426,9 @@ STANDARD_PAGES = [
                                     "cartão, para um donativo online; em mão, para um donativo em "
                                     "dinheiro ou por cheque — e não é emitido nenhum recibo "
                                     "fiscal. «Fica tudo»: o projeto recebe o que foi angariado.",
-                                    zh_hans="每个众筹活动都会说明其规则。「全有或全无」："
+                                    zh_hans="每个众筹活动都会说明其规则。“全有或全无”："
                                     "未达到成功门槛时，每笔捐款都会退还——线上捐款退回您的银行卡，"
-                                    "现金或支票捐款当面退还——且不开具任何税务收据。「全部保留」："
+                                    "现金或支票捐款当面退还——且不开具任何税务收据。“全部保留”："
                                     "项目获得所筹集的款项。",
                                 )
                             ),

@@ -66,7 +66,7 @@ VENUES = {
             "مترو كورون (الخط 2)، الحافلة 96 محطة جوردان. اضغط على جرس «القاعة 1».",
             pt="Metro Couronnes (linha 2), autocarro 96 paragem Jourdain. Toque à "
             "campainha « Sala 1 » do intercomunicador.",
-            zh_hans="地铁 Couronnes 站（2号线），96路公交车 Jourdain 站。请按对讲机上的「1号厅」。",
+            zh_hans="地铁 Couronnes 站（2号线），96路公交车 Jourdain 站。请按对讲机上的“1号厅”。",
         ),
         "accessibility": T(
             "Entrée de plain-pied, ascenseur, toilettes accessibles, boucle magnétique à "
