@@ -161,7 +161,7 @@ CAMPAIGNS = [
             "Repair café de Belleville",
             "Belleville repair café",
             "مقهى التصليح في بلفيل",
-            pt="Repair café de Belleville",
+            pt="Café de reparação de Belleville",
             zh_hans="Belleville修理咖啡馆",
         ),
         "summary": T(

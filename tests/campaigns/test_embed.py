@@ -90,12 +90,24 @@ def test_lang_picks_the_translation_or_falls_back_to_the_text_readers_get(client
     # Default: the page's own language.
     card = soup_of(client.get(embed_url(arabic)))
     assert card.html["lang"] == "ar" and arabic.title in card.select_one("h1").get_text()
-    # Portuguese has only an untranslated copy: Portuguese interface, French title marked so.
+    # Portuguese: the demo's translation
+    portuguese = in_language(french, "pt")
     card = soup_of(client.get(embed_url(french, "pt")))
+    assert card.html["lang"] == "pt" and portuguese.alias_of_id is None
+    assert card.select_one("h1 a").get_text().startswith(portuguese.title)
+    assert card.select_one("h1 a span[lang]") is None
+
+
+@pytest.mark.django_db
+def test_an_untranslated_copy_gives_the_french_title_marked_so(client, campaign):
+    # Portuguese has only an untranslated copy: Portuguese interface, French title marked so.
+    copy = in_language(campaign, "pt")
+    assert copy.alias_of_id == campaign.pk
+    card = soup_of(client.get(embed_url(campaign, "pt")))
     assert card.html["lang"] == "pt"
     title = card.select_one("h1 a span[lang]")
-    assert (title["lang"], title.get_text()) == ("fr", french.title)
-    assert card.select_one("h1 a")["href"].endswith(in_language(french, "pt").get_url())
+    assert (title["lang"], title.get_text()) == ("fr", campaign.title)
+    assert card.select_one("h1 a")["href"].endswith(copy.get_url())
     assert "/pt/donate/" in card.select_one("a.embed__give")["href"]
 
 

@@ -62,7 +62,7 @@ def test_sitemap_lists_every_language_with_alternates(client, demo_site):
         link.get("hreflang"): link.get("href")
         for link in entries[0].findall("xhtml:link", namespaces)
     }
-    assert set(alternates) == {"fr", "en", "ar"}
+    assert set(alternates) == {"fr", "en", "ar", "pt", "zh-hans"}  # the demo's languages
     assert alternates["ar"].startswith("http://testserver/ar/")
 
 
@@ -82,7 +82,8 @@ def test_footer_shows_contact_details_and_translated_text(client, demo_site):
     footer = soup.select_one("footer.site-footer")
     assert "bonjour@cocity.example" in footer.get_text()
     assert "منذ عام 2016" in footer.get_text()
-    assert MainMenu.objects.count() == 3 and Footer.objects.count() == 3  # fr, en, ar
+    # one per language: fr, en, ar, pt, zh-hans
+    assert MainMenu.objects.count() == 5 and Footer.objects.count() == 5
 
 
 @pytest.mark.django_db

@@ -26,7 +26,9 @@ from home.factories import StandardPageFactory
 from home.visibility import is_public, public_pages
 from workshops.models import Registration, WorkshopPage
 
-CRAWLED_LANGUAGES = ["fr", "ar", "pt"]  # pt: the demo's untranslated copies (aliases)
+# pt: a language with untranslated copies (aliases) in the demo: the newest news item and the
+# story written in Arabic
+CRAWLED_LANGUAGES = ["fr", "ar", "pt"]
 # fr pages of the demo, one of each type, restricted in every language they are written in
 RESTRICTED_PAGES = {
     "campaign": "repair-cafe-belleville",
@@ -34,6 +36,8 @@ RESTRICTED_PAGES = {
     "workshop": "ecrire-son-budget",
     "standard": "qui-sommes-nous",
 }
+# the story written in Arabic (stories/demo.py): its other languages are untranslated copies
+ARABIC_STORY = "first-repair-evening"
 RESTRICTED_SECTIONS = ["campagnes", "histoires", "ateliers"]  # fr listings only
 KINDS = [
     PageViewRestriction.PASSWORD,
@@ -174,16 +178,22 @@ def check_nothing_leaks(client, hidden, with_slugs):
 
 
 def restrict_pages(kind):
-    """One page of each type restricted in each language it is written in (their copies
-    in the untranslated languages are not: Wagtail has no restriction on an alias)."""
-    restricted = []
+    """One page of each type restricted in each language it is written in, and the story
+    written in Arabic (its copies in the other languages are not restricted: Wagtail has no
+    restriction on an alias)."""
+    restricted = [arabic_story()]
     for slug in RESTRICTED_PAGES.values():
-        for version in fr_page(slug).get_translations(inclusive=True).filter(alias_of=None):
-            restrict(version, kind)
-            restricted.append(version)
+        restricted += fr_page(slug).get_translations(inclusive=True).filter(alias_of=None)
+    for page in restricted:
+        restrict(page, kind)
     hidden = hidden_pages(restricted)
-    assert len(hidden) > len(restricted)  # the untranslated copies (pt, zh-hans)
+    copies = {page.locale.language_code for page in hidden if page.alias_of_id}
+    assert copies == {"fr", "en", "pt", "zh-hans"}  # the Arabic story's untranslated copies
     return hidden
+
+
+def arabic_story():
+    return Page.objects.get(locale__language_code="ar", slug=ARABIC_STORY, alias_of=None)
 
 
 def restrict_sections(kind):
@@ -227,19 +237,19 @@ def test_private_pages_show_nowhere(client, demo_site):
 
 def test_copies_of_private_pages_are_private(demo_site):
     """Aliases: of a restricted page, of a page under one, pages under such a copy, and
-    copies of those; a translated page under the copy of a restricted listing."""
-    listing = fr_page("campagnes")
-    copy = Page.objects.get(alias_of=listing, locale__language_code="pt")
-    under_copy = StandardPageFactory(parent=copy, title="Sous la copie")
-    copy_of_copy = under_copy.create_alias(
-        parent=Page.objects.get(alias_of=fr_page("ateliers"), locale__language_code="pt"),
-        reset_translation_key=True,
-    )
-    campaign = fr_page(RESTRICTED_PAGES["campaign"])
-    everything = [listing, copy, under_copy, copy_of_copy, campaign]
+    copies of those."""
+    garden = fr_page("jardin-des-couronnes")
+    news = fr_page("premiers-bacs")  # under the garden, untranslated in pt (an alias there)
+    news_copy = Page.objects.get(alias_of=news, locale__language_code="pt")
+    under_copy = StandardPageFactory(parent=news_copy, title="Sous la copie")
+    story = arabic_story()
+    story_copy = Page.objects.get(alias_of=story, locale__language_code="pt")
+    copy_of_copy = under_copy.create_alias(parent=story_copy, reset_translation_key=True)
+    everything = [garden, news, news_copy, under_copy, story, story_copy, copy_of_copy]
     assert all(is_public(page) for page in everything)
 
-    restrict(listing, PageViewRestriction.LOGIN)
+    restrict(garden, PageViewRestriction.LOGIN)
+    restrict(story, PageViewRestriction.LOGIN)
 
     public = set(public_pages().values_list("pk", flat=True))
     for page in everything:
@@ -258,7 +268,8 @@ def test_public_pages_costs_the_same_whatever_the_restrictions(demo_site):
             pages = list(public_pages(CampaignPage.objects.order_by("pk")))
         return len(queries), len(pages)
 
-    restrict(fr_page(RESTRICTED_PAGES["standard"]), PageViewRestriction.PASSWORD)
+    # one restriction, on a page with untranslated copies (one level of aliases to look for)
+    restrict(fr_page("premiers-bacs"), PageViewRestriction.PASSWORD)
     one, shown_before = listing_queries()
     for page in Page.objects.filter(depth=4, alias_of=None)[:20]:
         restrict(page, PageViewRestriction.LOGIN)
@@ -324,22 +335,24 @@ def test_a_page_asks_for_the_private_sections_once(client, demo_site):
 def test_rich_text_links_lead_only_to_pages_the_public_may_see(client, demo_site):
     """A paragraph linking a campaign: the link works while the campaign is public; once it
     is private, the page and the API keep the words but not its address, in every language."""
-    campaign = fr_page("jardin-des-couronnes").specific
-    page = fr_page(RESTRICTED_PAGES["standard"]).specific
+    campaign = fr_page(RESTRICTED_PAGES["campaign"]).specific
+    page = fr_page("premiers-bacs").specific  # the news item, untranslated in pt
     page.body = [
-        ("paragraph", f'<p>Voir <a linktype="page" id="{campaign.pk}">notre jardin</a>.</p>'),
+        ("paragraph", f'<p>Voir <a linktype="page" id="{campaign.pk}">notre café</a>.</p>'),
     ]
     page.save_revision().publish()
     portuguese_copy = page.get_translation(Locale.objects.get(language_code="pt"))  # an alias
+    assert portuguese_copy.alias_of_id == page.pk
 
     def addresses_shown():
         shown = []
         for url in (page.url, portuguese_copy.url, f"/api/v2/pages/{page.pk}/"):
             body = readable(client.get(url))
-            assert "notre jardin" in body
-            shown += [slug for slug in ("/jardin-des-couronnes/",) if slug in body]
+            assert "notre café" in body
+            shown += [slug for slug in (f"/{campaign.slug}/",) if slug in body]
         return shown
 
     assert len(addresses_shown()) == 3
-    restrict(campaign, PageViewRestriction.PASSWORD)
+    for version in campaign.get_translations(inclusive=True).filter(alias_of=None):
+        restrict(version, PageViewRestriction.PASSWORD)  # the Portuguese one too
     assert addresses_shown() == []
