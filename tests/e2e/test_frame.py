@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from campaigns.news_demo import NEWS
+
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -93,7 +95,8 @@ def test_no_horizontal_scrolling_on_a_phone(new_page, site_url, path):
 
 @pytest.mark.parametrize("lang", ["pt", "zh-hans"])
 def test_untranslated_page_shows_notice_and_marks_content_french(page, site_url, lang):
-    response = page.goto(f"{site_url}/{lang}/qui-sommes-nous/")
+    # the newest news item, waiting for its Portuguese and Chinese translations
+    response = page.goto(f"{site_url}/{lang}/campagnes/jardin-des-couronnes/premiers-bacs/")
     assert response.ok
     assert page.get_attribute("html", "lang") == lang
     assert page.get_attribute("html", "dir") == "ltr"
@@ -108,7 +111,7 @@ def test_untranslated_page_shows_notice_and_marks_content_french(page, site_url,
     assert content.count() == 1, "the French content is not wrapped in lang=fr"
     assert content.get_attribute("dir") == "ltr"
     h1 = content.locator("h1")
-    assert h1.inner_text().strip() == "Qui sommes-nous ?"
+    assert h1.inner_text().strip() == NEWS["title"].fr
     assert h1.evaluate("el => el.closest('[lang]').getAttribute('lang')") == "fr"
 
 
