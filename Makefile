@@ -32,7 +32,10 @@ demo: install ## Rebuild the demo content from scratch
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --reset
 
+# The system packages (Chromium, fonts, Pango, gettext, redis-server) first: installed when
+# run as root with apt-get, otherwise named with the command that installs them.
 test: install ## The whole test suite, browser tests included (PYTEST_ARGS: more pytest options)
+	scripts/system_deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff (lint + formatting check)
