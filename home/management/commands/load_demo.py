@@ -1,7 +1,12 @@
 """`manage.py load_demo`: the demo site, in every language, built from factories.
 
-Deterministic and idempotent: a second run finds the demo in place and changes nothing;
-`--reset` deletes the demo pages, snippets and images and builds them again.
+Deterministic and idempotent: a second run finds the demo in place and changes nothing but
+the default Site's address; `--reset` deletes the demo pages, snippets and images and builds
+them again.
+
+The default Site names the address `make run` serves, HOST and PORT (the Makefile exports
+them; 127.0.0.1 and 8000 by default), so that the absolute links the site writes (the JSON
+API's `html_url` and `detail_url`, emails) lead to the running demo.
 """
 
 import secrets
@@ -29,6 +34,18 @@ from home.locales import ensure_locales, sync_all_trees
 from home.models import Footer, HomePage, MainMenu, SiteContact
 
 DEMO_IMAGE_PREFIX = demo.IMAGE_PREFIX
+# Addresses a server listens on but a browser cannot open: the Site names loopback instead.
+WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
+
+
+def served_address():
+    """(hostname, port) that `make run` serves: HOST and PORT, default 127.0.0.1:8000."""
+    host = env.get("HOST", "127.0.0.1")
+    host = "127.0.0.1" if host in WILDCARD_HOSTS else host.strip("[]")
+    port = env.get("PORT", "8000")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"PORT must be a port number (1-65535); it is {port!r}.")
+    return host, int(port)
 
 
 def stream_value(blocks, images):
@@ -91,6 +108,7 @@ class Command(BaseCommand):
             self.delete_demo()
         elif HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).exists():
             self.stdout.write("The demo is already in place: nothing to do (use --reset).")
+            self.point_site_at_server()
             self.ensure_admin()
             return
         with transaction.atomic():
@@ -188,7 +206,8 @@ class Command(BaseCommand):
     def replace_default_site_root(self, home):
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True, site_name="Co-city")
+            site = Site(is_default_site=True)
+        site.hostname, site.port = served_address()
         site.root_page = home
         site.site_name = "Co-city"
         site.save()
@@ -196,6 +215,15 @@ class Command(BaseCommand):
         for page in Page.objects.filter(depth=2).exclude(translation_key=home.translation_key):
             if not isinstance(page.specific, HomePage):
                 page.delete()
+
+    def point_site_at_server(self):
+        """A demo built before (or for another HOST and PORT): its Site follows them."""
+        site = Site.objects.filter(is_default_site=True).first()
+        address = served_address()
+        if site is not None and (site.hostname, site.port) != address:
+            site.hostname, site.port = address
+            site.save(update_fields=["hostname", "port"])
+            self.stdout.write(f"The demo site now answers at {site.root_url}/.")
 
     def configure_contact(self):
         site = Site.objects.get(is_default_site=True)
