@@ -1,11 +1,11 @@
-"""Language middleware: remember the language a visitor reads in, so that `/` sends them back
+"""Language middleware: remember the language a visitor picks, so that `/` sends them back
 to it; no language redirects on the routes without a language prefix. The guard against
 malformed requests (control characters, ids past 64 bits)."""
 
 import re
 
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template.loader import render_to_string
@@ -15,30 +15,34 @@ from django.utils.translation import gettext as _
 
 
 class RememberLanguageMiddleware:
-    """Set the language cookie when a visitor reads a page in another language than the
-    cookie says. LocaleMiddleware reads that cookie (before Accept-Language) at `/`."""
+    """Remember the language a reader picks: the language switcher's links carry
+    ``?lang-picked``; such a request gets the language cookie and a redirect to the same
+    address without the marker. LocaleMiddleware reads that cookie (before Accept-Language)
+    at `/`. No other response sets the cookie, so public pages are the same for everyone
+    and may be cached (cocity/page_cache.py)."""
+
+    MARKER = "lang-picked"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         language = get_language_from_path(request.path_info)
-        if (
-            language
-            and request.method == "GET"
-            and response.status_code == 200
-            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
-        ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
+        if not (language and request.method in ("GET", "HEAD") and self.MARKER in request.GET):
+            return self.get_response(request)
+        query = request.GET.copy()
+        del query[self.MARKER]
+        address = request.path + (f"?{query.urlencode()}" if query else "")
+        response = HttpResponseRedirect(address)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
         return response
 
 

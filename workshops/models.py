@@ -365,10 +365,10 @@ class WorkshopPage(BasePage):
         return self.registration_state in ("open", "waitlist")
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import RegistrationForm
-
+        # No registration form here: the page is the same for every visitor and may be
+        # cached (cocity/page_cache.py); the form, with its CSRF token, is on the page's copy
+        # at workshops:register (workshops/views.py).
         context = super().get_context(request, *args, **kwargs)
-        context.setdefault("form", RegistrationForm(initial={"language": request.LANGUAGE_CODE}))
         campaigns = list(self.related_campaigns.order_by("title"))
         localized = localize_pages(campaigns)  # None for those the public may not see
         context["related_campaigns"] = [

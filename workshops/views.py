@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from home.i18n import active_locale, localize_pages
 from home.ratelimit import per_ip, rate_limited
@@ -38,13 +39,25 @@ def _page_with_form(request, workshop, form, status):
     return TemplateResponse(request, workshop.get_template(request), context, status=status)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 @rate_limited(per_ip, scope="workshops.register", setting="REGISTRATION_POSTS_PER_IP")
 def register(request, page_id):
-    """Register for a workshop; on error, the workshop page again with the form (400), or
-    (429, with Retry-After) when this contact or connection registered too many people
-    lately (workshops/limits.py: only accepted registrations count)."""
+    """GET: the workshop page with the registration form (the workshop's own page has a
+    link here instead, so that it carries no CSRF token and may be cached); a workshop that
+    takes no registration sends back to its page.
+
+    POST: register; on error, the workshop page again with the form (400), or (429, with
+    Retry-After) when this contact or connection registered too many people lately
+    (workshops/limits.py: only accepted registrations count)."""
     workshop = _workshop(page_id)
+    if request.method == "GET":
+        if not workshop.accepts_registrations:
+            return redirect(workshop.get_url(request))
+        form = RegistrationForm(initial={"language": request.LANGUAGE_CODE})
+        response = _page_with_form(request, workshop, form, 200)
+        response["X-Robots-Tag"] = "noindex"
+        return response
     form = RegistrationForm(request.POST)
     if not workshop.accepts_registrations:
         form.is_valid()

@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     # Project apps first so their templates override third-party ones.
+    "cocity",  # the top layer: connects the page cache's purges (cocity/page_cache.py)
     "home",
     "campaigns",
     "donations",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "cocity.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cocity.middleware.MalformedRequestMiddleware",
+    # Anonymous pages from the cache, compressed (before sessions: a hit touches neither)
+    "cocity.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cocity.middleware.LocaleMiddleware",
@@ -239,6 +242,48 @@ CORS_ALLOW_CREDENTIALS = False
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"  # rich text with real links, as the pages show it
 WAGTAILAPI_LIMIT_MAX = 50  # items a listing returns at most (?limit=)
 API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
+
+# The page cache for anonymous visitors (cocity/page_cache.py, docs/deployment.md "Caching"):
+# how long an entry lives at most (0: no page cache; pages are purged on every change anyway,
+# this bounds what only time changes, e.g. a registration deadline passing), the cache it
+# lives in, the largest body kept, and the paths never cached (secret links, forms, accounts;
+# regular expressions on the path).
+PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+PAGE_CACHE_EXCLUDED = [
+    r"^/admin/",
+    r"^/healthz",
+    r"^/metrics",
+    r"^/webhooks/",
+    r"^/documents/",
+    r"^/[^/]+/donate/",
+    r"^/[^/]+/news/stop/",
+    r"^/[^/]+/space/",
+    r"^/[^/]+/workshops/(registration|cancel|[0-9]+/register)/",
+]
+# A CDN in front of the site, purged by Wagtail's front-end cache on publish and unpublish
+# and on every gift (docs/deployment.md, "Caching"): a purge URL (Varnish, nginx…) or
+# Cloudflare or CloudFront, each from the environment; none set, no CDN.
+WAGTAILFRONTENDCACHE = {}
+if env.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env.get("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env.get("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env.get("CLOUDFLARE_BEARER_TOKEN"),
+    }
+if env.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {  # needs boto3 and AWS credentials in the environment
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env.get("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 # Content-Security-Policy of every HTML page (django-csp, cocity/headers.py): no inline script
 # or style anywhere (the site runs no JavaScript of its own; every style is in site.css), no

@@ -14,3 +14,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the apps and static/, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The page cache (cocity/page_cache.py) is off for the suite, whose tests change data behind
+# the signals (queryset updates, frozen clocks) and read pages again; tests/home/
+# test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0

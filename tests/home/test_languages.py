@@ -34,7 +34,8 @@ def test_every_live_page_answers_in_its_language_with_switcher_and_hreflang(clie
         assert [link["hreflang"] for link in switcher] == LANGUAGE_CODES
         for link in switcher:
             assert link["href"].startswith(f"/{link['hreflang']}/")
-            assert client.get(link["href"]).status_code == 200, link["href"]
+            assert link["href"].endswith("?lang-picked")
+            assert client.get(link["href"], follow=True).status_code == 200, link["href"]
         current = [link["hreflang"] for link in switcher if link.get("aria-current")]
         assert current == [language]
 
@@ -81,10 +82,29 @@ def test_root_redirects_to_the_visitors_language(client, demo_site, headers, exp
 
 
 @pytest.mark.django_db
-def test_the_language_read_last_wins_over_accept_language(client, demo_site):
-    response = client.get("/en/")
+def test_the_language_picked_last_wins_over_accept_language(client, demo_site):
+    response = client.get("/en/?lang-picked")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert response.status_code == 302 and response["Location"] == "/en/"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="ar")["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_reading_a_page_sets_no_cookie(client, demo_site):
+    """Public pages are the same for every visitor (cocity/page_cache.py): only picking a
+    language in the switcher sets the cookie."""
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert not response.cookies
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ar")["Location"] == "/ar/"
+
+
+@pytest.mark.django_db
+def test_picking_a_language_keeps_the_other_parameters(client, demo_site):
+    response = client.get("/pt/search/?q=jardim&lang-picked&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/pt/search/?q=jardim&page=2"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt"
 
 
 @pytest.mark.django_db
@@ -154,7 +174,7 @@ def test_unknown_page_is_a_localized_404(client, demo_site):
     soup = parse(response)
     assert soup.html["lang"] == "ar" and soup.html["dir"] == "rtl"
     switcher = [link["href"] for link in soup.select(".language-switcher a")]
-    assert "/fr/no-such-page/" in switcher
+    assert "/fr/no-such-page/?lang-picked" in switcher
     assert re.search(r"[\u0600-\u06FF]", soup.h1.get_text()), "the 404 heading is in Arabic"
 
 

@@ -151,5 +151,9 @@ def test_workshop_page_renders_in_every_language_with_bounded_queries(
         assert response.status_code == 200
         soup = BeautifulSoup(response.content, "html.parser")
         assert soup.html["lang"] == lang
-        assert soup.select_one("form.registration-form") is not None
+        # the form (and its CSRF token) is on the page's copy at /register/, never cached
+        assert soup.select_one("form.registration-form") is None
+        link = soup.select_one(f"a[href^='/{lang}/workshops/'][href$='/register/#register']")
         assert soup.select_one("a[href$='calendar.ics']") is not None
+        form_page = BeautifulSoup(client.get(link["href"]).content, "html.parser")
+        assert form_page.select_one("form.registration-form input[name=csrfmiddlewaretoken]")

@@ -185,7 +185,7 @@ def test_unknown_or_draft_workshops_are_404(client, workshop, registration_data)
     assert client.post("/fr/workshops/999999/register/", registration_data).status_code == 404
     workshop.unpublish()
     assert client.post(register_url(workshop), registration_data).status_code == 404
-    assert client.get(f"/fr/workshops/{workshop.pk}/register/").status_code == 405
+    assert client.get(f"/fr/workshops/{workshop.pk}/register/").status_code == 404
 
 
 def test_raising_the_capacity_confirms_those_waiting(workshop, django_capture_on_commit_callbacks):
