@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", include("cocity.health")),  # load balancers, monitoring (cocity/health.py)
     path("api/v2/", api_router.urls),
     path("", include("campaigns.urls")),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
