@@ -8,6 +8,7 @@ Redis cache of production, cocity/cache.py, swallows a Redis outage: a value tha
 come back is the sign of it), ``scheduler`` the age of `run_scheduler`'s heartbeat: "ok",
 "late" (older than twice its interval), "never" (no scheduler ever ran) or "unknown" (the
 database did not answer); it does not change the status, since the site serves without it.
+``?require=database``: only the database decides the status (a load balancer's check, PARTS).
 
 Outside the language prefix (no redirect), never cached, no session, no cookie.
 """
@@ -50,6 +51,12 @@ def cache_state():
     return "ok" if answered == value else "error"
 
 
+# The parts whose failure is a 503; ``?require=database`` narrows them, for a load balancer:
+# the site serves without Redis (cocity/cache.py), so a Redis outage must not take every node
+# out of rotation.
+PARTS = ("database", "cache")
+
+
 @never_cache
 def healthz(request):
     state = {"database": database_state(), "cache": cache_state()}
@@ -60,7 +67,8 @@ def healthz(request):
             state["scheduler"] = "unknown"
     else:
         state["scheduler"] = "unknown"
-    healthy = state["database"] == "ok" and state["cache"] == "ok"
+    required = [part for part in request.GET.get("require", "").split(",") if part in PARTS]
+    healthy = all(state[part] == "ok" for part in required or PARTS)
     return JsonResponse(state, status=200 if healthy else 503)
 
 

@@ -94,3 +94,14 @@ def test_database_down_is_a_503_naming_it():
     status, body = done.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503", done.stderr
     assert json.loads(body) == {"database": "error", "cache": "ok", "scheduler": "unknown"}
+
+
+@pytest.mark.django_db
+def test_a_load_balancer_may_require_the_database_only(client, settings):
+    """The site serves without Redis: a load balancer's check need not take every node out
+    of rotation when the shared cache is down."""
+    settings.CACHES = redis_cache(free_port())
+    response = client.get("/healthz?require=database")
+    assert response.status_code == 200
+    assert json.loads(response.content)["cache"] == "error"
+    assert client.get("/healthz?require=database,cache").status_code == 503
