@@ -19,7 +19,9 @@ used the CSRF cookie is never stored, and the language cookie is part of the key
 is kept on what is served, for the caches downstream (docs/deployment.md: a CDN must pass
 requests with a session cookie through).
 
-Entries are keyed on the scheme, host, language, path and query string. Each entry holds the
+Entries are keyed on the scheme, host, language, path and query string; an entry is served
+only to a request with the same values of the other headers its response varies on (Accept
+and Origin on the API). Each entry holds the
 *generation* of the cache when its request started; ``purge()`` starts a new generation, so
 every older entry is a miss from then on (and is overwritten or expires). The generation
 changes when anything a public page shows may have changed: a page published, unpublished,
@@ -65,6 +67,8 @@ COMPRESSIBLE_TYPES = re.compile(
     r"^(text/|application/(json|xml|javascript|rss\+xml|atom\+xml|vnd\.[^;]*\+json)|image/svg)"
 )
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Headers in Vary that the key (language) or the rules (no session, no CSRF token used) cover
+KEYED_HEADERS = {"cookie", "accept-encoding", "accept-language"}
 MIN_COMPRESSED_LENGTH = 200  # shorter bodies grow when compressed
 
 
@@ -183,6 +187,23 @@ def is_shareable(request, response):
     )
 
 
+def _variant(request, response):
+    """The request's values of the headers the response varies on (``Vary``), but those the
+    key or the checks above already cover: the API answers HTML to ``Accept: text/html``,
+    and CORS headers differ with ``Origin``."""
+    names = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+    names -= KEYED_HEADERS | {""}
+    return tuple(sorted((name, _header(request, name)) for name in names))
+
+
+def _same_variant(request, variant):
+    return all(_header(request, name) == value for name, value in variant)
+
+
+def _header(request, name):
+    return request.META.get("HTTP_" + name.upper().replace("-", "_"))
+
+
 def _shows_private_page(response):
     """True if the response renders a page the public may not see (never with the checks
     above, which keep out whoever may see one: defence in depth)."""
@@ -253,7 +274,7 @@ class PageCacheMiddleware:
             return compress(request, self.get_response(request))
         generation = found.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
         entry = found.get(key)
-        if entry is not None and entry[0] == generation:
+        if entry is not None and entry[0] == generation and _same_variant(request, entry[5]):
             return self._from_entry(request, entry)
         response = self.get_response(request)
         if is_storable(request, response):
@@ -271,7 +292,14 @@ class PageCacheMiddleware:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in DROPPED_HEADERS
         ]
-        entry = (generation, response.status_code, headers, body, compressed)
+        entry = (
+            generation,
+            response.status_code,
+            headers,
+            body,
+            compressed,
+            _variant(request, response),
+        )
         _cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
         if compressed and _accepts_gzip(request):
@@ -280,7 +308,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _from_entry(request, entry):
-        _generation, status, headers, body, compressed = entry
+        _generation, status, headers, body, compressed, _variant = entry
         if compressed and not _accepts_gzip(request):
             body, compressed = gzip.decompress(body), False
         response = HttpResponse(body, status=status)

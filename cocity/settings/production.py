@@ -21,7 +21,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# The shared cache (rate-limit counts, Wagtail's site root paths…). It degrades
+# The shared cache (rate-limit counts, Wagtail's site root paths, the page cache of
+# cocity/page_cache.py, whose purges every node sees at once here). It degrades
 # instead of failing (cocity/cache.py): with Redis down, pages, the API and the sign-in forms
 # keep working, uncached, and rate limits let requests through until it is back.
 CACHES = {

@@ -52,8 +52,18 @@ def open_from_listing(page, site_url, lang, slug):
     assert_language(page, lang)
 
 
-def fill_form(page, *, name, email="", phone="", seats, language, needs=""):
+def open_form(page):
+    """The registration form: the workshop page links to its copy with the form (the page
+    itself carries no CSRF token, so that it may be cached)."""
     form = page.locator("form.registration-form")
+    if form.count() == 0:
+        page.locator("#register a[href$='/register/#register']").click()
+        page.wait_for_url(re.compile(r"/workshops/\d+/register/#register$"))
+    return form
+
+
+def fill_form(page, *, name, email="", phone="", seats, language, needs=""):
+    form = open_form(page)
     form.locator("#id_name").fill(name)
     form.locator("#id_email").fill(email)
     form.locator("#id_phone").fill(phone)

@@ -34,7 +34,7 @@ PAGES = [
     ("stories", "/{lang}/histoires/"),
     ("story", "/{lang}/histoires/le-jardin-a-ouvert/"),
     ("workshops", "/{lang}/ateliers/"),
-    # the workshop page carries its registration form (#register)
+    # the workshop page; its registration form is on its copy at /workshops/<id>/register/
     ("workshop", f"/{{lang}}/ateliers/{workshops_demo.OPEN}/"),
     ("search", "/{lang}/search/?q=jardin"),
     ("privacy", "/{lang}/confidentialite/"),

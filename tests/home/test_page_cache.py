@@ -363,3 +363,98 @@ def test_with_redis_a_paid_gift_purges_too(
         ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
     assert client.get(CAMPAIGN)["X-Page-Cache"] == "miss"
     assert client.get(CAMPAIGN)["X-Page-Cache"] == "hit"
+
+
+@pytest.fixture
+def purge_server():
+    """A loopback HTTP server that records the PURGE requests it gets (a CDN's purge API)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    purged = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+            purged.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", purged
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_a_paid_gift_purges_the_campaign_from_the_cdn(
+    demo_site, settings, purge_server, django_capture_on_commit_callbacks
+):
+    location, purged = purge_server
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": location,
+        }
+    }
+    page = campaign_page(demo_site)
+    versions = CampaignPage.objects.filter(translation_key=page.translation_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        donation = ledger.create_pending(
+            campaign_key=page.translation_key,
+            amount_cents=2_500,
+            donor_name="CDN Donor",
+            donor_email="cdn@example.org",
+            display="name",
+            message="",
+            language="fr",
+            provider="demo",
+        )
+        assert not purged  # a pending gift changes no total
+        ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+    for version in versions:
+        assert version.url in purged
+        assert f"/embed/campaign/{version.pk}/" in purged
+    assert "/fr/campagnes/" in purged and "/fr/" in purged and "/ar/" in purged
+
+
+@pytest.mark.django_db
+def test_without_a_cdn_nothing_is_purged_from_one(
+    demo_site, settings, purge_server, django_capture_on_commit_callbacks
+):
+    _location, purged = purge_server
+    settings.WAGTAILFRONTENDCACHE = {}
+    page = campaign_page(demo_site)
+    with django_capture_on_commit_callbacks(execute=True):
+        donation = ledger.create_pending(
+            campaign_key=page.translation_key,
+            amount_cents=2_500,
+            donor_name="No CDN",
+            donor_email="nocdn@example.org",
+            display="name",
+            message="",
+            language="fr",
+            provider="demo",
+        )
+        ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+    assert purged == []
+
+
+@pytest.mark.django_db
+def test_answers_that_vary_on_accept_or_origin_are_not_served_to_other_clients(
+    client, demo_site, page_cache
+):
+    json_answer = client.get("/api/v2/pages/", HTTP_ACCEPT="application/json")
+    html_answer = client.get("/api/v2/pages/", HTTP_ACCEPT="text/html")
+    assert html_answer["X-Page-Cache"] != "hit"
+    assert html_answer["Content-Type"] != json_answer["Content-Type"]
+    again = client.get("/api/v2/pages/", HTTP_ACCEPT="application/json")
+    assert again["Content-Type"] == json_answer["Content-Type"]
+    page_cache.CORS_ALLOWED_ORIGINS = ["https://partner.example"]
+    partner = client.get("/open-data/campaigns.json", HTTP_ORIGIN="https://partner.example")
+    assert partner["Access-Control-Allow-Origin"] == "https://partner.example"
+    other = client.get("/open-data/campaigns.json", HTTP_ORIGIN="https://other.example")
+    assert "Access-Control-Allow-Origin" not in other
