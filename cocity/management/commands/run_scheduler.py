@@ -12,10 +12,10 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection, connections
 
 from cocity import scheduler
-from cocity.models import JobStatus
+from cocity.models import Heartbeat, JobStatus
 
 
 class Command(BaseCommand):
@@ -45,6 +45,9 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         self.stdout.write(f"run_scheduler: {node}, a pass at least every {interval} s")
+        # The heartbeat goes on while a long job runs (an hour of rechecks with Stripe): the
+        # process is alive; a job that never ends shows as running, and the others overdue.
+        threading.Thread(target=beat_until, args=(stop, node, interval), daemon=True).start()
         while not stop.is_set():
             try:
                 scheduler.run_due(node=node, interval=interval, stdout=self.stdout)
@@ -56,3 +59,13 @@ class Command(BaseCommand):
                 pause = interval
             stop.wait(pause)
         self.stdout.write("run_scheduler: stopped")
+
+
+def beat_until(stop, node, interval):
+    """Record the scheduler's heartbeat every half interval until ``stop`` is set."""
+    while not stop.wait(interval / 2):
+        try:
+            Heartbeat.beat(scheduler.SCHEDULER, interval, node)
+        except DatabaseError:
+            connection.close()  # this thread's own; reopened at the next beat
+    connection.close()
