@@ -43,6 +43,13 @@ class ScheduledJob(models.Model):
         return self.name
 
     @property
+    def duration_seconds(self):
+        """How long the last finished run took (seconds, rounded), or None."""
+        if self.last_started and self.last_finished and self.last_finished >= self.last_started:
+            return round((self.last_finished - self.last_started).total_seconds())
+        return None
+
+    @property
     def running(self):
         return (
             self.last_status == JobStatus.RUNNING
