@@ -29,3 +29,5 @@ class HomeConfig(AppConfig):
         )
         # Photos of a page not yet published are private until it is.
         page_published.connect(publish_page_images, dispatch_uid="home.publish_page_images")
+
+        from . import frame  # noqa: F401  (the frame cache forgets its parts on every change)

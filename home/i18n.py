@@ -11,7 +11,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Locale, Page
 
-from .visibility import is_public, private_sections, public_pages
+from .visibility import is_public, private_sections, public_pages, remember_for_request
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,11 @@ def copied_from_language(page):
 
 
 def active_locale():
-    """Return the Locale of the active language (the default locale if it has none)."""
-    return Locale.get_active()
+    """Return the Locale of the active language (the default locale if it has none).
+
+    Remembered for the rest of the request: the menu, the footer and every list of links
+    ask for it, and each ``Locale.get_active()`` is a query."""
+    return remember_for_request(("active locale", get_language()), Locale.get_active)
 
 
 def localize_pages(pages, locale=None, specific=False):

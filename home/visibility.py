@@ -85,15 +85,22 @@ for _signal in (post_save, post_delete, page_published, page_unpublished, post_p
     _signal.connect(_tree_changed, dispatch_uid=f"home.visibility.{id(_signal)}")
 
 
+def remember_for_request(key, fetch):
+    """Return ``fetch()``, remembered under ``key`` for the rest of the request (a page or
+    restriction saved meanwhile forgets it; outside a request: not remembered). Other
+    modules keep their per-request values here too (home/i18n.py: the active Locale)."""
+    remembered = _this_request.get()
+    if remembered is None:
+        return fetch()
+    if key not in remembered:
+        remembered[key] = fetch()
+    return remembered[key]
+
+
 def private_sections():
     """Return the PrivateSections of the whole page tree (remembered for the rest of the
     request; a restriction or page saved meanwhile makes it ask again)."""
-    remembered = _this_request.get()
-    if remembered is None:
-        return _fetch_private_sections()
-    if "sections" not in remembered:
-        remembered["sections"] = _fetch_private_sections()
-    return remembered["sections"]
+    return remember_for_request("sections", _fetch_private_sections)
 
 
 def _fetch_private_sections():

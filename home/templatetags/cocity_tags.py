@@ -1,10 +1,14 @@
 """Template tags of the site frame: languages, menus, localized links."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_bidi
 
+from wagtail.templatetags.wagtailcore_tags import richtext
+
+from home import frame
 from home.i18n import localize_pages, path_languages
-from home.models import Footer, MainMenu
+from home.models import Footer, MainMenu, SiteContact
 from home.money import format_money
 from home.visibility import is_public
 
@@ -41,24 +45,39 @@ def language_short_name(code):
 def main_menu(context):
     """The main navigation in the reader's language (French if not translated yet)."""
     request = context["request"]
-    menu = MainMenu.for_active_language()
-    return {
-        "links": menu.resolved_links(request) if menu else [],
-        "current_path": request.path,
-    }
+
+    def build():
+        menu = MainMenu.for_active_language()
+        return menu.resolved_links(request) if menu else []
+
+    return {"links": frame.part("main menu", request, build), "current_path": request.path}
 
 
 @register.inclusion_tag("navigation/footer.html", takes_context=True)
 def site_footer(context):
-    """The footer in the reader's language, with the site's contact details."""
+    """The footer in the reader's language, with the site's contact details (the same for
+    every visitor: kept in the frame cache, home/frame.py)."""
     request = context["request"]
-    footer = Footer.for_active_language()
-    return {
-        "footer": footer,
-        "links": footer.resolved_links(request) if footer else [],
-        "settings": context.get("settings"),
-        "request": request,
-    }
+
+    def build():
+        footer = Footer.for_active_language()
+        contact = SiteContact.for_request(request)
+        return {
+            "about": str(richtext(footer.about)) if footer and footer.about else "",
+            "links": footer.resolved_links(request) if footer else [],
+            "contact": {
+                "email": contact.email,
+                "phone": contact.phone,
+                "address_lines": contact.address.splitlines(),
+                "social_links": [
+                    {"label": block.value["label"], "url": block.value["url"]}
+                    for block in contact.social_links
+                ],
+            },
+        }
+
+    parts = frame.part("footer", request, build)
+    return {**parts, "about": mark_safe(parts["about"]), "request": request}  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
