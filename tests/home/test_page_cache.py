@@ -458,3 +458,14 @@ def test_answers_that_vary_on_accept_or_origin_are_not_served_to_other_clients(
     assert partner["Access-Control-Allow-Origin"] == "https://partner.example"
     other = client.get("/open-data/campaigns.json", HTTP_ORIGIN="https://other.example")
     assert "Access-Control-Allow-Origin" not in other
+
+
+@pytest.mark.django_db
+def test_the_form_page_of_a_closed_workshop_sends_back_to_the_workshop(client, demo_site):
+    closed = next(
+        page
+        for page in WorkshopPage.objects.filter(locale__language_code="fr")
+        if not page.accepts_registrations
+    )
+    response = client.get(f"/fr/workshops/{closed.pk}/register/")
+    assert response.status_code == 302 and response["Location"] == closed.url
