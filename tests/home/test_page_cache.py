@@ -469,3 +469,15 @@ def test_the_form_page_of_a_closed_workshop_sends_back_to_the_workshop(client, d
     )
     response = client.get(f"/fr/workshops/{closed.pk}/register/")
     assert response.status_code == 302 and response["Location"] == closed.url
+
+
+@pytest.mark.django_db
+def test_head_requests_are_answered_from_the_get_entry_and_never_stored(
+    client, demo_site, page_cache
+):
+    assert client.head(CAMPAIGN)["X-Page-Cache"] == "skip"  # a HEAD stores nothing
+    assert client.get(CAMPAIGN)["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(CAMPAIGN)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
