@@ -9,6 +9,7 @@ from wagtail.admin.views.account import LoginView as AdminLoginView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cocity import observability
 from cocity.api import api_router
 from donations.views import stripe_webhook
 from home.ratelimit import limit_logins
@@ -16,6 +17,7 @@ from home.sitemap import MultilingualSitemap
 from home.views import robots_txt, search
 
 urlpatterns = [
+    *observability.metrics_urls(),  # /metrics when METRICS=1 (loopback or METRICS_TOKEN)
     # Wagtail's own admin login, with the limits of every sign-in form of the site (per
     # address, per username); it comes first so that it answers /admin/login/.
     path(

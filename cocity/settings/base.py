@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
-from cocity import env
+from cocity import env, observability
+from cocity.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: outside the page cache, so that every answer and log line gets its request id
+    "cocity.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cocity.headers.ContentSecurityPolicyMiddleware",
     "cocity.headers.PermissionsPolicyMiddleware",
@@ -234,7 +237,7 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations are review
 # Headless (docs/api.md): the read-only JSON API and the open data may be read from these
 # partner origins by browsers (CORS); every other site can still use them server-side.
 # Routes outside the language prefix whose 404s must not redirect to /fr/… (cocity/middleware.py)
-UNPREFIXED_PATHS = ("/api/", "/open-data/", "/embed/", "/webhooks/", "/documents/")
+UNPREFIXED_PATHS = ("/api/", "/open-data/", "/embed/", "/webhooks/", "/documents/", "/metrics")
 CORS_ALLOWED_ORIGINS = env.listing("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/(api/v2|open-data)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -330,9 +333,8 @@ PERMISSIONS_POLICY = {
     )
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
-}
+# One handler on stderr, each record with its request id; LOG_LEVEL, LOG_FORMAT=text|json
+LOGGING = logging_config()
+
+# django-prometheus when METRICS=1 (cocity/observability.py): first and last middleware
+INSTALLED_APPS, MIDDLEWARE = observability.with_metrics(INSTALLED_APPS, MIDDLEWARE)

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 import dj_database_url
 
-from cocity import env
+from cocity import env, observability
 
 from .base import *  # noqa: F403
 
@@ -83,3 +83,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 
 LOGGING["root"]["level"] = env.get("LOG_LEVEL", "INFO")  # noqa: F405
+
+# A load balancer's health probe may come over plain HTTP (docs/deployment.md)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Error reporting when SENTRY_DSN is set (without personal data); kept out of base.py so that
+# a developer's .env DSN never receives the tests' errors.
+observability.init_sentry()
