@@ -67,6 +67,21 @@ def part(name, request, build):
     return value
 
 
+def shared(name, build):
+    """Return ``build()``, kept in the cache under ``name`` (the same for every host and
+    language) until the next change (see the module's docstring)."""
+    seconds = _seconds()
+    generation = _generation() if seconds else None
+    if generation is None:
+        return build()
+    key = f"frame:{name}:{generation}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _changed(sender=None, instance=None, **kwargs):
     forget()
     transaction.on_commit(forget)

@@ -91,9 +91,16 @@ def copied_from_language(page):
 def active_locale():
     """Return the Locale of the active language (the default locale if it has none).
 
-    Remembered for the rest of the request: the menu, the footer and every list of links
-    ask for it, and each ``Locale.get_active()`` is a query."""
-    return remember_for_request(("active locale", get_language()), Locale.get_active)
+    Remembered for the rest of the request (the menu, the footer and every list of links
+    ask for it, and each ``Locale.get_active()`` is a query) and kept in the shared cache
+    until a locale or page changes (home/frame.py)."""
+    from . import frame
+
+    language = get_language()
+    return remember_for_request(
+        ("active locale", language),
+        lambda: frame.shared(f"locale:{language}", Locale.get_active),
+    )
 
 
 def localize_pages(pages, locale=None, specific=False):

@@ -1,7 +1,12 @@
 """Home and standard pages, the shared page mixin, navigation snippets and site settings."""
 
+import hashlib
+from functools import cache
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -9,14 +14,16 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page, PageViewRestriction, TranslatableMixin, get_page_models
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from . import featured
+from . import featured, frame
 from .api import ComputedField, ImageField, localized_link, with_image
 from .blocks import BodyStreamBlock, ComputedKeyFigureBlock, LinkBlock
 from .i18n import localize_pages, page_languages
+from .visibility import private_sections
 
 # Page fields that every page type translates or keeps in step (DESIGN.md §4): the copy is
 # translated, the slug and the social image are the same in every language.
@@ -79,6 +86,15 @@ class BasePage(Page):
     @classmethod
     def get_stream_fields(cls):
         return [field.name for field in cls._meta.fields if isinstance(field, StreamField)]
+
+    def get_view_restrictions(self):
+        """The view restrictions that apply to this page: none, without a query, when it lies
+        in no private section (home/visibility.py: every page with a restriction other than
+        "public", its descendants and their untranslated copies), as Wagtail checks on every
+        page served."""
+        if not private_sections().covers(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -201,10 +217,44 @@ class HomePage(BasePage):
     def linked_pages(self):
         return super().linked_pages() + [self.hero_cta_page]
 
+    def route(self, request, path_components):
+        """Find the page at ``path_components`` under this home page as Wagtail does (each
+        level's child by slug, then the last one live), in one query instead of two per
+        level: the page's id and type are kept per path in the shared cache (home/frame.py,
+        forgotten on every page change), and its url_path must still match. Wagtail's own
+        route is used when a page type routes on its own, or for a path that is not a page."""
+        if not path_components or not _default_routing():
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+
+        def find():
+            return (
+                Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+            )
+
+        key = hashlib.sha256(url_path.encode()).hexdigest()
+        found = frame.shared(f"route:{key}", find)
+        if found is None:
+            return super().route(request, path_components)
+        model = ContentType.objects.get_for_id(found[1]).model_class()
+        page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
+        if page is None:
+            return super().route(request, path_components)
+        if not page.live:
+            raise Http404
+        return RouteResult(page)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_sections"] = featured.sections_for(self, request)
         return context
+
+
+@cache
+def _default_routing():
+    """True when no page type below the home pages routes on its own (Wagtail's Page.route
+    then only follows slugs, which HomePage.route does in one query)."""
+    return all(model.route is Page.route for model in get_page_models() if model is not HomePage)
 
 
 class StandardPage(BasePage):

@@ -13,8 +13,9 @@ or login: what they return may be cached and shown to anyone.
 Cost: one query when no page is restricted; with restrictions, one more per level of
 aliases found (usually two or three in all), whatever the number of pages, restrictions or
 languages; and only once per request (the sections are remembered until the request ends or
-a page or restriction is saved). The result is a filter on ``path``, so it works in searches
-and on the querysets of specific page types.
+a page or restriction is saved), and then kept in the shared cache until the next page or
+restriction change (home/frame.py; not in the test settings). The result is a filter on
+``path``, so it works in searches and on the querysets of specific page types.
 """
 
 from contextvars import ContextVar
@@ -99,8 +100,16 @@ def remember_for_request(key, fetch):
 
 def private_sections():
     """Return the PrivateSections of the whole page tree (remembered for the rest of the
-    request; a restriction or page saved meanwhile makes it ask again)."""
-    return remember_for_request("sections", _fetch_private_sections)
+    request; a restriction or page saved meanwhile makes it ask again). Kept in the shared
+    cache between requests too (home/frame.py: forgotten whenever a page or a restriction is
+    saved, moved or deleted, and again when that change commits)."""
+    return remember_for_request("sections", _shared_private_sections)
+
+
+def _shared_private_sections():
+    from . import frame
+
+    return frame.shared("private-sections", _fetch_private_sections)
 
 
 def _fetch_private_sections():

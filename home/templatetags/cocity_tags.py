@@ -50,7 +50,7 @@ def main_menu(context):
         menu = MainMenu.for_active_language()
         return menu.resolved_links(request) if menu else []
 
-    return {"links": frame.part("main menu", request, build), "current_path": request.path}
+    return {"links": frame.part("main-menu", request, build), "current_path": request.path}
 
 
 @register.inclusion_tag("navigation/footer.html", takes_context=True)
