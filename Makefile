@@ -11,7 +11,7 @@ LANGS := fr en ar pt zh_Hans
 -include .env
 export
 
-.PHONY: install run demo test lint format messages check clean
+.PHONY: install run demo test lint format messages check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,9 @@ check: install ## Django system checks and migrations up to date
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media test-artifacts
+
+# Under 3 minutes: the demo under the production settings and gunicorn on loopback, loaded by
+# wrk (`apt-get install wrk`; a Python generator without it), Redis on 127.0.0.1:6379/4
+# (BENCH_REDIS_URL). BENCH_ARGS: e.g. --duration 10 or --bakerydemo PATH (bench/README.md).
+bench: install ## Queries, latency and requests/s of each page type, uncached and cached
+	$(BIN)/python bench/load.py $(BENCH_ARGS)

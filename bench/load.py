@@ -1,0 +1,418 @@
+"""Benchmark under load: the production settings under gunicorn on loopback (`make bench`).
+
+    .venv/bin/python bench/load.py [--duration 4] [--connections 10] [--workers 2]
+                                   [--bakerydemo PATH]
+
+1. Builds the demo in a throw-away SQLite database with cocity/settings/production.py (the
+   environment it requires is set to local values: a random SECRET_KEY, ALLOWED_HOSTS
+   127.0.0.1, the database, Redis at BENCH_REDIS_URL, default redis://127.0.0.1:6379/4, which
+   it empties; placeholder Stripe keys; mail to a sink on loopback) and runs collectstatic
+   (the manifest whitenoise serves).
+2. Counts the SQL queries of a warm request to each URL in-process (Django's test client,
+   same settings, CaptureQueriesContext: no DEBUG needed): uncached (the request carries an
+   Authorization header, so the page cache neither serves nor stores it: a cache miss) and
+   cached (a second anonymous request, served by the page cache).
+3. Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 (GUNICORN_WORKERS:
+   --workers) and measures each URL with wrk (Debian's `wrk`; a small threaded Python
+   generator when it is missing): p50 / p95 / p99 latency and requests/s, uncached then
+   cached, and the stylesheet served by whitenoise: the ceiling, in the same run.
+
+Requests come as through the load balancer (X-Forwarded-Proto: https), without
+Accept-Encoding. --bakerydemo PATH (a checkout of wagtail/bakerydemo installed in this
+virtualenv) measures its pages the same way, side by side: see bench/README.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socketserver
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HTTPS = {"X-Forwarded-Proto": "https"}
+UNCACHED = {"Authorization": "Bearer bench-uncached"}  # page cache bypassed (cocity/page_cache.py)
+TARGETS = {"campaign page": 12, "campaign index": 14, "home": 15, "API listing": 10}
+
+
+def production_environment(database, redis_url, port, smtp_port):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cocity.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        DATABASE_URL=f"sqlite:///{database}",
+        REDIS_URL=redis_url,
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_WEBHOOK_SECRET="whsec_bench",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_USE_TLS="0",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+# --- a mail sink: production sends mail over SMTP (load_demo closes a campaign) -----------
+
+
+class SMTPSink(socketserver.StreamRequestHandler):
+    """Accepts every message and keeps none (just enough SMTP for Django's backend)."""
+
+    def handle(self):
+        self.wfile.write(b"220 bench sink\r\n")
+        in_data = False
+        for line in self.rfile:
+            if in_data:
+                if line in (b".\r\n", b".\n"):
+                    in_data = False
+                    self.wfile.write(b"250 kept nowhere\r\n")
+                continue
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 go on\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def start_smtp_sink():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPSink)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]
+
+
+# --- in-process query counts (child process) ----------------------------------------------
+
+
+def count_queries(port):
+    """Print {name: {url, uncached, cached}} and the stylesheet's URL, as JSON."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.templatetags.static import static
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.models import CampaignIndexPage, CampaignPage
+    from home.models import HomePage
+    from stories.models import StoryPage
+    from workshops.models import WorkshopPage
+
+    def first(model, **filters):
+        return model.objects.live().filter(locale__language_code="fr", **filters).first().url
+
+    urls = {
+        "home": first(HomePage),
+        "campaign index": first(CampaignIndexPage),
+        "campaign page": first(CampaignPage, url_path__endswith="/jardin-des-couronnes/"),
+        "story page": first(StoryPage),
+        "workshop page": first(WorkshopPage),
+        "API listing": "/api/v2/pages/",
+        "API listing, 50 items": "/api/v2/pages/?limit=50",
+        "open data": "/open-data/campaigns.json",
+    }
+    cache.clear()
+    client = Client(HTTP_HOST=f"127.0.0.1:{port}", HTTP_X_FORWARDED_PROTO="https")
+
+    def warm(url, **headers):
+        client.get(url, **headers)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, **headers)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(queries)
+
+    results = {
+        name: {
+            "url": url,
+            "uncached": warm(url, HTTP_AUTHORIZATION=UNCACHED["Authorization"]),
+            "cached": warm(url),
+        }
+        for name, url in urls.items()
+    }
+    print(json.dumps({"pages": results, "static": static("css/site.css")}))
+
+
+# --- load generators -----------------------------------------------------------------------
+
+
+def run_wrk(url, headers, duration, connections):
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line[len("BENCH ") :])
+    return {
+        "rps": figures["requests"] / figures["seconds"],
+        "p50": figures["p50"] / 1000,
+        "p95": figures["p95"] / 1000,
+        "p99": figures["p99"] / 1000,
+        "errors": figures["non_2xx"] + figures["socket_errors"],
+    }
+
+
+def run_python(url, headers, duration, connections):
+    """Fallback without wrk: ``connections`` threads, each on a keep-alive connection."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, errors, stop = [], [0], time.monotonic() + duration
+
+    def worker():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port)
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            latencies.append((time.perf_counter() - start) * 1000)
+            if response.status != 200:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def percentile(share):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * share))]
+
+    return {
+        "rps": len(latencies) / (time.monotonic() - started),
+        "p50": statistics.median(latencies),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+        "errors": errors[0],
+    }
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def manage(env, log, *arguments):
+    subprocess.run(
+        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, stdout=log, stderr=log
+    )
+
+
+def answers(log_path):
+    """How many answers of each status gunicorn logged (its access log: '"GET /path" 200 …')."""
+    statuses = {}
+    for line in Path(log_path).read_text(errors="replace").splitlines():
+        parts = line.split('" ')
+        if len(parts) == 2 and parts[1][:3].isdigit():
+            statuses[parts[1][:3]] = statuses.get(parts[1][:3], 0) + 1
+    return dict(sorted(statuses.items()))
+
+
+def wait_for(url, headers, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urlopen(Request(url, headers=headers), timeout=2) as response:  # noqa: S310
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def measure_site(base, pages, static_url, arguments, generator):
+    rows = []
+    for name, page in pages.items():
+        url = base + page["url"]
+        wait_for(url, HTTPS)  # warm: renditions, the frame's parts, this worker's templates
+        uncached = generator(url, {**HTTPS, **UNCACHED}, arguments.duration, arguments.connections)
+        cached = generator(url, HTTPS, arguments.duration, arguments.connections)
+        rows.append((name, page, uncached, cached))
+    ceiling = generator(base + static_url, HTTPS, arguments.duration, arguments.connections)
+    return rows, ceiling
+
+
+def print_table(rows, ceiling, title):
+    print(f"\n{title}")
+    print(
+        "| page | SQL uncached | SQL cached | uncached p50 / p95 / p99 ms | uncached req/s "
+        "| cached p50 / p95 / p99 ms | cached req/s | cached / static |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for name, page, uncached, cached in rows:
+        target = TARGETS.get(name)
+        mark = (
+            "" if target is None else (" ✓" if page["uncached"] <= target else f" ✗ (≤ {target})")
+        )
+        share = cached["rps"] / ceiling["rps"] * 100
+        print(
+            f"| {name} `{page['url']}` | {page['uncached']}{mark} | {page['cached']} "
+            f"| {uncached['p50']:.1f} / {uncached['p95']:.1f} / {uncached['p99']:.1f} "
+            f"| {uncached['rps']:.1f} | {cached['p50']:.1f} / {cached['p95']:.1f} / "
+            f"{cached['p99']:.1f} | {cached['rps']:.1f} | {share:.0f} %"
+            + (
+                f" ({uncached['errors'] + cached['errors']} errors)"
+                if uncached["errors"] + cached["errors"]
+                else ""
+            )
+        )
+    print(
+        f"| static CSS (whitenoise) | 0 | 0 | {ceiling['p50']:.1f} / {ceiling['p95']:.1f} / "
+        f"{ceiling['p99']:.1f} | {ceiling['rps']:.1f} | – | – | the ceiling |"
+    )
+
+
+def start_gunicorn(env, workers, log):
+    return subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "cocity.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_WORKERS": str(workers)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def bakerydemo(path, arguments, generator):
+    """The official demo side by side: its production settings, SQLite, its demo data, the
+    same gunicorn options and load (not run offline: see bench/README.md)."""
+    directory = Path(path).resolve()
+    port = arguments.port + 1
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bakerydemo.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tempfile.mkdtemp()}/bakery.sqlite3",
+        DJANGO_SECURE_SSL_REDIRECT="off",
+        PYTHONPATH=str(directory),
+    )
+    for command in (
+        ["migrate", "--no-input"],
+        ["load_initial_data"],
+        ["collectstatic", "--no-input"],
+    ):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=directory, env=env, check=True)
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-b", f"127.0.0.1:{port}", "bakerydemo.wsgi"],
+        cwd=directory,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        pages = {
+            name: {"url": url, "uncached": "–", "cached": "–"}
+            for name, url in {
+                "home": "/",
+                "breads index": "/breads/",
+                "blog post": "/blog/tracking-wild-yeast/",
+                "bread page": "/breads/anadama/",
+                "API listing": "/api/v2/pages/",
+            }.items()
+        }
+        rows, ceiling = measure_site(base, pages, "/static/css/main.css", arguments, generator)
+        print_table(rows, ceiling, "bakerydemo (its production settings)")
+    finally:
+        stop(server)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=4, help="seconds per measure")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--bakerydemo", metavar="PATH", help="a wagtail/bakerydemo checkout")
+    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.count_queries:
+        return count_queries(arguments.port)
+
+    started = time.monotonic()
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+    folder = Path(tempfile.mkdtemp(prefix="cocity-bench-"))
+    env = production_environment(
+        folder / "bench.sqlite3", redis_url, arguments.port, start_smtp_sink()
+    )
+    print(f"Building the demo in {folder} (production settings, cache {redis_url})…", flush=True)
+    with open(folder / "build.log", "w") as log:
+        manage(env, log, "migrate", "--no-input")
+        manage(env, log, "load_demo")
+        manage(env, log, "collectstatic", "--no-input")
+    counted = subprocess.run(
+        [PYTHON, __file__, "--count-queries", "--port", str(arguments.port)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    generator = run_wrk if shutil.which("wrk") else run_python
+    print(
+        f"Load: {generator.__name__[4:]}, {arguments.connections} connections, "
+        f"{arguments.duration} s each; gunicorn, {arguments.workers} workers",
+        flush=True,
+    )
+    with open(folder / "gunicorn.log", "w") as log:
+        server = start_gunicorn(env, arguments.workers, log)
+        try:
+            base = f"http://127.0.0.1:{arguments.port}"
+            wait_for(base + counts["static"], HTTPS)
+            rows, ceiling = measure_site(
+                base, counts["pages"], counts["static"], arguments, generator
+            )
+        finally:
+            stop(server)
+    print_table(rows, ceiling, f"Co-city (production settings, SQLite, {os.cpu_count()} cores)")
+    statuses = answers(folder / "gunicorn.log")
+    print(f"\nAnswers by status: {statuses}")
+    if arguments.bakerydemo:
+        bakerydemo(arguments.bakerydemo, arguments, generator)
+    if set(statuses) <= {"200"}:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"Some answers were not 200: the logs are kept in {folder}")
+    print(f"\n{time.monotonic() - started:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()
