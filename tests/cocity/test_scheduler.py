@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -167,7 +167,8 @@ def test_schedules():
     monthly = Monthly(hour=4, day=15)
     assert monthly.next_after(paris(2026, 12, 20)) == paris(2027, 1, 15, 4)
     assert monthly.next_after(paris(2026, 1, 15, 3, 59)) == paris(2026, 1, 15, 4)
-    assert str(every_ten.describe()) == "every 10 minutes"
+    with translation.override("en"):
+        assert str(every_ten.describe()) == "every 10 minutes"
 
 
 # --- real scheduler processes (PostgreSQL) --------------------------------------------------
