@@ -98,9 +98,24 @@ class BasePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["languages"] = page_languages(self, request)
-        context["localized_pages"] = localize_pages(self.linked_pages(), specific=True)
+        context["languages"], context["localized_pages"] = self.frame_links(request)
         return context
+
+    def frame_links(self, request):
+        """(languages, localized_pages) of this page for ``request``: the same for every
+        visitor of a live page, so kept in the shared cache (home/frame.py, forgotten on every
+        page or restriction change) per page, scheme, host and language; built afresh for a
+        preview (a draft's links are not the live page's)."""
+
+        def build():
+            return (
+                page_languages(self, request),
+                localize_pages(self.linked_pages(), specific=True),
+            )
+
+        if getattr(request, "is_preview", False) or not self.live:
+            return build()
+        return frame.part(f"links:{self.pk}:{request.scheme}", request, build)
 
 
 class ListingPage(BasePage):

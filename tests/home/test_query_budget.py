@@ -56,11 +56,11 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 # the campaign's own figures (ledger, matching, closing, payouts, news: campaigns/, donations/)
 # and the home page's featured sections and key figures.
 BUDGETS = {
-    "home": 19,
-    "campaign index": 10,
-    "campaign page": 28,
-    "story page": 17,
-    "workshop page": 13,
+    "home": 16,
+    "campaign index": 9,
+    "campaign page": 25,
+    "story page": 16,
+    "workshop page": 12,
 }
 API_BUDGET = 9
 
