@@ -13,7 +13,9 @@ as through the load balancer (HTTPS in X-Forwarded-Proto). ``PAGE_CACHE_SECONDS`
 these budgets are what a miss of the page cache costs (the frame's parts, home/frame.py, stay
 cached as in production).
 
-Set QUERY_BUDGET_SQL=1 to print the queries of each page.
+Redis database: QUERY_BUDGET_REDIS_URL, default redis://127.0.0.1:6379/4, emptied by each test
+(do not run `make bench` on it at the same time). Set QUERY_BUDGET_SQL=1 to print the queries
+of each page, QUERY_BUDGET_SQL=trace for where each comes from.
 """
 
 import importlib
