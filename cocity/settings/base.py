@@ -252,6 +252,8 @@ API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 # lives in, the largest body kept, and the paths never cached (secret links, forms, accounts;
 # regular expressions on the path).
 PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", "300"))
+# The frame's parts that are the same for every visitor (home/frame.py), dropped on every change
+FRAME_CACHE_SECONDS = int(env.get("FRAME_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 PAGE_CACHE_EXCLUDED = [
