@@ -53,28 +53,23 @@ def forget():
 def part(name, request, build):
     """Return ``build()``, kept in the cache as frame part ``name`` for the request's host and
     language. ``build`` must return a picklable value that depends on nothing else."""
-    seconds = _seconds()
-    if not seconds:
-        return build()
-    generation = _generation()
-    if generation is None:
-        return build()
-    key = f"frame:{name}:{request.get_host()}:{get_language()}:{generation}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value
+    return _kept(f"{name}:{request.get_host()}:{get_language()}", build)
 
 
 def shared(name, build):
     """Return ``build()``, kept in the cache under ``name`` (the same for every host and
     language) until the next change (see the module's docstring)."""
+    return _kept(name, build)
+
+
+def _kept(name, build):
+    """``build()``, kept under ``name`` for the current generation (built afresh when the
+    frame cache is off or the generation unknown)."""
     seconds = _seconds()
     generation = _generation() if seconds else None
     if generation is None:
         return build()
-    key = f"frame:{name}:{generation}"
+    key = "frame:" + f"{name}:{generation}".replace(" ", "_")  # no spaces in cache keys
     value = cache.get(key)
     if value is None:
         value = build()

@@ -53,6 +53,22 @@ def cached_get(client, url, **headers):
     return first, second, queries
 
 
+def pay(page, cents, name, email):
+    """A gift to ``page``'s campaign through the ledger, paid (as the webhook records it)."""
+    donation = ledger.create_pending(
+        campaign_key=page.translation_key,
+        amount_cents=cents,
+        donor_name=name,
+        donor_email=email,
+        display="name",
+        message="",
+        language="fr",
+        provider="demo",
+    )
+    ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+    return donation
+
+
 def campaign_page(demo_site):
     return CampaignPage.objects.get(
         url_path__endswith="/jardin-des-couronnes/", locale__language_code="fr"
@@ -221,17 +237,7 @@ def test_a_paid_gift_shows_on_the_cached_page_and_card_within_two_seconds(
         assert client.get(url)["X-Page-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=True):
-        donation = ledger.create_pending(
-            campaign_key=page.translation_key,
-            amount_cents=123_400,
-            donor_name="Fresh Donor",
-            donor_email="fresh@example.org",
-            display="name",
-            message="",
-            language="fr",
-            provider="demo",
-        )
-        ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+        pay(page, 123_400, "Fresh Donor", "fresh@example.org")
     paid = time.monotonic()
     raised = ledger.tally(page.translation_key)[0]
     assert raised >= raised_before + 123_400  # with the sponsors' match, if any
@@ -350,17 +356,7 @@ def test_with_redis_a_paid_gift_purges_too(
     assert second["X-Page-Cache"] == "hit" and len(queries) == 0
     assert second["Content-Encoding"] == "gzip"
     with django_capture_on_commit_callbacks(execute=True):
-        donation = ledger.create_pending(
-            campaign_key=page.translation_key,
-            amount_cents=5_000,
-            donor_name="Redis Donor",
-            donor_email="redis@example.org",
-            display="name",
-            message="",
-            language="fr",
-            provider="demo",
-        )
-        ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+        pay(page, 5_000, "Redis Donor", "redis@example.org")
     assert client.get(CAMPAIGN)["X-Page-Cache"] == "miss"
     assert client.get(CAMPAIGN)["X-Page-Cache"] == "hit"
 
@@ -429,17 +425,7 @@ def test_without_a_cdn_nothing_is_purged_from_one(
     settings.WAGTAILFRONTENDCACHE = {}
     page = campaign_page(demo_site)
     with django_capture_on_commit_callbacks(execute=True):
-        donation = ledger.create_pending(
-            campaign_key=page.translation_key,
-            amount_cents=2_500,
-            donor_name="No CDN",
-            donor_email="nocdn@example.org",
-            display="name",
-            message="",
-            language="fr",
-            provider="demo",
-        )
-        ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+        pay(page, 2_500, "No CDN", "nocdn@example.org")
     assert purged == []
 
 
