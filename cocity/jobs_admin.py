@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from cocity import scheduler
 from cocity.models import JobStatus, ScheduledJob, heartbeat_state
 from cocity.tasks import TASK_WORKER
+from donations.admin_views import forbidden
 
 PERMISSION = "cocity.view_scheduledjob"
 # A task queued longer than this while the worker should be running is worth a look.
@@ -71,17 +72,12 @@ def task_queue(now):
 class ScheduledJobsView(View):
     def dispatch(self, request, *args, **kwargs):
         if not may_view(request.user):
-            return TemplateResponse(
+            return forbidden(
                 request,
-                "donations/admin/forbidden.html",  # the staff pages' 403 page
-                {
-                    "page_title": _("You may not see this page"),
-                    "explanation": _(
-                        "This page is for staff who watch the site's scheduled jobs. Ask an "
-                        "administrator for the permission if you need it."
-                    ),
-                },
-                status=403,
+                _(
+                    "This page is for staff who watch the site's scheduled jobs. Ask an "
+                    "administrator for the permission if you need it."
+                ),
             )
         return super().dispatch(request, *args, **kwargs)
 

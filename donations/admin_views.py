@@ -611,14 +611,16 @@ class RefusedPaymentInspectView(generic.InspectView):
 # Staff-only pages of the money after the gift: disputes, offline gifts to give back
 
 
-def forbidden(request):
-    """The page staff without the donation permissions get (403, not the admin's redirect)."""
+def forbidden(request, explanation=None):
+    """The staff pages' 403 page (not the admin's redirect), saying who the page is for:
+    ``explanation``, by default the donations' staff."""
     return TemplateResponse(
         request,
         "donations/admin/forbidden.html",
         {
             "page_title": _("You may not see this page"),
-            "explanation": _(
+            "explanation": explanation
+            or _(
                 "This page is for staff who may see the donations. Ask an administrator for "
                 "the donation permissions if you need it."
             ),

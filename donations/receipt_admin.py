@@ -22,7 +22,6 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -43,7 +42,7 @@ import django_filters
 
 from home.money import format_money
 
-from . import tax_receipts
+from . import admin_views, tax_receipts
 from .admin_forms import DONOR_DETAILS_PERMISSION, campaign_titles
 from .admin_views import local_date
 from .models import (
@@ -89,18 +88,13 @@ def settings_edit_url():
 
 def forbidden(request, explanation=None):
     """The shared 403 page, saying who the receipts' pages are for."""
-    return TemplateResponse(
+    return admin_views.forbidden(
         request,
-        "donations/admin/forbidden.html",
-        {
-            "page_title": _("You may not see this page"),
-            "explanation": explanation
-            or _(
-                "This page is for staff who look after tax receipts. Ask an administrator for "
-                "the permission to view tax receipts if you need it."
-            ),
-        },
-        status=403,
+        explanation
+        or _(
+            "This page is for staff who look after tax receipts. Ask an administrator for "
+            "the permission to view tax receipts if you need it."
+        ),
     )
 
 

@@ -17,6 +17,8 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
+from donations.admin_views import forbidden
+
 from . import personal_data
 from .contact import clean_phone_number
 
@@ -56,17 +58,12 @@ class PersonalDataMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not may_manage(request.user):
-            return TemplateResponse(
+            return forbidden(
                 request,
-                "donations/admin/forbidden.html",  # the staff pages' 403 page
-                {
-                    "page_title": _("You may not see this page"),
-                    "explanation": _(
-                        "This page is for staff who answer people's requests about their "
-                        "personal data. Ask an administrator for the permission if you need it."
-                    ),
-                },
-                status=403,
+                _(
+                    "This page is for staff who answer people's requests about their "
+                    "personal data. Ask an administrator for the permission if you need it."
+                ),
             )
         self.form = PersonSearchForm(request.POST if request.method == "POST" else None)
         return super().dispatch(request, *args, **kwargs)
