@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -19,7 +20,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from donations import ledger
-from home import featured
+from home import featured, frame
 from home.api import CodeNameField, ComputedField, ImageField, absolute, with_image
 from home.blocks import BodyStreamBlock
 from home.listing import ListingFilter, filter_and_paginate
@@ -368,9 +369,16 @@ class CampaignPage(BasePage):
         return self.raised_by_close_cents
 
     def _read_figures(self):
-        self.raised_cents, self.donor_count, self.raised_by_close_cents = ledger.figures(
-            self.translation_key
-        )
+        """Every figure of the tally and whether the campaign was closed, in one query (the
+        stored closing itself is read only when there is one)."""
+        figures = ledger.money(self.translation_key, closing_pk=closings.closing_id("campaign_key"))
+        self.raised_cents = figures["raised_cents"]
+        self.donor_count = figures["donor_count"]
+        self.raised_by_close_cents = figures["raised_by_close_cents"]
+        if not hasattr(self, "matched_cents"):
+            self.matched_cents = figures["matched_cents"]
+        if "closing_pk" in figures and figures["closing_pk"] is None:
+            self._closing = None  # known not closed: no look-up of its own
 
     @property
     def raised(self):
@@ -440,7 +448,7 @@ class CampaignPage(BasePage):
         """Cents the sponsors' match funds added (a part of ``raised``); listings annotate
         ``matched_cents``, otherwise it is read once from the ledger."""
         if not hasattr(self, "matched_cents"):
-            self.matched_cents = ledger.money(self.translation_key)["matched_cents"]
+            self._read_figures()
         return self.matched_cents
 
     @property
@@ -495,14 +503,68 @@ class CampaignPage(BasePage):
         """The embeddable card of this campaign, in the active language."""
         return f"{reverse('campaigns:embed', args=[self.pk])}?lang={get_language()}"
 
-    def recent_donations(self, request):
-        """The public list of gifts, paginated (20 a page) from ``?page=N``."""
-        return Paginator(ledger.public_donations(self.translation_key), 20).get_page(
-            request.GET.get("page")
+    def recent_donations(self, request, per_page=20):
+        """The public list of gifts, paginated (20 a page) from ``?page=N``: the page's gifts
+        and how many there are in one query (a window count; Paginator.get_page's rules)."""
+        gifts = ledger.public_donations(self.translation_key)
+        paginator = Paginator(gifts, per_page)
+        asked = request.GET.get("page") or "1"
+        if not (isinstance(asked, str) and asked.isdigit() and int(asked) >= 1):
+            return paginator.get_page(asked)  # Django's answer to anything else
+        number = int(asked)
+        start = (number - 1) * per_page
+        rows = list(
+            gifts.annotate(listed_count=models.Window(models.Count("pk")))[start : start + per_page]
         )
+        if not rows:  # an empty list, or a page past the last: the last page
+            return paginator.get_page(number)
+        paginator.count = rows[0].listed_count  # Paginator.count is a cached_property
+        page = paginator.page(number)
+        page.object_list = rows
+        return page
+
+    def with_related(self):
+        """The district, the category, the hero and the social images read in one query
+        (the page shows them all), kept on this instance."""
+        if self.pk is None:
+            return
+        related = ("district", "category", "hero_image", "social_image")
+        fields = [name for name in related if getattr(self, f"{name}_id") is not None]
+        if not fields:
+            return
+        fetched = CampaignPage.objects.filter(pk=self.pk).select_related(*fields).first()
+        if fetched is None:
+            return
+        for name in fields:
+            if getattr(fetched, f"{name}_id") == getattr(self, f"{name}_id"):
+                setattr(self, name, getattr(fetched, name))
+
+    def keep_budget_lines(self, request):
+        """The live page's budget lines, kept in the frame cache (home/frame.py): they change
+        only when the page is saved, which starts a new generation there. A preview or a
+        draft reads its own."""
+        if getattr(request, "is_preview", False) or not self.live or self.pk is None:
+            return
+        if "budget_lines" in getattr(self, "_cluster_related_objects", {}):
+            return  # lines in memory (a revision being shown)
+        lines = frame.shared(f"budget-lines:{self.pk}", lambda: list(self.budget_lines.all()))
+        if not hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache = {}
+        self._prefetched_objects_cache["budget_lines"] = FakeQuerySet(BudgetLine, lines)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self.with_related()
+        self.keep_budget_lines(request)
+        # a block of the body that points at this very campaign (the donation block) reads
+        # it from localized_pages: let it use this instance and the figures read here
+        context["localized_pages"] = {
+            pk: self
+            if getattr(linked, "translation_key", None) == self.translation_key
+            and getattr(linked, "locale_id", None) == self.locale_id
+            else linked
+            for pk, linked in (context.get("localized_pages") or {}).items()
+        }
         context["donations"] = self.recent_donations(request)
         context["featured_sections"] = featured.sections_for(self, request, slot="campaign")
         return context

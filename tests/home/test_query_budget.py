@@ -60,7 +60,7 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 BUDGETS = {
     "home": 16,
     "campaign index": 9,
-    "campaign page": 25,
+    "campaign page": 16,
     "story page": 16,
     "workshop page": 12,
 }
