@@ -1,7 +1,7 @@
 """Benchmark under load: the production settings under gunicorn on loopback (`make bench`).
 
     .venv/bin/python bench/load.py [--duration 4] [--connections 10] [--workers 2]
-                                   [--bakerydemo PATH]
+                                   [--bakerydemo PATH [--compare-only] [--rounds 2]]
 
 1. Builds the demo in a throw-away SQLite database with cocity/settings/production.py (the
    environment it requires is set to local values: a random SECRET_KEY, ALLOWED_HOSTS
@@ -18,8 +18,10 @@
    cached, and the stylesheet served by whitenoise: the ceiling, in the same run.
 
 Requests come as through the load balancer (X-Forwarded-Proto: https), without
-Accept-Encoding. --bakerydemo PATH (a checkout of wagtail/bakerydemo installed in this
-virtualenv) measures its pages the same way, side by side: see bench/README.md.
+Accept-Encoding. --bakerydemo PATH (a checkout of wagtail/bakerydemo; bench/bakerydemo_setup.sh
+gives it its own virtualenv with our Django and Wagtail) then measures our uncached pages and
+the demo's side by side, both under `gunicorn --workers 1` without a config file on core 0 and
+wrk on core 1 (--compare-only: only that): see bench/README.md.
 """
 
 import argparse
@@ -308,50 +310,200 @@ def stop(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def bakerydemo(path, arguments, generator):
-    """The official demo side by side: its production settings, SQLite, its demo data, the
-    same gunicorn options and load (not run offline: see bench/README.md)."""
+# --- side by side with the official demo (--bakerydemo PATH) -------------------------------
+
+# (our page, the demo's page, the target ratio of issue 15: ours ≥ ratio × the demo's req/s)
+BAKERY_PAIRS = [
+    ("campaign page", "blog post", 1.5),
+    ("campaign index", "breads index", 2.0),
+    ("home", "home", 2.0),
+    ("workshop page", "bread page", None),
+    ("API listing", "API listing", None),
+]
+
+
+def count_bakerydemo_queries(port):
+    """Run by the demo's own Python (cwd: its checkout): its URLs and warm SQL queries, as JSON."""
+    sys.path.insert(0, os.getcwd())
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.templatetags.static import static
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bakerydemo.base.models import HomePage
+    from bakerydemo.blog.models import BlogPage
+    from bakerydemo.breads.models import BreadPage, BreadsIndexPage
+
+    def first(model):
+        return model.objects.live().order_by("path").first().url
+
+    urls = {
+        "home": first(HomePage),
+        "breads index": first(BreadsIndexPage),
+        "blog post": first(BlogPage),
+        "bread page": first(BreadPage),
+        "API listing": "/api/v2/pages/",
+    }
+    client = Client(HTTP_HOST=f"127.0.0.1:{port}", HTTP_X_FORWARDED_PROTO="https")
+    results = {}
+    for name, url in urls.items():
+        client.get(url, HTTP_AUTHORIZATION=UNCACHED["Authorization"])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, HTTP_AUTHORIZATION=UNCACHED["Authorization"])
+        assert response.status_code == 200, (url, response.status_code)
+        results[name] = {"url": url, "uncached": len(queries)}
+    print(json.dumps({"pages": results, "static": static("css/main.css")}))
+
+
+def plain_gunicorn(python, module, port, env, cwd, log):
+    """gunicorn as issue 15 measured both sites: 1 sync worker, no config file, on core 0."""
+    command = [str(Path(python).parent / "gunicorn"), "--workers", "1", "--worker-class", "sync"]
+    command += ["--bind", f"127.0.0.1:{port}", module]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", "0", *command]
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def bakerydemo(path, folder, env, counts, arguments, generator):
+    """Our uncached pages and the official demo's pages side by side, in the same run: each
+    site under its own production settings, SQLite, its demo data, both served by
+    `gunicorn --workers 1 --worker-class sync` without a config file on core 0 and loaded by
+    wrk on core 1 (taskset), alternately ours, the demo's, the demo's, ours (ABBA: drift on a
+    shared machine falls on both sides alike)."""
     directory = Path(path).resolve()
-    port = arguments.port + 1
-    env = dict(os.environ)
-    env.update(
+    python = directory / ".venv" / "bin" / "python"
+    if not python.exists():
+        subprocess.run([str(ROOT / "bench" / "bakerydemo_setup.sh"), str(directory)], check=True)
+    demo_env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("REDIS_URL", "REDIS_TLS_URL", "PYTHONPATH", "VIRTUAL_ENV")
+    }
+    demo_env.update(
         DJANGO_SETTINGS_MODULE="bakerydemo.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tempfile.mkdtemp()}/bakery.sqlite3",
-        DJANGO_SECURE_SSL_REDIRECT="off",
-        PYTHONPATH=str(directory),
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+        DATABASE_URL=f"sqlite:///{folder}/bakerydemo.sqlite3",
+        PATH=f"{python.parent}:{os.environ.get('PATH', '')}",
     )
-    for command in (
-        ["migrate", "--no-input"],
-        ["load_initial_data"],
-        ["collectstatic", "--no-input"],
-    ):
-        subprocess.run([PYTHON, "manage.py", *command], cwd=directory, env=env, check=True)
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-b", f"127.0.0.1:{port}", "bakerydemo.wsgi"],
+    print(f"Building the official demo from {directory} (its production settings)…", flush=True)
+    with open(folder / "bakerydemo-build.log", "w") as log:
+        for command in (
+            ["migrate", "--no-input"],
+            ["load_initial_data"],
+            ["collectstatic", "--no-input"],
+        ):
+            subprocess.run(
+                [str(python), "manage.py", *command],
+                cwd=directory,
+                env=demo_env,
+                check=True,
+                stdout=log,
+                stderr=log,
+            )
+    port = arguments.port + 1
+    counted = subprocess.run(
+        [str(python), __file__, "--count-bakerydemo-queries", "--port", str(port)],
         cwd=directory,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        env=demo_env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        pages = {
-            name: {"url": url, "uncached": "–", "cached": "–"}
-            for name, url in {
-                "home": "/",
-                "breads index": "/breads/",
-                "blog post": "/blog/tracking-wild-yeast/",
-                "bread page": "/breads/anadama/",
-                "API listing": "/api/v2/pages/",
-            }.items()
-        }
-        rows, ceiling = measure_site(base, pages, "/static/css/main.css", arguments, generator)
-        print_table(rows, ceiling, "bakerydemo (its production settings)")
-    finally:
-        stop(server)
+    theirs = json.loads(counted.stdout.strip().splitlines()[-1])
+    ours = counts
+    sites = {
+        "ours": (ours, arguments.port),
+        "demo": (theirs, port),
+    }
+    cores = os.sched_getaffinity(0)
+    if shutil.which("taskset") and {0, 1} <= cores:
+        os.sched_setaffinity(0, {1})  # the load generator (wrk inherits it) on core 1
+    with open(folder / "compare-gunicorn.log", "w") as log:
+        # cwd outside the checkout: gunicorn would read ./gunicorn.conf.py by default.
+        servers = [
+            plain_gunicorn(PYTHON, "cocity.wsgi", arguments.port, env, folder, log),
+            plain_gunicorn(python, "bakerydemo.wsgi", port, demo_env, directory, log),
+        ]
+        try:
+            results = {}  # (site, name) -> [measures]
+            jobs = [
+                (site, ours_name if site == "ours" else demo_name)
+                for ours_name, demo_name, _ in BAKERY_PAIRS
+                for site in ("ours", "demo")
+            ]
+            jobs += [("ours", "static"), ("demo", "static")]
+            for site, name in jobs:
+                data, site_port = sites[site]
+                url = f"http://127.0.0.1:{site_port}" + (
+                    data["static"] if name == "static" else data["pages"][name]["url"]
+                )
+                headers = HTTPS if name == "static" else {**HTTPS, **UNCACHED}
+                for _ in range(5):
+                    wait_for(url, headers)  # warm this worker: templates, renditions, caches
+            for round_ in range(arguments.rounds):
+                order = (
+                    jobs
+                    if round_ % 2 == 0
+                    else [job for pair in zip(jobs[1::2], jobs[0::2], strict=True) for job in pair]
+                )
+                for site, name in order:
+                    data, site_port = sites[site]
+                    static = name == "static"
+                    url = f"http://127.0.0.1:{site_port}" + (
+                        data["static"] if static else data["pages"][name]["url"]
+                    )
+                    headers = HTTPS if static else {**HTTPS, **UNCACHED}
+                    measure = generator(url, headers, arguments.duration, arguments.connections)
+                    results.setdefault((site, name), []).append(measure)
+        finally:
+            for server in servers:
+                stop(server)
+            os.sched_setaffinity(0, cores)
+
+    def figures(site, name):
+        measures = results[(site, name)]
+        rps = statistics.mean(m["rps"] for m in measures)
+        p50 = statistics.mean(m["p50"] for m in measures)
+        return rps, p50, sum(m["errors"] for m in measures)
+
+    print(
+        f"\nSide by side with the official demo ({directory.name}), uncached, gunicorn 1 sync "
+        f"worker without a config file on core 0, wrk on core 1, {arguments.connections} "
+        f"connections, {arguments.rounds} × {arguments.duration} s per page (mean)"
+    )
+    print(
+        "| our page (SQL, req/s, p50 ms) | official demo page (SQL, req/s, p50 ms) "
+        "| ratio | target |"
+    )
+    print("|---|---|---|---|")
+    errors = 0
+    for ours_name, demo_name, target in BAKERY_PAIRS:
+        our_rps, our_p50, our_errors = figures("ours", ours_name)
+        demo_rps, demo_p50, demo_errors = figures("demo", demo_name)
+        errors += our_errors + demo_errors
+        ratio = our_rps / demo_rps
+        verdict = "–" if target is None else (f"≥ {target:g}× {'✓' if ratio >= target else '✗'}")
+        print(
+            f"| {ours_name} `{ours['pages'][ours_name]['url']}` "
+            f"({ours['pages'][ours_name]['uncached']}, {our_rps:.1f}, {our_p50:.0f}) "
+            f"| {demo_name} `{theirs['pages'][demo_name]['url']}` "
+            f"({theirs['pages'][demo_name]['uncached']}, {demo_rps:.1f}, {demo_p50:.0f}) "
+            f"| {ratio:.2f}× | {verdict} |"
+        )
+    our_rps, our_p50, our_errors = figures("ours", "static")
+    demo_rps, demo_p50, demo_errors = figures("demo", "static")
+    errors += our_errors + demo_errors
+    print(
+        f"| static CSS (0, {our_rps:.0f}, {our_p50:.1f}) | static CSS (0, {demo_rps:.0f}, "
+        f"{demo_p50:.1f}) | {our_rps / demo_rps:.2f}× | the ceiling |"
+    )
+    print(f"Non-2xx answers and socket errors counted by the load generator: {errors}")
 
 
 def main():
@@ -361,10 +513,19 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--bakerydemo", metavar="PATH", help="a wagtail/bakerydemo checkout")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="--bakerydemo: measures of each page (ABBA order)"
+    )
+    parser.add_argument(
+        "--compare-only", action="store_true", help="--bakerydemo: skip our own full table"
+    )
     parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count-bakerydemo-queries", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.count_queries:
         return count_queries(arguments.port)
+    if arguments.count_bakerydemo_queries:
+        return count_bakerydemo_queries(arguments.port)
 
     started = time.monotonic()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -389,24 +550,27 @@ def main():
     generator = run_wrk if shutil.which("wrk") else run_python
     print(
         f"Load: {generator.__name__[4:]}, {arguments.connections} connections, "
-        f"{arguments.duration} s each; gunicorn, {arguments.workers} workers",
+        f"{arguments.duration} s each"
+        + ("" if arguments.compare_only else f"; gunicorn, {arguments.workers} workers"),
         flush=True,
     )
-    with open(folder / "gunicorn.log", "w") as log:
-        server = start_gunicorn(env, arguments.workers, log)
-        try:
-            base = f"http://127.0.0.1:{arguments.port}"
-            wait_for(base + counts["static"], HTTPS)
-            rows, ceiling = measure_site(
-                base, counts["pages"], counts["static"], arguments, generator
-            )
-        finally:
-            stop(server)
-    print_table(rows, ceiling, f"Co-city (production settings, SQLite, {os.cpu_count()} cores)")
-    statuses = answers(folder / "gunicorn.log")
-    print(f"\nAnswers by status: {statuses}")
+    statuses = {}
+    if not (arguments.compare_only and arguments.bakerydemo):
+        with open(folder / "gunicorn.log", "w") as log:
+            server = start_gunicorn(env, arguments.workers, log)
+            try:
+                base = f"http://127.0.0.1:{arguments.port}"
+                wait_for(base + counts["static"], HTTPS)
+                rows, ceiling = measure_site(
+                    base, counts["pages"], counts["static"], arguments, generator
+                )
+            finally:
+                stop(server)
+        print_table(rows, ceiling, f"Co-city (production settings, SQLite, {os.cpu_count()} cores)")
+        statuses = answers(folder / "gunicorn.log")
+        print(f"\nAnswers by status: {statuses}")
     if arguments.bakerydemo:
-        bakerydemo(arguments.bakerydemo, arguments, generator)
+        bakerydemo(arguments.bakerydemo, folder, env, counts, arguments, generator)
     if set(statuses) <= {"200"}:
         shutil.rmtree(folder, ignore_errors=True)
     else:
