@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from home.featured import FeaturedItem, FeaturedSection
+from home.featured import FeaturedItem, FeaturedSection, listing_url
 from home.visibility import private_sections, public_pages
 
 from .models import CampaignIndexPage, CampaignPage, listing_annotations
@@ -22,7 +22,12 @@ def live_campaigns_section(home_page, request):
         .annotate(**listing_annotations())
         .order_by("closes_at")[:FEATURED_COUNT]
     )
-    index = public_pages(CampaignIndexPage.objects.descendant_of(home_page), private).first()
+    more_url = listing_url(
+        "campaigns",
+        home_page,
+        request,
+        lambda: public_pages(CampaignIndexPage.objects.descendant_of(home_page), private).first(),
+    )
     items = [
         FeaturedItem(
             title=campaign.title,
@@ -40,6 +45,6 @@ def live_campaigns_section(home_page, request):
         key="campaigns",
         heading=_("Campaigns to support"),
         items=items,
-        more_url=index.get_url(request) if index else "",
+        more_url=more_url,
         more_label=_("All campaigns"),
     )

@@ -11,6 +11,8 @@ A provider is called with (page, request) and returns a FeaturedSection or None.
 
 from dataclasses import dataclass, field
 
+from . import frame
+
 
 @dataclass
 class FeaturedItem:
@@ -39,6 +41,18 @@ class FeaturedSection:
     items: list = field(default_factory=list)
     more_url: str = ""
     more_label: str = ""
+
+
+def listing_url(name, page, request, find):
+    """The URL of a section's "see them all" page: ``find()`` returns that page (or None),
+    kept in the frame cache (home/frame.py: a new generation on every page or restriction
+    change) per page ``page``, scheme, host and language; "" when there is none."""
+
+    def build():
+        found = find()
+        return found.get_url(request) if found else ""
+
+    return frame.part(f"listing-url:{name}:{page.pk}:{request.scheme}", request, build)
 
 
 _providers = {}

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from home.featured import FeaturedItem, FeaturedSection
+from home.featured import FeaturedItem, FeaturedSection, listing_url
 from home.formats import format_day
 from home.visibility import public_pages
 
@@ -31,12 +31,17 @@ def latest_stories_section(home_page, request):
         .select_related("hero_image", "alias_of__locale")
         .order_by("-date", "-pk")[:3]
     )
-    index = public_pages(StoryIndexPage.objects.descendant_of(home_page)).first()
+    more_url = listing_url(
+        "stories",
+        home_page,
+        request,
+        lambda: public_pages(StoryIndexPage.objects.descendant_of(home_page)).first(),
+    )
     return FeaturedSection(
         key="stories",
         heading=_("What the money did"),
         items=_items(stories, request),
-        more_url=index.get_url(request) if index else "",
+        more_url=more_url,
         more_label=_("All stories"),
     )
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from home.featured import FeaturedItem, FeaturedSection
+from home.featured import FeaturedItem, FeaturedSection, listing_url
 from home.formats import format_when
 from home.visibility import private_sections, public_pages
 
@@ -48,8 +48,9 @@ def _item(workshop, request):
 def next_workshops_section(home_page, request):
     """The next three workshops of the home page's language, with their seats left.
 
-    Three queries whatever the number of workshops: the workshops (with venue and seats
-    taken), their images' renditions, the listing page."""
+    Two queries whatever the number of workshops: the workshops (with venue and seats
+    taken) and their images' renditions (the listing page's URL is kept in the frame cache,
+    home.featured.listing_url)."""
     private = private_sections()
     workshops = (
         public_pages(WorkshopPage.objects.descendant_of(home_page), private)
@@ -59,11 +60,16 @@ def next_workshops_section(home_page, request):
         .annotate(**seat_annotations())
         .order_by("starts_at", "pk")[:HOW_MANY]
     )
-    index = public_pages(WorkshopIndexPage.objects.descendant_of(home_page), private).first()
+    more_url = listing_url(
+        "workshops",
+        home_page,
+        request,
+        lambda: public_pages(WorkshopIndexPage.objects.descendant_of(home_page), private).first(),
+    )
     return FeaturedSection(
         key="workshops",
         heading=_("Next workshops"),
         items=[_item(workshop, request) for workshop in workshops],
-        more_url=index.get_url(request) if index else "",
+        more_url=more_url,
         more_label=_("All workshops"),
     )

@@ -54,11 +54,13 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 # Most queries of a warm anonymous request (issue 15's targets: campaign page 12, campaign
 # index 14, home 15, API listing 10 and constant; were 43, 23, 32, 32 (story), 28 (workshop),
-# 10). The campaign page and the home page are not there yet: the rest of their queries are
-# the campaign's own figures (ledger, matching, closing, payouts, news: campaigns/, donations/)
-# and the home page's featured sections and key figures.
+# 10). The campaign page is not there yet (was 24 before its figures were read once: tally
+# and closing in one query, the gifts and their count in one, its district, category and
+# images in one, its budget lines in the frame cache): the rest are its matching offers (3,
+# donations/matching.py), money use (2, campaigns/payouts.py), news, leaders, stories and the
+# donation block's page. Home was 16 (the featured sections' listing URLs are now kept).
 BUDGETS = {
-    "home": 16,
+    "home": 13,
     "campaign index": 9,
     "campaign page": 16,
     "story page": 16,
@@ -161,9 +163,10 @@ def test_page_budget(demo_site, production, client, page_type):
 
 @pytest.mark.parametrize("language", ["en", "ar", "pt"])
 def test_budget_in_other_languages(demo_site, production, client, language):
-    """Translations and untranslated copies (pt) cost the same frame."""
+    """Translations and untranslated copies (pt) cost the same frame, plus the look-up of
+    the page's translation in Wagtail's routing (Page.route_for_request: get_translation)."""
     url = page_of(CampaignPage, language, url_path__endswith="/jardin-des-couronnes/").url
-    assert warm_queries(client, url) <= BUDGETS["campaign page"], url
+    assert warm_queries(client, url) <= BUDGETS["campaign page"] + 1, url
 
 
 def test_api_listing_budget_constant_in_items(demo_site, production, client):
