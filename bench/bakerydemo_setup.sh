@@ -10,7 +10,7 @@
 # production.txt), except:
 #   - uwsgi: the demo's Heroku server, not used here (gunicorn serves both sites) and it needs a
 #     C compiler;
-#   - django-debug-toolbar: kept at the demo's range (4.x), it installs on Django 5.2.
+#   everything else keeps the demo's own ranges and installs on Django 5.2 / Wagtail 8.0.1.
 # The demo itself is not patched: it migrates, loads its data and serves on Django 5.2 / Wagtail 8.
 # Idempotent: rerunning only reinstalls what changed.
 set -eu
