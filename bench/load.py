@@ -120,6 +120,7 @@ def count_queries(port):
     from workshops.models import WorkshopPage
 
     def first(model, **filters):
+        # the demo's pages, all public (no view restriction in the demo)
         return model.objects.live().filter(locale__language_code="fr", **filters).first().url
 
     urls = {
@@ -338,6 +339,7 @@ def count_bakerydemo_queries(port):
     from bakerydemo.breads.models import BreadPage, BreadsIndexPage
 
     def first(model):
+        # the official demo's own pages (its models, not ours: no public_pages there)
         return model.objects.live().order_by("path").first().url
 
     urls = {

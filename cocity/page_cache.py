@@ -407,6 +407,8 @@ def purge_campaign_from_cdn(campaign_key):
 
     try:
         batch = PurgeBatch()
+        # Every live version, private ones included (not public_pages): a purge only removes
+        # copies from the CDN, and a page made private must leave it too.
         campaigns = list(CampaignPage.objects.live().filter(translation_key=campaign_key))
         batch.add_pages(campaigns)
         batch.add_pages(CampaignIndexPage.objects.live())

@@ -142,6 +142,7 @@ def warm_queries(client, url):
 
 
 def page_of(model, language="fr", **filters):
+    # a demo page to measure (the demo has no view restriction)
     return model.objects.live().filter(locale__language_code=language, **filters).first()
 
 
