@@ -33,6 +33,7 @@ import socket
 import traceback
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.db.models import F, Q
@@ -157,6 +158,11 @@ def always():
     return True
 
 
+def backups_configured():
+    """Backups are made only where BACKUP_DIR names a directory (docs/deployment.md)."""
+    return bool(settings.BACKUP_DIR)
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -224,6 +230,31 @@ JOBS = [
         command("prune_db_task_results", "--min-age-days", "30"),
         _("Removes background task results finished over 30 days ago."),
         applies=uses_database_tasks,
+    ),
+    Job(
+        "ledger_check",
+        Daily(hour=5),
+        command("ledger_check"),
+        _(
+            "Checks that every campaign's total equals its gifts and that tax receipt numbers "
+            "have no gap."
+        ),
+    ),
+    Job(
+        "backup",
+        Daily(hour=2),
+        command("backup"),
+        _("Backs the database up into BACKUP_DIR with the ledger's fingerprint."),
+        lease=datetime.timedelta(hours=2),
+        applies=backups_configured,
+    ),
+    Job(
+        "restore_drill",
+        Daily(hour=2, minute=45),
+        command("restore_drill"),
+        _("Restores the newest backup into a scratch database and checks its ledger."),
+        lease=datetime.timedelta(hours=2),
+        applies=backups_configured,
     ),
     Job(
         "task_worker_ping",

@@ -340,3 +340,8 @@ LOGGING = logging_config()
 
 # django-prometheus when METRICS=1 (cocity/observability.py): first and last middleware
 INSTALLED_APPS, MIDDLEWARE = observability.with_metrics(INSTALLED_APPS, MIDDLEWARE)
+
+# Backups (cocity/backups.py, docs/deployment.md "Backups and the restore drill"): where
+# `manage.py backup` writes and how many days it keeps them; empty: the scheduler makes none.
+BACKUP_DIR = env.get("BACKUP_DIR", "")
+BACKUP_KEEP_DAYS = int(env.get("BACKUP_KEEP_DAYS", "30"))
