@@ -232,6 +232,12 @@ JOBS = [
         applies=uses_database_tasks,
     ),
     Job(
+        "send_workshop_reminders",
+        Every(minutes=10),
+        command("send_workshop_reminders"),
+        _("Emails each confirmed registrant a reminder the day before their workshop."),
+    ),
+    Job(
         "ledger_check",
         Daily(hour=5),
         command("ledger_check"),

@@ -13,7 +13,7 @@ from .calendar import calendar_for
 from .models import Registration, RegistrationStatus, WorkshopPage
 from .registrations import cancel_token
 
-KINDS = {"confirmed", "waitlisted", "promoted"}
+KINDS = {"confirmed", "waitlisted", "promoted", "reminder"}
 
 
 def _absolute(path, workshop):
@@ -23,8 +23,9 @@ def _absolute(path, workshop):
 
 @task()
 def send_registration_email(registration_id, kind):
-    """Email the registrant: "confirmed" (with the .ics), "waitlisted" or "promoted" (a seat
-    became free: now confirmed, with the .ics). Returns True when sent."""
+    """Email the registrant: "confirmed" (with the .ics), "waitlisted", "promoted" (a seat
+    became free: now confirmed, with the .ics) or "reminder" (the day before, with the .ics;
+    workshops/reminders.py). Returns True when sent."""
     registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None or not registration.email or kind not in KINDS:
         return False

@@ -195,6 +195,9 @@ REGISTRATION_POSTS_PER_IP = (300, 10 * 60)
 # Workshop registrations' names, emails, phones and needs are erased this many months after
 # the workshop ended (`manage.py purge_registrations`, daily; the seats counted stay).
 WORKSHOP_PERSONAL_DATA_MONTHS = 6
+# Confirmed registrants are emailed a reminder this many hours before the workshop starts
+# (`manage.py send_workshop_reminders`, every 10 minutes; workshops/reminders.py).
+WORKSHOP_REMINDER_HOURS = int(env.get("WORKSHOP_REMINDER_HOURS", "24"))
 # Donation form submissions per 60 s per IP address: each one creates a Stripe Checkout
 # Session, so this caps card testing and our Stripe API quota (a donor needs one or two).
 DONATION_RATE_LIMIT = (10, 60)
