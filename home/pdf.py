@@ -5,7 +5,8 @@ receipts later.
 language and lays it out as PDF. Rendering never touches the network: every address in the
 document is resolved against ``BASE_URL`` (a reserved ``.invalid`` host), and
 ``local_fetcher()`` serves only ``data:`` URIs, static files (from the app and project
-folders, or STATIC_ROOT) and public uploaded media (from the media storage); anything else —
+folders, or STATIC_ROOT) and public uploaded media (from the media storage, also when their
+URLs name the S3 bucket's host: cocity/storage.py); anything else —
 ``http(s)`` to another host, ``file:``, private media — is refused, and WeasyPrint leaves that
 image out. WeasyPrint is imported on first use only (it loads Pango).
 
@@ -84,16 +85,23 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            if not url.startswith(BASE_URL):
+            media_url = settings.MEDIA_URL
+            if media_url.startswith(("https://", "http://")) and url.startswith(media_url):
+                # Media on another host (S3, cocity/storage.py): read through the storage.
+                path = unquote(urlsplit(url.removeprefix(media_url)).path)
+                static_url, media_url = None, ""
+            elif url.startswith(BASE_URL):
+                path = unquote(urlsplit(url).path)
+                static_url = settings.STATIC_URL
+            else:
                 raise RefusedURL(f"PDF documents load no resource from the network: {url[:200]}")
-            path = unquote(urlsplit(url).path)
             if ".." in path.split("/"):
                 raise RefusedURL(f"Refused path: {path[:200]}")
             body = None
-            if path.startswith(settings.STATIC_URL):
-                body = _static_file(path.removeprefix(settings.STATIC_URL))
-            elif path.startswith(settings.MEDIA_URL):
-                body = _media_file(path.removeprefix(settings.MEDIA_URL))
+            if static_url and path.startswith(static_url):
+                body = _static_file(path.removeprefix(static_url))
+            elif path.startswith(media_url):
+                body = _media_file(path.removeprefix(media_url))
             if body is None:
                 raise RefusedURL(f"No such static or media file: {path[:200]}")
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"

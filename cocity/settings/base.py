@@ -151,6 +151,48 @@ STORAGES = {
     "default": {"BACKEND": "home.images.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media on S3-compatible storage (two or more app nodes; cocity/storage.py, docs/deployment.md
+# "Scaling out"): on when AWS_STORAGE_BUCKET_NAME is set. Public media are linked as
+# MEDIA_URL + name: the bucket's public address, or AWS_S3_CUSTOM_DOMAIN (a CDN, a host and
+# optional path); the private ones keep their view. Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the machine's role); AWS_S3_ENDPOINT_URL for another provider
+# (MinIO, Scaleway, OVH, moto in the tests), with path-style addresses.
+AWS_STORAGE_BUCKET_NAME = env.get("AWS_STORAGE_BUCKET_NAME")
+MEDIA_IMAGE_SOURCES = []  # Content-Security-Policy: where the pages' images come from
+if AWS_STORAGE_BUCKET_NAME:
+    from urllib.parse import urlsplit
+
+    _endpoint = env.get("AWS_S3_ENDPOINT_URL")
+    _region = env.get("AWS_S3_REGION_NAME")
+    _scheme = urlsplit(_endpoint).scheme if _endpoint else "https"
+    _media_host = env.get("AWS_S3_CUSTOM_DOMAIN").strip("/") or (
+        f"{urlsplit(_endpoint).netloc}/{AWS_STORAGE_BUCKET_NAME}"
+        if _endpoint
+        else f"{AWS_STORAGE_BUCKET_NAME}.s3.{_region or 'us-east-1'}.amazonaws.com"
+    )
+    MEDIA_URL = f"{_scheme}://{_media_host}/"
+    MEDIA_IMAGE_SOURCES = [f"{_scheme}://{_media_host.split('/')[0]}"]
+    STORAGES["default"] = {
+        "BACKEND": "cocity.storage.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "access_key": env.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": "path" if _endpoint else None,
+            # plain, lasting URLs (cacheable pages): the bucket's policy makes all but
+            # private/ readable; an upload never replaces another file of the same name
+            "custom_domain": _media_host,
+            "url_protocol": f"{_scheme}:",
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Documents through Wagtail's view, which checks their collection's privacy, not a redirect
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -315,7 +357,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", *env.listing("CSP_EXTRA_IMAGE_SOURCES")],  # media on another host
+        "img-src": [
+            "'self'",
+            *MEDIA_IMAGE_SOURCES,
+            *env.listing("CSP_EXTRA_IMAGE_SOURCES"),
+        ],  # media on another host
         "frame-src": ["'self'", *CSP_VIDEO_FRAME_SOURCES],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
