@@ -11,7 +11,7 @@ LANGS := fr en ar pt zh_Hans
 -include .env
 export
 
-.PHONY: install run demo test lint format messages check clean bench
+.PHONY: install run demo test lint format messages check clean bench cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,9 @@ clean:
 # (BENCH_REDIS_URL). BENCH_ARGS: e.g. --duration 10 or --bakerydemo PATH (bench/README.md).
 bench: install ## Queries, latency and requests/s of each page type, uncached and cached
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Two gunicorn nodes (production settings) behind haproxy on the local PostgreSQL (database
+# cocity_cluster, made afresh: CLUSTER_DATABASE_URL), Redis (db 5, emptied: CLUSTER_REDIS_URL),
+# media on S3 (moto's server) and the fake Stripe server; Ctrl-C stops it (scripts/cluster.py).
+cluster: install ## Two app nodes behind a load balancer, media on S3: https://127.0.0.1:8800
+	$(BIN)/python scripts/cluster.py $(CLUSTER_ARGS)
