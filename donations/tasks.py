@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from django_tasks import task
 
+from cocity.email_retry import email_task
 from home.emails import render_subject
 from home.money import format_money
 
@@ -16,7 +17,7 @@ from . import receipt_emails, tax_receipts
 from .models import Donation, DonationStatus
 
 
-@task()
+@email_task()
 def send_donation_confirmation(donation_id):
     """Email the donor, in the language they gave in, that their gift is confirmed.
 
@@ -63,13 +64,13 @@ def correct_gift_receipt(donation_id):
     return corrected.number
 
 
-@task()
+@email_task()
 def send_tax_receipt(receipt_id):
     """Email the donor their tax receipt (PDF attached, signed download link)."""
     return receipt_emails.send_receipt(receipt_id)
 
 
-@task()
+@email_task()
 def send_tax_receipt_cancellation(receipt_id):
     """Tell the donor their receipt is cancelled (and which one replaces it)."""
     return receipt_emails.send_cancellation(receipt_id)

@@ -38,8 +38,7 @@ from wagtail.models import Page, WorkflowState
 from wagtail.signals import page_published, task_rejected
 from wagtail.users.models import UserProfile
 
-from django_tasks import task
-
+from cocity.email_retry import email_task
 from home.emails import render_subject, render_text
 
 from .access import is_leader, originals
@@ -76,7 +75,7 @@ def _templates(page, kind):
     ).template.name
 
 
-@task()
+@email_task()
 def notify_leader(page_id, event, comment=""):
     """Email the leader who owns page ``page_id`` about ``event`` (PUBLISHED or
     CHANGES_REQUESTED); return True if an email was sent, False if the page is gone or not

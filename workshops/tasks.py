@@ -5,8 +5,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
 
-from django_tasks import task
-
+from cocity.email_retry import email_task
 from home.emails import render_subject, render_text
 
 from .calendar import calendar_for
@@ -21,7 +20,7 @@ def _absolute(path, workshop):
     return site.root_url + path if site else path
 
 
-@task()
+@email_task()
 def send_registration_email(registration_id, kind):
     """Email the registrant: "confirmed" (with the .ics), "waitlisted", "promoted" (a seat
     became free: now confirmed, with the .ics) or "reminder" (the day before, with the .ics;
