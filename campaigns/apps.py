@@ -23,6 +23,12 @@ class CampaignsConfig(AppConfig):
         from .news_emails import news_published
 
         featured.register("campaigns", live_campaigns_section, order=10)
+        # the campaign page keeps its district and category in the frame cache
+        from home import frame
+
+        from .models import Category, District
+
+        frame.watch(District, Category)
         # the ledger tells late gifts from on-time ones by the campaign's closing time
         ledger.register_closing_time(closing_time)
         # match funds may choose campaigns by district and category (donations/matching.py)

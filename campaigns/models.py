@@ -29,6 +29,7 @@ from home.money import format_money
 from home.visibility import public_pages
 
 from . import closing as closings
+from . import payouts
 from .admin_forms import CampaignPageForm
 from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
 from .impact import ImpactPage  # noqa: F401 - models of the app
@@ -369,9 +370,19 @@ class CampaignPage(BasePage):
         return self.raised_by_close_cents
 
     def _read_figures(self):
-        """Every figure of the tally and whether the campaign was closed, in one query (the
-        stored closing itself is read only when there is one)."""
-        figures = ledger.money(self.translation_key, closing_pk=closings.closing_id("campaign_key"))
+        """Every figure of the tally, whether the campaign was closed, what was paid out and
+        whether any expense was recorded (for money_use), in one query (the stored closing
+        itself is read only when there is one)."""
+        figures = ledger.money(
+            self.translation_key,
+            closing_pk=closings.closing_id("campaign_key"),
+            **payouts.money_use_facts("campaign_key"),
+        )
+        if "paid_out_cents" in figures:  # no tally row yet: money_use reads them itself
+            self.money_use_facts = {
+                "paid_out_cents": figures["paid_out_cents"],
+                "has_expenses": figures["has_expenses"],
+            }
         self.raised_cents = figures["raised_cents"]
         self.donor_count = figures["donor_count"]
         self.raised_by_close_cents = figures["raised_by_close_cents"]
@@ -523,21 +534,36 @@ class CampaignPage(BasePage):
         page.object_list = rows
         return page
 
-    def with_related(self):
+    RELATED = ("district", "category", "hero_image", "social_image")
+
+    def with_related(self, request=None):
         """The district, the category, the hero and the social images read in one query
-        (the page shows them all), kept on this instance."""
+        (the page shows them all), kept on this instance. For a live page served to
+        ``request``, kept in the frame cache (home/frame.py: a new generation whenever a
+        page, an image, a district or a category is saved)."""
         if self.pk is None:
             return
-        related = ("district", "category", "hero_image", "social_image")
-        fields = [name for name in related if getattr(self, f"{name}_id") is not None]
+        fields = tuple(name for name in self.RELATED if getattr(self, f"{name}_id") is not None)
         if not fields:
             return
-        fetched = CampaignPage.objects.filter(pk=self.pk).select_related(*fields).first()
-        if fetched is None:
-            return
-        for name in fields:
-            if getattr(fetched, f"{name}_id") == getattr(self, f"{name}_id"):
-                setattr(self, name, getattr(fetched, name))
+
+        def fetch():
+            fetched = CampaignPage.objects.filter(pk=self.pk).select_related(*fields).first()
+            if fetched is None:
+                return {}
+            return {
+                name: getattr(fetched, name)
+                for name in fields
+                if getattr(fetched, f"{name}_id") == getattr(self, f"{name}_id")
+            }
+
+        if request is None or getattr(request, "is_preview", False) or not self.live:
+            related = fetch()
+        else:
+            ids = "-".join(str(getattr(self, f"{name}_id")) for name in fields)
+            related = frame.shared(f"campaign-related:{self.pk}:{ids}", fetch)
+        for name, value in related.items():
+            setattr(self, name, value)
 
     def keep_budget_lines(self, request):
         """The live page's budget lines, kept in the frame cache (home/frame.py): they change
@@ -554,7 +580,7 @@ class CampaignPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        self.with_related()
+        self.with_related(request)
         self.keep_budget_lines(request)
         # a block of the body that points at this very campaign (the donation block) reads
         # it from localized_pages: let it use this instance and the figures read here
@@ -566,8 +592,21 @@ class CampaignPage(BasePage):
             for pk, linked in (context.get("localized_pages") or {}).items()
         }
         context["donations"] = self.recent_donations(request)
-        context["featured_sections"] = featured.sections_for(self, request, slot="campaign")
+        context["featured_sections"] = self.featured_sections(request)
         return context
+
+    def featured_sections(self, request):
+        """The featured sections of the "campaign" slot (the project's stories): for a live
+        page, kept in the frame cache per page, scheme, host and language (home/frame.py: a
+        new generation on every page or image change), so a provider of this slot must show
+        only pages and their images."""
+
+        def build():
+            return featured.sections_for(self, request, slot="campaign")
+
+        if getattr(request, "is_preview", False) or not self.live:
+            return build()
+        return frame.part(f"campaign-featured:{self.pk}:{request.scheme}", request, build)
 
 
 class BudgetLine(TranslatableMixin, Orderable):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +114,23 @@ def money_use_annotations(key_field="translation_key"):
     return {"paid_out_cents": total(Payout), "spent_cents": total(Expense)}
 
 
+def money_use_facts(key_field="campaign_key"):
+    """``paid_out_cents`` (summed subquery) and ``has_expenses`` (Exists) annotations keyed on
+    ``key_field``: the campaign page reads them with its tally, in the same query, and
+    ``money_use(known=…)`` then needs no query of its own when there is no expense."""
+    payouts = (
+        Payout.objects.filter(campaign_key=OuterRef(key_field))
+        .order_by()
+        .values("campaign_key")
+        .annotate(total=Sum("amount_cents"))
+        .values("total")
+    )
+    return {
+        "paid_out_cents": Coalesce(Subquery(payouts[:1]), Value(0)),
+        "has_expenses": Exists(Expense.objects.filter(campaign_key=OuterRef(key_field))),
+    }
+
+
 def budget_lines_by_page(campaign_keys):
     """{campaign key: (original page id, {page id: [(translation key, label, cents)]})} of
     the budget lines of every page (each language) of the campaigns ``campaign_keys``, in
@@ -186,16 +203,22 @@ class MoneyUse:
         return sum(line.planned_cents or 0 for line in self.lines)
 
 
-def money_use(campaign_key, *, page_id=None, raised_cents=None, payouts=False):
+def money_use(campaign_key, *, page_id=None, raised_cents=None, payouts=False, known=None):
     """The MoneyUse of the campaign ``campaign_key`` with its budget lines as the page
     ``page_id`` (a language version) labels them; ``raised_cents`` if the caller already
     read it from the ledger. One query for the payouts (their sum, or the rows when
     ``payouts``), one for the expenses and, only when there are some, one for the budget
-    lines (plus the ledger's one when ``raised_cents`` is not given)."""
+    lines (plus the ledger's one when ``raised_cents`` is not given). ``known``: the
+    ``money_use_facts()`` the caller already read (paid_out_cents, has_expenses): no query
+    for the sum, nor for the expenses when there is none."""
     if raised_cents is None:
         raised_cents = ledger.figures(campaign_key)[0]
     use = MoneyUse(raised_cents=raised_cents)
-    if payouts:
+    if known is not None and not payouts:
+        use.paid_out_cents = known["paid_out_cents"]
+        if not known["has_expenses"]:
+            return use
+    elif payouts:
         use.payouts = list(
             Payout.objects.for_campaign(campaign_key).only(
                 "paid_on", "amount_cents", "payee", "reference"

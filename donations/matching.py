@@ -19,7 +19,7 @@ The rules:
   when nothing is left) is room in the fund again.
 """
 
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -93,22 +93,57 @@ def matched_sum():
 
 def room(fund, campaign_key):
     """The most ``fund`` may still add to gifts of the campaign ``campaign_key`` (cents)."""
-    left = fund.total_cap_cents - matched_cents(fund)
+    campaign_matched = (
+        matched_cents(fund, campaign_key) if fund.per_campaign_cap_cents is not None else 0
+    )
+    return _room(fund, matched_cents(fund), campaign_matched)
+
+
+def _room(fund, fund_matched, campaign_matched):
+    """The room left in ``fund`` given what it matches now in all and in the campaign."""
+    left = fund.total_cap_cents - fund_matched
     if fund.per_campaign_cap_cents is not None:
-        left = min(left, fund.per_campaign_cap_cents - matched_cents(fund, campaign_key))
+        left = min(left, fund.per_campaign_cap_cents - campaign_matched)
     return max(0, left)
+
+
+def _matched_subquery(campaign_key=None):
+    """A Subquery for a MatchFund queryset: what each fund matches now (net of what was
+    taken back), in all or in one campaign; the same sum as ``matched_cents``."""
+    matches = Donation.objects.filter(
+        match_fund=OuterRef("pk"), source=DonationSource.MATCH, status=DonationStatus.PAID
+    )
+    if campaign_key is not None:
+        matches = matches.filter(campaign_key=campaign_key)
+    total = (
+        matches.order_by()
+        .values("match_fund")
+        .annotate(cents=Sum(F("amount_cents") - F("refunded_cents")))
+        .values("cents")[:1]
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
 def offers(campaign_key, when=None):
     """The funds that would match a gift to the campaign paid at ``when`` (default now),
-    each as (fund, room_cents) with room left; for the campaign page and the donation form."""
+    each as (fund, room_cents) with room left; for the campaign page and the donation form.
+    One query: each fund comes with what it matches in all and in this campaign (plus the
+    campaign's district and category, only when a fund chooses by them)."""
     when = when or timezone.now()
-    funds = active_funds(when).select_related("sponsor_logo").order_by("starts_at", "pk")
+    funds = (
+        active_funds(when)
+        .select_related("sponsor_logo")
+        .annotate(
+            offer_fund_matched=_matched_subquery(),
+            offer_campaign_matched=_matched_subquery(campaign_key),
+        )
+        .order_by("starts_at", "pk")
+    )
     facts = facts_of(campaign_key)
     found = []
     for fund in funds:
         if covers(fund, campaign_key, facts):
-            left = room(fund, campaign_key)
+            left = _room(fund, fund.offer_fund_matched, fund.offer_campaign_matched)
             if left > 0:
                 found.append((fund, left))
     return found
