@@ -1,0 +1,365 @@
+"""Faults with nothing lost (issue 15, item 7), on the real site (tests/system/harness.py):
+the mail server down, Stripe failing, Redis stopped, PostgreSQL restarted mid-load, a worker
+and a whole node killed mid-request. After each: the ledger exact, and the site serving."""
+
+import contextlib
+import os
+import signal
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from scripts.cluster import ROOT, start, wait_for_health
+from tests.system.harness import PYTHON_MANAGE, Stats, Visitor, Webhooks, free_port
+
+UNCACHED = {"Authorization": "Bearer system-uncached"}  # the page cache neither serves nor stores
+
+
+class Held:
+    """Stripe holding a gift's webhook back (delivered later by the test)."""
+
+    def __init__(self):
+        self.events = []
+
+    def send(self, event):
+        self.events.append(event)
+
+
+def paid_gift(site, number, webhooks=None, base=None):
+    """A donor gives and pays; returns (visitor, session id, cents, held events)."""
+    held = Held()
+    visitor = Visitor(
+        site, Stats(), webhooks or held, number, base=base, pay_share=1, thanks_share=0
+    )
+    visitor.give()
+    assert visitor.last_gift, visitor.stats.errors
+    return visitor, *visitor.last_gift, held.events
+
+
+def deliver_now(site, events, nodes=None, seconds=60):
+    stats = Stats()
+    webhooks = Webhooks(site, stats, threads=2)
+    webhooks.nodes = nodes
+    for event in events:
+        payload, header = site.stripe.signed(event, site.cluster.webhook_secret)
+        with webhooks.lock:
+            webhooks.heap.append((0, next(webhooks.counter), payload, header, False))
+            webhooks.pending += 1
+            webhooks.lock.notify_all()
+    assert webhooks.drain(seconds)
+    return stats
+
+
+def assert_ledger_exact(site, before, paid_cents):
+    """Every session Stripe took money for is paid here, once; the total grew by exactly
+    what was paid; every stored tally equals its gifts recomputed."""
+    after = site.state()
+    paid_in_stripe = {
+        sid for sid, session in site.stripe.sessions.items() if session["payment_status"] == "paid"
+    }
+    paid_here = {sid for sid, (status, _cents) in after["stripe"].items() if status == "paid"}
+    assert paid_here == paid_in_stripe
+    assert after["gifts"] - before["gifts"] == paid_cents  # the sponsors' matches aside
+    assert after["problems"] == []
+    return after
+
+
+# --- the mail server down ------------------------------------------------------------------
+
+
+class _Recorder(socketserver.StreamRequestHandler):
+    """Just enough SMTP; keeps the recipients of each message."""
+
+    def handle(self):
+        self.wfile.write(b"220 recorder\r\n")
+        in_data, recipients = False, []
+        for line in self.rfile:
+            if in_data:
+                if line in (b".\r\n", b".\n"):
+                    in_data = False
+                    self.server.received.append(recipients)
+                    recipients = []
+                    self.wfile.write(b"250 kept\r\n")
+                continue
+            verb = line[:4].upper()
+            if verb == b"RCPT":
+                recipients.append(line.decode().split("<", 1)[1].split(">", 1)[0])
+            if verb == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 go on\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+TASKS = """
+import json
+from django_tasks_db.models import DBTaskResult
+rows = DBTaskResult.objects.filter(task_path__endswith="send_donation_confirmation")
+print(json.dumps([[r.status, r.args_kwargs, r.run_after.isoformat() if r.run_after else None]
+                  for r in rows.order_by("enqueued_at") if r.args_kwargs["args"] == [%(pk)d]]))
+"""
+DONATION = """
+import json
+from donations.models import Donation
+d = Donation.objects.get(provider_session_id=%(sid)r)
+print(json.dumps([d.pk, d.status, d.donor_email]))
+"""
+NOW = """
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+ready = DBTaskResult.objects.filter(status="READY", run_after__isnull=False)
+print(ready.update(run_after=timezone.now()))
+"""
+
+
+def run_worker(site, email_port):
+    env = {**site.cluster.env, "EMAIL_PORT": str(email_port)}
+    subprocess.run(
+        [*PYTHON_MANAGE, "db_worker", "--batch", "--no-startup-delay"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+
+
+def test_mail_server_down_tasks_retry_later_and_payments_go_on(site):
+    before = site.state()
+    _visitor, sid, cents, events = paid_gift(site, 1)
+    deliver_now(site, events)
+    pk, status, email = site.shell(DONATION % {"sid": sid})
+    assert status == "paid"
+
+    closed = free_port()  # nothing listens there: the mail server is down
+    run_worker(site, closed)
+    tasks = site.shell(TASKS % {"pk": pk})
+    assert [t[0] for t in tasks] == ["SUCCESSFUL", "READY"], tasks  # the retry, queued
+    assert tasks[1][1]["kwargs"] == {"email_attempt": 2}
+    assert tasks[1][2] > tasks[0][2] if tasks[0][2] else tasks[1][2]  # deferred: backoff
+    assert_ledger_exact(site, before, cents)  # the payment did not wait for the mail
+
+    # The mail server is back and the delay has passed: the retry sends it, once.
+    recorder = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Recorder)
+    recorder.received = []
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    try:
+        site.shell(NOW)
+        run_worker(site, recorder.server_address[1])
+    finally:
+        recorder.shutdown()
+        recorder.server_close()
+    assert [email] in recorder.received
+    assert recorder.received.count([email]) == 1
+    tasks = site.shell(TASKS % {"pk": pk})
+    assert [t[0] for t in tasks] == ["SUCCESSFUL", "SUCCESSFUL"], tasks
+
+
+# --- Stripe failing --------------------------------------------------------------------------
+
+
+def test_stripe_failing_the_donor_is_told_to_retry_nothing_is_lost(site):
+    before = site.state()
+    for mode in ("500", "timeout", "disconnect"):
+        site.stripe.fail_next(mode)
+        visitor = Visitor(site, Stats(), Held(), 2)
+        path = f"/fr/donate/{site.info['campaign_key']}/"
+        form = visitor.form("gift form", path)
+        data = {
+            "amount_choice": "custom", "custom_amount": "12", "donor_name": "Awa",
+            "donor_email": "awa@example.org", "display": "name", "message": "", "consent": "on",
+        }  # fmt: skip
+        started = time.monotonic()
+        answer = visitor.post("gift", path, form, data)
+        assert answer.status_code == 503, (mode, answer.status_code)
+        assert time.monotonic() - started < 15
+        assert "débité" in answer.text  # "Nothing was charged", in French: try again
+        assert 'value="awa@example.org"' in answer.text  # what was typed stays
+
+    # The donor paid but Stripe's webhook never came and Stripe failed on the thank-you page:
+    # the gift waits, then reconcile_donations settles it, once.
+    visitor, sid, cents, events = paid_gift(site, 3)
+    success = site.stripe.sessions[sid]["success_url"].replace("{CHECKOUT_SESSION_ID}", sid)
+    site.stripe.fail_next("500", times=3)
+    success = urlsplit(success)
+    thanks = visitor.request("thanks", "GET", f"{success.path}?{success.query}")
+    assert thanks is not None and thanks.status_code == 200
+    site.stripe._failures.clear()
+    assert site.state()["stripe"][sid][0] == "pending"
+    site.cluster.manage("reconcile_donations", "--older-than", "0")
+    assert site.state()["stripe"][sid][0] == "paid"
+    deliver_now(site, events)  # the late webhook changes nothing
+    assert_ledger_exact(site, before, cents)
+
+
+# --- Redis stopped --------------------------------------------------------------------------
+
+
+def test_redis_stopped_the_site_keeps_serving(site):
+    before = site.state()
+    site.redis.stop()
+    try:
+        for node in site.nodes:
+            visitor = Visitor(site, Stats(), None, 4, base=node)
+            for url in site.info["urls"]:
+                started = time.monotonic()
+                answer = visitor.request("page", "GET", url)
+                assert answer is not None and answer.status_code == 200, url
+                assert time.monotonic() - started < 5, url
+            health = requests.get(f"{node}/healthz", timeout=5)
+            assert health.status_code in (200, 503)  # it may say the cache is down
+        _visitor, sid, cents, events = paid_gift(site, 5)  # giving works without Redis
+        deliver_now(site, events)
+    finally:
+        site.redis.start()
+    assert_ledger_exact(site, before, cents)
+    visitor = Visitor(site, Stats(), None, 6)
+    assert visitor.request("page", "GET", site.info["campaign_url"]).status_code == 200
+
+
+# --- PostgreSQL restarted mid-load -------------------------------------------------------------
+
+
+def test_postgres_restarted_mid_load_503_then_recovery_without_restart(site):
+    before = site.state()
+    pids = {name: process.pid for name, process in site.cluster.processes.items()}
+    # a gift paid before the restart, whose webhook Stripe delivers during it
+    _visitor, sid, cents, held = paid_gift(site, 7)
+    stats = Stats()
+    webhooks = Webhooks(site, stats, threads=2)
+    paid = [cents]
+    stop = threading.Event()
+
+    def visitors(slot):
+        number = 100 + slot * 1000
+        while not stop.is_set():
+            number += 1
+            visitor = Visitor(site, stats, webhooks, number, thanks_share=0, timeout=10)
+            if number % 4 == 0:
+                visitor.give()
+                if visitor.last_gift:
+                    paid.append(visitor.last_gift[1])
+            else:
+                visitor.request("page", "GET", site.info["campaign_url"], headers=UNCACHED)
+                visitor.request("api", "GET", site.info["urls"][-1], headers=UNCACHED)
+
+    threads = [threading.Thread(target=visitors, args=(n,), daemon=True) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    site.postgres.stop()
+    try:
+        # Down: pages and webhooks answer 503 at once, with Retry-After, translated
+        probe = Visitor(site, Stats(), None, 8)
+        started = time.monotonic()
+        down = probe.request("page", "GET", site.info["campaign_url"], headers=UNCACHED)
+        assert time.monotonic() - started < 3
+        assert down.status_code == 503 and down.headers["Retry-After"].isdigit()
+        assert '<html lang="fr"' in down.text
+        for event in held:  # refused now; Stripe delivers it again later
+            webhooks.send(event)
+        time.sleep(4)
+    finally:
+        site.postgres.start()
+    time.sleep(5)
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    assert webhooks.drain(60)
+
+    # Nothing but 503 went wrong, and each quickly
+    assert not [e for e in stats.errors if not (len(e) == 3 and e[2] == 503)], stats.errors[:10]
+    assert stats.unavailable, "the restart was not seen"
+    assert all(seconds < 3 and after for seconds, after in stats.unavailable)
+    assert stats.webhook_refused >= 1  # refused during the restart, then counted once
+    # Recovered without restarting the app: same processes, both nodes serve from the database
+    assert {n: p.pid for n, p in site.cluster.processes.items()} == pids
+    for node in site.nodes:
+        visitor = Visitor(site, Stats(), None, 9, base=node)
+        answer = visitor.request("page", "GET", site.info["campaign_url"], headers=UNCACHED)
+        assert answer.status_code == 200
+    assert_ledger_exact(site, before, sum(paid))
+
+
+# --- a worker, then a whole node, killed mid-request ------------------------------------------
+
+
+def children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]
+
+
+def test_node_killed_mid_request_no_partial_gift_the_other_node_serves(site):
+    before = site.state()
+    stats = Stats()
+    webhooks = Webhooks(site, stats, threads=2)
+    paid = []
+    stop = threading.Event()
+    node_b = site.cluster.nodes["b"]
+
+    def visitors(slot, base):
+        number = 50_000 + slot * 1000
+        while not stop.is_set():
+            number += 1
+            visitor = Visitor(site, stats, webhooks, number, base=base, thanks_share=0)
+            if number % 3 == 0:
+                visitor.give()
+                if visitor.last_gift:
+                    paid.append(visitor.last_gift[1])
+            else:
+                visitor.request("page", "GET", site.info["campaign_url"], headers=UNCACHED)
+
+    # 1. kill -9 a worker of node B mid-requests: its master starts another
+    threads = [threading.Thread(target=visitors, args=(n, node_b), daemon=True) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    master = site.cluster.processes["b"].pid
+    workers = children(master)
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    time.sleep(4)
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    assert webhooks.drain(60)
+    assert site.cluster.processes["b"].poll() is None
+    assert len(children(master)) == len(workers) and workers[0] not in children(master)
+    errors = [e for e in stats.errors if e[2] != 503]
+    assert len(errors) <= 4, errors  # only what that worker was doing
+    assert_ledger_exact(site, before, sum(paid))
+
+    # 2. kill -9 the whole of node A during requests through the balancer: B serves them
+    before = site.state()
+    balancer = requests.Session()
+    balancer.verify = str(site.cluster.certificate)
+    process = site.cluster.processes["a"]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    served, failed, deadline = [], 0, time.monotonic() + 8
+    while time.monotonic() < deadline:
+        with contextlib.suppress(requests.RequestException):
+            answer = balancer.get(f"{site.cluster.url}{site.info['campaign_url']}", timeout=10)
+            if answer.status_code == 200:
+                served.append(answer.headers.get("X-Cocity-Node"))
+                continue
+        failed += 1
+    assert failed <= 3 and served[-10:] == ["b"] * 10
+    # a gift through B while A is dead, its webhook delivered to what answers
+    _visitor, sid, cents, events = paid_gift(site, 60_001, base=node_b)
+    deliver_now(site, events, nodes=[node_b])
+    assert_ledger_exact(site, before, cents)
+
+    # A comes back (a new process on the same database): both serve again
+    site.cluster.processes["a"] = start(
+        "node-a-again",
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "cocity.wsgi"],
+        {**site.cluster.env, "GUNICORN_BIND": site.cluster.nodes["a"].split("//")[1]},
+        site.cluster.folder,
+    )
+    wait_for_health(site.cluster.nodes["a"], site.cluster.processes["a"], "node A")
