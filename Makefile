@@ -64,7 +64,7 @@ bench: install ## Queries, latency and requests/s of each page type, uncached an
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 # Two gunicorn nodes (production settings) behind haproxy on the local PostgreSQL (database
-# cocity_cluster, made afresh: CLUSTER_DATABASE_URL), Redis (db 5, emptied: CLUSTER_REDIS_URL),
+# cocity_cluster, made afresh: CLUSTER_DATABASE_URL), Redis (db 12, CLUSTER_REDIS_URL),
 # media on S3 (moto's server) and the fake Stripe server; Ctrl-C stops it (scripts/cluster.py).
 cluster: install ## Two app nodes behind a load balancer, media on S3: https://127.0.0.1:8800
 	$(BIN)/python scripts/cluster.py $(CLUSTER_ARGS)

@@ -5,8 +5,9 @@ One command starts, from Debian and PyPI packages only and on loopback only:
 - PostgreSQL: the local server, a database of its own, made afresh (CLUSTER_DATABASE_URL,
   default postgres://postgres@127.0.0.1:5432/cocity_cluster); migrated, the demo built and the
   static files collected once, before the nodes start;
-- Redis: the local server, a database number of its own, emptied first (CLUSTER_REDIS_URL,
-  default redis://127.0.0.1:6379/5): the shared cache (page cache, rate limits);
+- Redis: the local server, a database number of its own (CLUSTER_REDIS_URL, default
+  redis://127.0.0.1:6379/12) and a key prefix new for each run, so nothing is emptied and a
+  run never sees another's pages: the shared cache (page cache, rate limits);
 - S3: moto's server mode (`python -m moto.server`) with a bucket for the uploaded media
   (cocity/storage.py), the demo's images included;
 - Stripe: the fake Stripe server of the tests (tests/fakes/stripe_server.py): its checkout page
@@ -52,7 +53,7 @@ S3_KEY, S3_SECRET = "cluster-key", "cluster-secret"  # moto accepts any credenti
 STRIPE_KEY, WEBHOOK_SECRET = "sk_test_cluster", "whsec_cluster"
 DEMO_ADMIN_PASSWORD = "cocity-cluster-admin"
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cocity_cluster"
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = "redis://127.0.0.1:6379/12"
 # Only the public media may be read straight from the bucket: originals and renditions of
 # published images. private/ (and documents, served by Wagtail's checking view) are not.
 PUBLIC_PREFIXES = ("original_images/", "images/")
@@ -101,10 +102,13 @@ def fresh_database(url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def empty_redis(url):
+def check_redis(url):
     import redis
 
-    redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        raise SystemExit(f"Redis does not answer at {url}: {error}") from None
 
 
 def self_signed_certificate(folder):
@@ -304,6 +308,7 @@ def node_environment(*, port, database_url, redis_url, s3_url, stripe_url, smtp_
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX=f"cluster-{secrets.token_hex(4)}",
         AWS_STORAGE_BUCKET_NAME=BUCKET,
         AWS_S3_ENDPOINT_URL=s3_url,
         AWS_S3_REGION_NAME="us-east-1",
@@ -342,13 +347,14 @@ def running_cluster(
     s3_port, stripe_port, smtp_port = port + 3, port + 4, port + 5
     s3_url = f"http://127.0.0.1:{s3_port}"
     processes = {}
+    began = time.monotonic()
     stripe = FakeStripe()
     stripe._port = stripe_port
-    smtp = None
+    smtp = collect = None
     try:
-        say(f"Services: PostgreSQL {database_url} (made afresh), Redis {redis_url} (emptied)")
+        say(f"Services: PostgreSQL {database_url} (made afresh), Redis {redis_url}")
         fresh_database(database_url)
-        empty_redis(redis_url)
+        check_redis(redis_url)
         smtp = _ReusableServer(("127.0.0.1", smtp_port), _SMTPSink)
         threading.Thread(target=smtp.serve_forever, daemon=True).start()
         stripe.start()
@@ -369,13 +375,14 @@ def running_cluster(
             smtp_port=smtp_port,
             workers=workers,
         )
-        say(f"Once: migrate, load_demo, collectstatic (log: {folder / 'prepare.log'})")
+        say(f"Once: migrate, load_demo, collectstatic (logs in {folder})")
+        # collectstatic needs no database: side by side with the rest
+        collect = start(
+            "collectstatic", [PYTHON, "manage.py", "collectstatic", "--no-input"], env, folder
+        )
         with open(folder / "prepare.log", "ab") as log:
-            for command in (
-                ("migrate", "--no-input"),
-                ("load_demo",),
-                ("collectstatic", "--no-input"),
-            ):
+            for command in (("migrate", "--no-input"), ("load_demo",)):
+                started = time.monotonic()
                 subprocess.run(
                     [PYTHON, "manage.py", *command],
                     cwd=ROOT,
@@ -384,6 +391,9 @@ def running_cluster(
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
+                say(f"  {command[0]}: {time.monotonic() - started:.0f} s")
+        if collect.wait() != 0:
+            raise RuntimeError(f"collectstatic failed; see {folder / 'collectstatic.log'}")
         nodes = {}
         for name, node_port in node_ports.items():
             nodes[name] = f"http://127.0.0.1:{node_port}"
@@ -413,11 +423,14 @@ def running_cluster(
             processes=processes,
         )
         wait_until_balanced(cluster)
+        say(f"Ready in {time.monotonic() - began:.0f} s")
         yield cluster
     finally:
-        for name in ("balancer", "a", "b", "s3"):
-            if name in processes:
-                stop(processes[name])
+        for process in (processes.get(name) for name in ("balancer", "a", "b", "s3")):
+            if process is not None:
+                stop(process)
+        if collect is not None:
+            stop(collect)
         stripe.stop()
         if smtp is not None:
             smtp.shutdown()

@@ -201,6 +201,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Co-city <bonjour@cocity.example>")
+# Email tasks that cannot reach the mail server retry later (cocity/email_retry.py): the
+# delays between attempts, in seconds; after the last one the task fails (logged).
+EMAIL_RETRY_DELAYS = env.listing("EMAIL_RETRY_DELAYS") or ["60", "300", "1800", "7200", "21600"]
 
 # Donations (DESIGN.md §5). Without a Stripe key the demo checkout is used.
 STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")

@@ -29,7 +29,8 @@ CACHES = {
     "default": {
         "BACKEND": "cocity.cache.DegradingRedisCache",
         "LOCATION": env.required("REDIS_URL", "redis://host:6379/0, the shared cache"),
-        "KEY_PREFIX": "cocity",
+        # one Redis database may hold several sites' caches (a trial, tests): their own prefix
+        "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "cocity"),
         "OPTIONS": {
             # a Redis that does not answer costs half a second, then is left alone 10 s
             "socket_connect_timeout": 0.5,

@@ -9,7 +9,8 @@ and through the balancer. One cluster for the module (about a minute to start).
 
 PostgreSQL only (two processes on one SQLite file is not what production runs): skipped on
 SQLite with the reason; CI runs it in its PostgreSQL pass. Ports from CLUSTER_TEST_PORT
-(default 8820, six in a row), Redis db 6 (CLUSTER_TEST_REDIS_URL, emptied), the database
+(default 8820, six in a row), Redis db 11 (CLUSTER_TEST_REDIS_URL; keys under a prefix of
+the run), the database
 <test database>_cluster (CLUSTER_TEST_DATABASE_URL), made afresh.
 """
 
@@ -132,7 +133,7 @@ def cluster():
         missing("haproxy is required for the two-node tests (apt-get install haproxy)")
     if importlib.util.find_spec("moto") is None:
         missing("moto[server] is required for the two-node tests (requirements-dev.txt)")
-    redis_url = os.environ.get("CLUSTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+    redis_url = os.environ.get("CLUSTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
     try:
         address = urlsplit(redis_url)
         with socket.create_connection((address.hostname, address.port or 6379), 2):
