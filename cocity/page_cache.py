@@ -46,7 +46,7 @@ import gzip
 import hashlib
 import logging
 import re
-import uuid
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -59,7 +59,25 @@ from wagtail.models import Page
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
+CLOCK_KEY = "page-cache:clock"
+TAG_KEY = "page-cache:tag:"
+# Tags (see the module's docstring). Every entry carries EVERYTHING; page:<translation key>
+# and campaign:<campaign key> are made by page_tag() and campaign_tag().
+EVERYTHING = "all"
+HOME = "home"
+API = "api"
+OPEN_DATA = "open-data"
+TOTALS = "totals"  # pages that show the totals of several campaigns: indexes, impact figures
+WORKSHOP_SEATS = "workshop-seats"  # pages that show the seats of several workshops
+OTHER = "other"  # every other answer: search, feeds, calendars, sitemap, 404s, redirects
+# What lists pages or shows any of them: purged on every change of a page
+PAGE_LISTS = (HOME, API, OPEN_DATA, OTHER)
+# What shows the totals of a campaign besides its own page and card: purged on a ledger change
+LEDGER_LISTS = (TOTALS, HOME, API, OPEN_DATA, OTHER)
+# Tags of the entries this process served lately, by entry key: a lookup reads the entry and
+# the versions of its tags in one round trip (a wrong guess costs a second one)
+_known_tags = {}
+KNOWN_TAGS_MAX = 10_000
 CACHEABLE_STATUSES = {200, 301, 302, 404}
 # Headers of the stored response that are not kept (set again on the way out, or per request)
 DROPPED_HEADERS = {"content-length", "content-encoding", "set-cookie", "date"}
@@ -80,42 +98,94 @@ def _enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-# --- generations and purges -------------------------------------------------------------
+# --- tags, versions and purges -----------------------------------------------------------
 
 
-def current_generation():
-    """The generation entries must carry to be served (one cache read)."""
-    return _cache().get(GENERATION_KEY) or _new_generation(only_if_missing=True)
+def page_tag(translation_key):
+    """The tag of a page in every language (its copies share the translation key)."""
+    return f"page:{translation_key}"
 
 
-def _new_generation(only_if_missing=False):
-    generation = uuid.uuid4().hex
-    cache = _cache()
-    if only_if_missing:
-        # The key was evicted or never set: the first process to set it wins.
-        if not cache.add(GENERATION_KEY, generation, None):
-            return cache.get(GENERATION_KEY) or generation
-        return generation
-    cache.set(GENERATION_KEY, generation, None)
-    return generation
+def campaign_tag(campaign_key):
+    """The tag of what shows a campaign's totals (its page in every language, its card)."""
+    return f"campaign:{campaign_key}"
 
 
-def purge():
-    """Start a new generation: every cached page is stale from now on."""
-    _new_generation()
+def _tag_keys(tags):
+    return [TAG_KEY + tag for tag in tags]
 
 
-def purge_on_commit():
-    """Purge now (this process sees its own change at once, even inside the transaction) and
-    again when the current transaction commits (a request that read the old data meanwhile
-    stored it under the generation of now, which the second purge retires)."""
-    purge()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        callback is purge for _sids, callback, _robust in connection.run_on_commit
-    ):
+def _clock(cache, value=None):
+    """The clock (``value``, when just read): a counter in the shared cache that every purge
+    moves on. Seeded with the time in milliseconds, so that a clock evicted from the cache
+    starts again above every value it ever had (purges come far less often than once a
+    millisecond); None when the cache does not answer."""
+    if value is None:
+        cache.add(CLOCK_KEY, int(time.time() * 1000), None)
+        value = cache.get(CLOCK_KEY)
+    return value
+
+
+def _tick(cache):
+    """Move the clock on; return its new value (None when the cache does not answer)."""
+    try:
+        return cache.incr(CLOCK_KEY)
+    except ValueError:  # evicted or never set
+        _clock(cache)
+        try:
+            return cache.incr(CLOCK_KEY)
+        except ValueError:
+            return None
+
+
+def purge(tags=(EVERYTHING,)):
+    """Retire every entry that carries one of ``tags`` (by default: every entry).
+
+    The clock moves on and each tag's version becomes its new value: an entry is served only
+    while the versions of all its tags are at most the clock it read before its page was
+    rendered, so every entry rendered before this purge is a miss from now on."""
+    tags = set(tags)
+    if not tags or not _enabled():
         return
-    transaction.on_commit(purge)
+    cache = _cache()
+    try:
+        version = _tick(cache)
+        if version is None:
+            return
+        keys = _tag_keys(tags)
+        cache.set_many(dict.fromkeys(keys, version), None)
+        # Two purges of one tag at once: the later clock value must stay
+        found = cache.get_many(keys)
+        lower = {key: version for key in keys if (found.get(key) or 0) < version}
+        if lower:
+            cache.set_many(lower, None)
+    except Exception:  # a cache that fails: nothing to serve stale from either
+        logger.exception("Could not purge the page cache")
+
+
+class _PurgeOnCommit:
+    """The second purge of ``tags``, when the transaction commits."""
+
+    def __init__(self, tags):
+        self.tags = frozenset(tags)
+
+    def __call__(self):
+        purge(self.tags)
+
+
+def purge_on_commit(tags=(EVERYTHING,)):
+    """Purge ``tags`` now (this process sees its own change at once, even inside the
+    transaction) and again when the current transaction commits (a request that read the
+    old data meanwhile stored it with a clock older than the second purge)."""
+    tags = frozenset(tags)
+    purge(tags)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # the change is committed already
+    for _sids, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _PurgeOnCommit) and callback.tags >= tags:
+            return
+    transaction.on_commit(_PurgeOnCommit(tags))
 
 
 # --- requests and responses -------------------------------------------------------------
@@ -255,6 +325,77 @@ def compress(request, response):
     return response
 
 
+def _context_page(response):
+    page = (getattr(response, "context_data", None) or {}).get("page")
+    return page if isinstance(page, Page) else None
+
+
+def response_tags(request, response):
+    """The tags of what ``response`` shows (see the module's docstring): decided when it is
+    stored, from the page it renders (Wagtail's ``page`` in the template context, the pages
+    that context holds, the page's type) or else from its route."""
+    tags = {EVERYTHING}
+    page = _context_page(response)
+    if page is not None:
+        tags.add(page_tag(page.translation_key))
+        tags.update(_shown_pages_tags(response.context_data))
+        tags.update(_page_type_tags(page))
+        return tags
+    path = request.path_info
+    if path.startswith("/api/"):
+        tags.add(API)
+    elif path.startswith("/open-data/"):
+        tags.add(OPEN_DATA)
+    elif (match := request.resolver_match) and match.url_name == "campaign_card":
+        key = (
+            Page.objects.filter(pk=match.kwargs.get("page_id"))
+            .values_list("translation_key", flat=True)
+            .first()
+        )
+        tags.update({campaign_tag(key), page_tag(key)} if key else {OTHER})
+    else:
+        tags.add(OTHER)
+    return tags
+
+
+def _shown_pages_tags(context):
+    """page:<key> of the pages the context holds besides the page (links of the body, a
+    story's campaign, a workshop's campaigns…): their titles and addresses are shown."""
+    tags = set()
+    for value in context.values():
+        values = value.values() if isinstance(value, dict) else value
+        if isinstance(values, (list, tuple, set, type({}.values()))):
+            tags.update(page_tag(item.translation_key) for item in values if isinstance(item, Page))
+        elif isinstance(value, Page):
+            tags.add(page_tag(value.translation_key))
+    return tags
+
+
+def _page_type_tags(page):
+    """What a page of this type shows besides itself and its children (their changes purge
+    it as their parent): the totals of campaigns, the seats of workshops, the home's
+    sections."""
+    from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
+    from home.models import HomePage
+    from workshops.models import WorkshopIndexPage
+
+    if isinstance(page, CampaignPage):
+        return {campaign_tag(page.translation_key)}
+    if isinstance(page, (CampaignIndexPage, ImpactPage)):
+        return {TOTALS}
+    if isinstance(page, WorkshopIndexPage):
+        return {WORKSHOP_SEATS}
+    if isinstance(page, HomePage):
+        return {HOME}
+    return set()
+
+
+def _remember_tags(key, tags):
+    if len(_known_tags) >= KNOWN_TAGS_MAX:
+        _known_tags.clear()
+    _known_tags[key] = tags
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous responses (see the module's docstring); compress what may
     be compressed. Sits after WhiteNoise (static files never reach it) and before the
@@ -267,22 +408,48 @@ class PageCacheMiddleware:
         if not is_anonymous_request(request) or not _enabled() or _is_excluded(request):
             return compress(request, self.get_response(request))
         key = entry_key(request)
+        cache = _cache()
         try:
-            found = _cache().get_many([GENERATION_KEY, key])
+            # One round trip: the clock, the entry and the versions of the tags it had
+            found = cache.get_many([CLOCK_KEY, key, *_tag_keys(_known_tags.get(key, ()))])
+            clock = _clock(cache, found.get(CLOCK_KEY))
+            entry = found.get(key)
+            if entry is not None and self._is_fresh(cache, entry, found, key):
+                if _same_variant(request, entry[6]):
+                    return self._from_entry(request, entry)
         except Exception:  # a cache that fails: serve uncached
             logger.exception("Page cache unavailable")
             return compress(request, self.get_response(request))
-        generation = found.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation and _same_variant(request, entry[5]):
-            return self._from_entry(request, entry)
         response = self.get_response(request)
-        if is_storable(request, response):
-            return self._store(request, response, key, generation)
+        if clock is not None and is_storable(request, response):
+            return self._store(request, response, key, clock)
         response["X-Page-Cache"] = "skip"
         return compress(request, response)
 
-    def _store(self, request, response, key, generation):
+    @staticmethod
+    def _is_fresh(cache, entry, found, key):
+        """True if no tag of ``entry`` was purged after the clock it read."""
+        clock, tags = entry[0], entry[1]
+        _remember_tags(key, tags)
+        keys = _tag_keys(tags)
+        missing = [name for name in keys if name not in found]
+        if missing:
+            found = {**found, **cache.get_many(missing)}
+        # A version missing (never set, or evicted after a purge) is not trusted
+        return all(found.get(name) is not None and found[name] <= clock for name in keys)
+
+    def _store(self, request, response, key, clock):
+        cache = _cache()
+        tags = tuple(sorted(response_tags(request, response)))
+        # Each tag needs a version: one missing gets the clock of now, after the rendering
+        # (an entry rendered before a purge whose version was evicted stays a miss).
+        keys = _tag_keys(tags)
+        versions = cache.get_many([CLOCK_KEY, *keys])
+        missing = [name for name in keys if name not in versions]
+        if missing:
+            now = _clock(cache, versions.get(CLOCK_KEY))
+            for name in missing:
+                cache.add(name, now, None)
         compressed = bool(_compressible(response))
         if compressed:
             patch_vary_headers(response, ("Accept-Encoding",))
@@ -293,14 +460,16 @@ class PageCacheMiddleware:
             (name, value) for name, value in response.items() if name.lower() not in DROPPED_HEADERS
         ]
         entry = (
-            generation,
+            clock,
+            tags,
             response.status_code,
             headers,
             body,
             compressed,
             _variant(request, response),
         )
-        _cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        _remember_tags(key, tags)
         response["X-Page-Cache"] = "miss"
         if compressed and _accepts_gzip(request):
             _send_compressed(response, body)
@@ -308,7 +477,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _from_entry(request, entry):
-        _generation, status, headers, body, compressed, _variant = entry
+        _clock, _tags, status, headers, body, compressed, _variant = entry
         if compressed and not _accepts_gzip(request):
             body, compressed = gzip.decompress(body), False
         response = HttpResponse(body, status=status)
@@ -339,29 +508,150 @@ CONTENT_APPS = {
     "taggit",
 }
 NOT_SHOWN = {
-    ("wagtailcore", "revision"),
-    ("wagtailcore", "pagelogentry"),
-    ("wagtailcore", "modellogentry"),
-    ("wagtailcore", "referenceindex"),
-    ("wagtailcore", "pagesubscription"),
-    ("wagtailcore", "taskstate"),
-    ("wagtailcore", "workflowstate"),
-    ("wagtailcore", "comment"),
-    ("wagtailcore", "commentreply"),
-    ("wagtailcore", "pagelock"),
-    ("wagtailimages", "rendition"),
-    ("wagtailimages", "uploadedfile"),
+    "wagtailcore.revision",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.referenceindex",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.taskstate",
+    "wagtailcore.workflowstate",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.pagelock",
+    "wagtailimages.rendition",
+    "wagtailimages.uploadedfile",
+    # what a gift, a registration or a mailing writes besides the ledger and the seats
+    "donations.webhookevent",
+    "donations.refusedpayment",
+    "donations.receiptcounter",
+    "donations.taxreceipt",
+    "workshops.registration",
+    "campaigns.newsmailing",
+    "campaigns.newsdelivery",
+    "campaigns.closingemail",
+    "stories.proposal",
 }
 
 
-def _content_changed(sender, **kwargs):
-    meta = sender._meta
-    if meta.app_label in CONTENT_APPS and (meta.app_label, meta.model_name) not in NOT_SHOWN:
-        purge_on_commit()
+def ledger_tags(campaign_key):
+    """What a change of a campaign's ledger purges: its pages in every language and its
+    card, the listings and figures that show its totals, the home pages, the API, open
+    data, search."""
+    return {campaign_tag(campaign_key), *LEDGER_LISTS}
 
 
-def _pages_changed(**kwargs):
-    purge_on_commit()
+def workshop_seats_tags(workshop_key):
+    """What a change of a workshop's seats purges: its page in every language, the
+    workshop listings, the home pages (next workshops), the API, the rest (calendars)."""
+    return {page_tag(workshop_key), WORKSHOP_SEATS, HOME, API, OTHER}
+
+
+def page_change_tags(page, parents=()):
+    """What a change of ``page`` (saved, published, unpublished, moved, deleted) purges: the
+    page in every language, its parent (the index listing it; ``parents``: more of them,
+    such as the one it left), the home pages, the API, open data and the rest, what its type
+    shows it on (a story on its campaign's page, a campaign in the totals), and everything
+    when a menu, the footer or the contact details link to it (every page shows those)."""
+    from home.models import Footer, MainMenu, SiteContact
+
+    key = page.translation_key
+    tags = {page_tag(key), *PAGE_LISTS}
+    parent_paths = {page.path[: -page.steplen]} if page.depth > 1 else set()
+    parent_paths.update(parent.path for parent in parents)
+    tags.update(
+        page_tag(parent_key)
+        for parent_key in Page.objects.filter(path__in=parent_paths).values_list(
+            "translation_key", flat=True
+        )
+    )
+    tags.update(_page_type_change_tags(page))
+    versions = set(Page.objects.filter(translation_key=key).values_list("pk", flat=True))
+    linked = set()
+    for model, field in ((MainMenu, "links"), (Footer, "links"), (SiteContact, "social_links")):
+        for links in model.objects.values_list(field, flat=True):
+            linked.update(_linked_page_ids(links))
+    if versions & linked:
+        tags.add(EVERYTHING)
+    return tags
+
+
+def _linked_page_ids(links):
+    raw = getattr(links, "raw_data", links) or []
+    for block in raw:
+        value = block.get("value") if isinstance(block, dict) else None
+        if isinstance(value, dict) and isinstance(value.get("page"), int):
+            yield value["page"]
+
+
+def _page_type_change_tags(page):
+    from campaigns.models import CampaignPage
+    from stories.models import StoryPage
+    from workshops.models import WorkshopPage
+
+    model = page.specific_class
+    if model is not None and issubclass(model, StoryPage):
+        story = page if isinstance(page, StoryPage) else StoryPage.objects.filter(pk=page.pk)
+        campaign_id = (
+            story.campaign_id
+            if isinstance(story, StoryPage)
+            else story.values_list("campaign_id", flat=True).first()
+        )
+        campaign_key = (
+            Page.objects.filter(pk=campaign_id).values_list("translation_key", flat=True).first()
+        )
+        return {page_tag(campaign_key)} if campaign_key else set()
+    if model is not None and issubclass(model, CampaignPage):
+        return {TOTALS, campaign_tag(page.translation_key)}
+    if model is not None and issubclass(model, WorkshopPage):
+        return {WORKSHOP_SEATS}
+    return set()
+
+
+def change_tags(instance):
+    """The tags a saved or deleted ``instance`` purges (see the module's docstring)."""
+    label = instance._meta.label_lower
+    if isinstance(instance, Page):
+        return page_change_tags(instance)
+    if label == "donations.campaigntally":
+        return ledger_tags(instance.campaign_key)
+    if label == "donations.donation":  # the campaign's page and card list the last gifts
+        return {campaign_tag(instance.campaign_key)}
+    if label == "workshops.workshopseats":
+        return workshop_seats_tags(instance.workshop_key)
+    if instance._meta.app_label in CONTENT_APPS and label not in NOT_SHOWN:
+        return {EVERYTHING}  # snippets, settings, restrictions, images, redirects…
+    return set()
+
+
+def _content_changed(sender, instance=None, **kwargs):
+    if instance is None or not _enabled():
+        return
+    if kwargs.get("action", "post_add").startswith("pre_"):  # m2m_changed: wait for post_
+        return
+    tags = change_tags(instance)
+    through = sender._meta
+    if not tags and "model" in kwargs and through.app_label in CONTENT_APPS:  # m2m_changed
+        tags = set() if through.label_lower in NOT_SHOWN else {EVERYTHING}
+    if tags:
+        purge_on_commit(tags)
+
+
+def _page_published(instance, **kwargs):
+    if _enabled():
+        purge_on_commit(page_change_tags(instance))
+
+
+def _page_moved(instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    """A page and everything under it changed address: each of them, both parents."""
+    if not _enabled():
+        return
+    parents = [parent for parent in (parent_page_before, parent_page_after) if parent]
+    tags = page_change_tags(instance, parents)
+    tags.update(
+        page_tag(key)
+        for key in Page.objects.descendant_of(instance).values_list("translation_key", flat=True)
+    )
+    purge_on_commit(tags)
 
 
 def connect_signals():
@@ -373,8 +663,9 @@ def connect_signals():
 
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"cocity.page_cache.{id(signal)}")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(_pages_changed, dispatch_uid=f"cocity.page_cache.{id(signal)}")
+    for signal in (page_published, page_unpublished):
+        signal.connect(_page_published, dispatch_uid=f"cocity.page_cache.{id(signal)}")
+    post_page_move.connect(_page_moved, dispatch_uid="cocity.page_cache.moved")
     _connect_cdn_purge()
 
 

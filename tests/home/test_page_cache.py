@@ -332,11 +332,11 @@ def test_the_middleware_is_between_whitenoise_and_the_sessions():
 
 @pytest.fixture
 def redis_cache(settings):
-    """The production backend on a Redis database of this test's own (db 5)."""
+    """The production backend on a Redis database of this test's own (db 6)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "cocity.cache.DegradingRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/5",
+            "LOCATION": "redis://127.0.0.1:6379/6",
             "KEY_PREFIX": "cocity-test",
         }
     }
