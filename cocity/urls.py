@@ -67,3 +67,7 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# The database unavailable: a translated 503 page with Retry-After instead of a 500
+# (cocity/unavailable.py); any other error keeps the usual 500 page.
+handler500 = "cocity.unavailable.server_error"
