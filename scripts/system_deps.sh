@@ -13,6 +13,7 @@
 #   libpango-1.0-0, libpangoft2-1.0-0    WeasyPrint's text layout (home/pdf.py)
 #   gettext                              msgfmt, to compile the translation catalogues
 #   redis-server                         the Redis tests start a throwaway server of their own
+#   haproxy                              the two-node tests' load balancer (tests/cluster, make cluster)
 set -u  # no pipefail: `fc-list | grep -q` stops reading early, on purpose
 
 mode="${1:-install}"
@@ -36,12 +37,13 @@ present() {
         libpangoft2-1.0-0) "$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" ;;
         gettext) command -v msgfmt >/dev/null ;;
         redis-server) command -v redis-server >/dev/null ;;
+        haproxy) command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] ;;
         *) return 1 ;;
     esac
 }
 
 PACKAGES=(chromium fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 gettext
-    redis-server)
+    redis-server haproxy)
 
 missing_packages() {
     local package

@@ -59,7 +59,7 @@ def test_only_what_is_missing_is_named(bare_path, tmp_path):
 
 
 def test_everything_present_passes(tmp_path, bare_path):
-    for command in ("chromium", "msgfmt", "redis-server"):
+    for command in ("chromium", "msgfmt", "redis-server", "haproxy"):
         (tmp_path / command).symlink_to(shutil.which("true"))
 
     result = run(bare_path, "--check")
