@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -595,6 +596,14 @@ class CampaignPage(BasePage):
         }
         context["donations"] = self.recent_donations(request)
         context["featured_sections"] = self.featured_sections(request)
+        # the renditions of the hero picture, the social image and the stories' cards in one
+        # query, rather than a cache look-up and write-back per picture
+        images = [self.hero_image, self.social_image] + [
+            item.image for section in context["featured_sections"] for item in section.items
+        ]
+        images = [image for image in images if image is not None]
+        if images:
+            prefetch_related_objects(images, "renditions")
         return context
 
     def featured_sections(self, request):
