@@ -111,6 +111,11 @@ def campaign_tag(campaign_key):
     return f"campaign:{campaign_key}"
 
 
+def stories_tag(campaign_key):
+    """The tag of what lists the stories about a campaign (its page, in every language)."""
+    return f"stories-of:{campaign_key}"
+
+
 def _tag_keys(tags):
     return [TAG_KEY + tag for tag in tags]
 
@@ -346,7 +351,7 @@ def response_tags(request, response):
         tags.add(API)
     elif path.startswith("/open-data/"):
         tags.add(OPEN_DATA)
-    elif (match := request.resolver_match) and match.url_name == "campaign_card":
+    elif (match := request.resolver_match) and match.view_name == "campaigns:embed":
         key = (
             Page.objects.filter(pk=match.kwargs.get("page_id"))
             .values_list("translation_key", flat=True)
@@ -380,7 +385,7 @@ def _page_type_tags(page):
     from workshops.models import WorkshopIndexPage
 
     if isinstance(page, CampaignPage):
-        return {campaign_tag(page.translation_key)}
+        return {campaign_tag(page.translation_key), stories_tag(page.translation_key)}
     if isinstance(page, (CampaignIndexPage, ImpactPage)):
         return {TOTALS}
     if isinstance(page, WorkshopIndexPage):
@@ -599,7 +604,7 @@ def _page_type_change_tags(page):
         campaign_key = (
             Page.objects.filter(pk=campaign_id).values_list("translation_key", flat=True).first()
         )
-        return {page_tag(campaign_key)} if campaign_key else set()
+        return {stories_tag(campaign_key)} if campaign_key else set()
     if model is not None and issubclass(model, CampaignPage):
         return {TOTALS, campaign_tag(page.translation_key)}
     if model is not None and issubclass(model, WorkshopPage):

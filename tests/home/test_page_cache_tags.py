@@ -1,0 +1,308 @@
+"""The page cache purges precisely (cocity/page_cache.py, tags): a gift, a story published or a
+seat taken retires the cached answers that show it, and leaves every other one served from
+the cache, without a query. On the local-memory cache and on Redis (the production backend,
+where the tags' versions are shared by every node)."""
+
+import time
+
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+import pytest
+
+from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
+from cocity import page_cache
+from cocity.cache import DegradingRedisCache
+from donations import ledger
+from home.models import HomePage
+from home.money import format_money
+from stories.models import StoryIndexPage, StoryPage
+from tests.fakes.stripe_server import FakeStripe
+from workshops import registrations
+from workshops.models import WorkshopPage
+
+WEBHOOK_SECRET = "whsec_test_cocity_tags"
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on (the suite runs without it, cocity/settings/test.py), and this
+    process's memory of the entries' tags empty (as on a node just started)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    page_cache._known_tags.clear()
+    yield settings
+    page_cache._known_tags.clear()
+
+
+@pytest.fixture(params=["local", "redis"])
+def shared_cache(request, settings, page_cache_on):
+    """The tests' local-memory cache, then the production backend on Redis db 6."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "cocity.cache.DegradingRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/6",
+                "KEY_PREFIX": "cocity-test-tags",
+            }
+        }
+    from django.core.cache import cache
+
+    cache.clear()
+    if request.param == "redis":
+        assert isinstance(caches["default"], DegradingRedisCache)
+        cache.set("ping", 1)
+        if cache.get("ping") != 1:
+            pytest.fail("Redis on 127.0.0.1:6379 does not answer (it is in scripts/system_deps.sh)")
+    yield cache
+    cache.clear()
+
+
+def fr(model, **filters):
+    return model.objects.live().filter(locale__language_code="fr", **filters)
+
+
+def campaigns_a_and_b():
+    """Two live French campaigns that take gifts: A (the garden) and another."""
+    a = fr(CampaignPage).get(url_path__endswith="/jardin-des-couronnes/")
+    b = next(
+        page
+        for page in fr(CampaignPage).exclude(translation_key=a.translation_key)
+        if page.accepts_donations
+    )
+    return a, b
+
+
+def card(page):
+    return f"/embed/campaign/{page.pk}/"
+
+
+def warm(client, urls):
+    """GET each URL until the cache holds it; every one answers from the cache."""
+    for url in urls:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def served_from_cache(client, url):
+    """True if ``url`` is answered from the cache, without a single query."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    if response["X-Page-Cache"] == "hit":
+        assert len(queries) == 0, (url, [query["sql"] for query in queries])
+        return True
+    assert len(queries) > 0, url
+    return False
+
+
+def pay(page, cents, name):
+    donation = ledger.create_pending(
+        campaign_key=page.translation_key,
+        amount_cents=cents,
+        donor_name=name,
+        donor_email="tags@example.org",
+        display="name",
+        message="",
+        language="fr",
+        provider="demo",
+    )
+    ledger.transition(donation.pk, ledger.PAID, payment_id=f"demo-{donation.uuid}")
+
+
+@pytest.mark.django_db
+def test_a_gift_purges_what_shows_its_campaign_and_nothing_else(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    a, b = campaigns_a_and_b()
+    workshop = fr(WorkshopPage).first()
+    story = fr(StoryPage).first()
+    shows_a = [
+        a.url,
+        card(a),
+        fr(CampaignIndexPage).get().url,
+        fr(HomePage).get().url,
+        fr(ImpactPage).get().url,
+        "/api/v2/pages/?type=campaigns.CampaignPage",
+        f"/api/v2/pages/{a.pk}/",
+        "/open-data/campaigns.json",
+        "/open-data/campaigns.csv",
+    ]
+    others = [b.url, card(b), workshop.url, story.url, fr(StoryIndexPage).get().url]
+    warm(client, shows_a + others)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(a, 4_321, "Tagged Donor")
+
+    for url in shows_a:
+        assert not served_from_cache(client, url), url
+    for url in others:
+        assert served_from_cache(client, url), url
+    # and what was just rendered again is cached again
+    for url in shows_a:
+        assert served_from_cache(client, url), url
+
+
+@pytest.mark.django_db
+def test_publishing_a_story_purges_it_in_every_language_its_index_home_and_campaign(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    story = fr(StoryPage).filter(campaign__isnull=False).first()
+    campaign = story.campaign
+    versions = list(StoryPage.objects.live().filter(translation_key=story.translation_key))
+    assert len(versions) >= 2  # its copies in the other languages
+    other_campaign = fr(CampaignPage).exclude(translation_key=campaign.translation_key).first()
+    index = story.get_parent()
+    shows_story = [
+        *(version.url for version in versions),
+        index.url,
+        fr(HomePage).get().url,
+        campaign.url,
+        "/api/v2/pages/?type=stories.StoryPage",
+    ]
+    others = [other_campaign.url, card(campaign), fr(WorkshopPage).first().url]
+    warm(client, shows_story + others)
+
+    story.title = "Le jardin a ouvert, et après"
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save_revision().publish()
+
+    for url in shows_story:
+        assert not served_from_cache(client, url), url
+    assert "Le jardin a ouvert, et après" in client.get(index.url).content.decode()
+    for url in others:
+        assert served_from_cache(client, url), url
+
+
+@pytest.mark.django_db
+def test_a_seat_taken_purges_the_workshop_not_the_campaigns(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    workshop = next(page for page in fr(WorkshopPage) if page.registration_state == "open")
+    other_workshop = fr(WorkshopPage).exclude(translation_key=workshop.translation_key).first()
+    a, _b = campaigns_a_and_b()
+    shows_seats = [workshop.url, workshop.get_parent().url]
+    others = [a.url, card(a), other_workshop.url]
+    warm(client, shows_seats + others)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations.register(workshop, name="Seat Taker", seats=1, language="fr", notify=False)
+
+    for url in shows_seats:
+        assert not served_from_cache(client, url), url
+    for url in others:
+        assert served_from_cache(client, url), url
+
+
+@pytest.mark.django_db
+def test_a_snippet_saved_purges_everything(client, demo_site, shared_cache):
+    from home.models import Footer
+
+    a, b = campaigns_a_and_b()
+    warm(client, [a.url, b.url, "/open-data/campaigns.json"])
+    Footer.objects.filter(locale__language_code="fr").first().save()
+    for url in (a.url, b.url, "/open-data/campaigns.json"):
+        assert not served_from_cache(client, url), url
+
+
+@pytest.mark.django_db
+def test_another_node_shares_the_versions(client, demo_site, shared_cache):
+    """A node that never saw an entry (its memory of tags empty) still serves it from the
+    shared cache, and a purge made anywhere retires it there too."""
+    a, b = campaigns_a_and_b()
+    warm(client, [a.url, b.url])
+    page_cache._known_tags.clear()  # the other node
+    assert served_from_cache(client, a.url)
+    page_cache.purge(page_cache.ledger_tags(a.translation_key))
+    page_cache._known_tags.clear()
+    assert not served_from_cache(client, a.url)
+    assert served_from_cache(client, b.url)
+
+
+@pytest.mark.django_db
+def test_evicted_versions_never_serve_a_stale_entry(client, demo_site, shared_cache):
+    """The cache may drop any key: a tag's version gone after a purge makes its entries
+    misses (never hits again), and a clock gone starts again above its last value."""
+    a, b = campaigns_a_and_b()
+    warm(client, [a.url, b.url])
+    tag_key = page_cache.TAG_KEY + page_cache.campaign_tag(a.translation_key)
+    page_cache.purge({page_cache.campaign_tag(a.translation_key)})
+    shared_cache.delete(tag_key)
+    assert not served_from_cache(client, a.url)
+    assert served_from_cache(client, a.url)
+
+    clock = shared_cache.get(page_cache.CLOCK_KEY)
+    shared_cache.delete(page_cache.CLOCK_KEY)
+    assert served_from_cache(client, b.url)  # nothing purged: still served
+    page_cache.purge({page_cache.campaign_tag(b.translation_key)})
+    assert shared_cache.get(page_cache.CLOCK_KEY) > clock
+    assert not served_from_cache(client, b.url)
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """The fake Stripe API on loopback, with the site configured to use it."""
+    with FakeStripe(hold_seconds=3) as server:
+        settings.PAYMENT_BACKEND = "stripe"
+        settings.STRIPE_SECRET_KEY = "sk_test_cocity"
+        settings.STRIPE_API_BASE = server.url
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_TIMEOUT = 1
+        yield server
+
+
+@pytest.mark.django_db
+def test_a_gift_paid_through_stripe_shows_within_two_seconds(
+    client, demo_site, shared_cache, stripe_server, django_capture_on_commit_callbacks
+):
+    """The donor gives through Stripe Checkout (the real SDK against the fake server), the
+    webhook says it is paid: the campaign's cached page, card, index and home show the new
+    total at once, while the other campaign's page is still served from the cache."""
+    a, b = campaigns_a_and_b()
+    shows_a = [a.url, card(a), fr(CampaignIndexPage).get().url, fr(HomePage).get().url]
+    warm(client, [*shows_a, b.url])
+
+    donor = Client()  # the donor's own browser (the donation form gives it a session)
+    with translation.override("fr"):
+        donate = reverse("donations:donate", args=[a.translation_key])
+    form = {
+        "amount_choice": "custom",
+        "custom_amount": "777",
+        "donor_name": "Stripe Donor",
+        "donor_email": "stripe-donor@example.org",
+        "display": "name",
+        "message": "",
+        "consent": "on",
+    }
+    response = donor.post(donate, form)
+    assert response.status_code == 302, response.content[:500]
+    from donations.models import Donation
+
+    donation = Donation.objects.order_by("-pk").first()
+    session = stripe_server.complete(donation.provider_session_id)
+    payload, header = stripe_server.signed(
+        stripe_server.event("checkout.session.completed", session), WEBHOOK_SECRET
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = donor.post(
+            "/webhooks/stripe/",
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+    paid = time.monotonic()
+    assert answer.status_code == 200
+    with translation.override("fr"):
+        shown = format_money(ledger.tally(a.translation_key)[0])
+    for url in shows_a[:2]:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert shown in response.content.decode(), url
+    for url in shows_a[2:]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    assert time.monotonic() - paid < 2
+    assert served_from_cache(client, b.url)
