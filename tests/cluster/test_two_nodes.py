@@ -288,19 +288,25 @@ def test_a_photo_uploaded_through_node_a_is_served_through_node_b(cluster):
     assert not picture.getexif() and "exif" not in picture.info
 
 
-def test_signed_in_on_node_a_stays_signed_in_on_node_b(cluster):
-    node_a, node_b = cluster.nodes["a"], cluster.nodes["b"]
-    leader = Browser(cluster.certificate)
-    form = leader.get(node_a + "/fr/space/login/")
+@pytest.fixture(scope="module")
+def leader(cluster):
+    """Awa (a demo project leader), signed in to the leaders' space on node A."""
+    node_a = cluster.nodes["a"]
+    browser = Browser(cluster.certificate)
+    form = browser.get(node_a + "/fr/space/login/")
     fields = {
         **form_fields(form.text, "username"),
         "username": "awa",
         "password": "cocity-demo-leader",
     }
-    signed_in = leader.post_form(node_a, "/fr/space/login/", fields)
+    signed_in = browser.post_form(node_a, "/fr/space/login/", fields)
     assert signed_in.status_code == 302, signed_in.text[:500]
-    assert "sessionid" in leader.cookies
+    assert "sessionid" in browser.cookies
+    return browser
 
+
+def test_signed_in_on_node_a_stays_signed_in_on_node_b(cluster, leader):
+    node_a, node_b = cluster.nodes["a"], cluster.nodes["b"]
     space = leader.get(node_b + "/fr/space/")
     assert space.status_code == 200
     assert 'action="/fr/space/login/"' not in space.text
@@ -308,6 +314,7 @@ def test_signed_in_on_node_a_stays_signed_in_on_node_b(cluster):
     for _ in range(4):  # through the balancer, round robin
         answer = leader.get(cluster.url + "/fr/space/")
         assert answer.status_code == 200
+        assert 'action="/fr/space/login/"' not in answer.text
         served.add(answer.headers["X-Cocity-Node"])
     assert served == {"a", "b"}
     # without the cookie, either node shows the sign-in form
@@ -315,6 +322,34 @@ def test_signed_in_on_node_a_stays_signed_in_on_node_b(cluster):
     for node in (node_a, node_b):
         answer = stranger.get(node + "/fr/space/")
         assert answer.status_code == 302 or 'action="/fr/space/login/"' in answer.text
+
+
+def test_a_private_photo_uploaded_through_node_a_is_shown_through_node_b_to_its_owner_only(
+    cluster, leader
+):
+    node_a, node_b = cluster.nodes["a"], cluster.nodes["b"]
+    form = leader.get(node_a + "/fr/space/stories/new/")
+    assert form.status_code == 200
+    fields = {**form_fields(form.text, "alt_1"), "add_photo": "1", "alt_1": "Des bacs"}
+    added = leader.post_form(
+        node_a,
+        "/fr/space/stories/new/",
+        fields,
+        files={"photo_1": ("bacs.jpg", jpeg_with_location(), "image/jpeg")},
+    )
+    assert added.status_code == 200, added.text[:500]
+    # the private view's address (home/images.py: names under private/ never get a media URL)
+    shown = re.findall(r'src="([^"]*/space/photos/[^"]+)"', added.text)
+    assert shown, re.findall(r"<img[^>]*>", added.text)
+    assert not re.findall(rf'src="{re.escape(cluster.s3_url)}[^"]*/private/', added.text)
+
+    photo = leader.get(node_b + urlsplit(shown[0]).path)  # node B reads it from S3
+    assert photo.status_code == 200
+    assert photo.headers["Content-Type"].startswith("image/")
+    assert "no-store" in photo.headers["Cache-Control"]
+    assert not Image.open(io.BytesIO(photo.content)).getexif()
+    stranger = Browser(cluster.certificate)
+    assert stranger.get(node_b + urlsplit(shown[0]).path).status_code == 404
 
 
 def test_node_b_draws_a_poster_with_the_campaign_photo_from_s3(cluster, campaign):
