@@ -134,6 +134,7 @@ def running_site(port=8850, workers=2, say=lambda text: None):
         redis.start()
         with running_cluster(port + 10, postgres.url, redis.url, workers, say) as cluster:
             site = Site(cluster, postgres, redis, folder)
+            site.port = port
             site.prepare()
             yield site
     finally:
