@@ -21,15 +21,42 @@ requests with a session cookie through).
 
 Entries are keyed on the scheme, host, language, path and query string; an entry is served
 only to a request with the same values of the other headers its response varies on (Accept
-and Origin on the API). Each entry holds the
-*generation* of the cache when its request started; ``purge()`` starts a new generation, so
-every older entry is a miss from then on (and is overwritten or expires). The generation
-changes when anything a public page shows may have changed: a page published, unpublished,
-moved or deleted, a view restriction, a snippet, a setting, a workshop seat, and every change
-of a campaign's ledger (its tally is saved in the same transaction as the gift, see
-donations/ledger.py): a paid gift shows at once. Purges run when the change is saved and
-again when its transaction commits, so that no request that read the data before the commit
-can store it under the new generation.
+and Origin on the API).
+
+Purges are precise, by *tags*. Each entry carries the tags of what it shows, decided when it
+is stored (``response_tags``): every entry ``all``; a page ``page:<translation key>`` (its
+copies in every language share the key), the same tag of each page its context holds (links
+of its body, a story's campaign, a workshop's campaigns) and its type's: a campaign page
+``campaign:<key>`` (its totals) and ``stories-of:<key>``, the campaign indexes and the impact
+page ``totals``, the workshop indexes ``workshop-seats``, the home pages ``home``; otherwise
+its route's: ``api``, ``open-data``, the card ``campaign:<key>`` and ``page:<key>``, anything
+else (search, feeds, calendars, the sitemap, 404s, redirects) ``other``. A change purges
+tags (``change_tags``):
+
+- a page saved, published, unpublished or deleted: ``page:`` of it and of its parent (the
+  index that lists it), ``home``, ``api``, ``open-data``, ``other``; a story also
+  ``stories-of:`` its campaign, a campaign ``totals`` and its ``campaign:``, a workshop
+  ``workshop-seats``; a page moved, the same for it, everything under it and both parents;
+  a page a menu, the footer or the contact details link to: ``all`` (every page shows them);
+- a campaign's ledger (its tally, saved in the same transaction as the gift, see
+  donations/ledger.py): ``campaign:<key>``, ``totals``, ``home``, ``api``, ``open-data``,
+  ``other``; a gift itself (the page lists the last ones): ``campaign:<key>``;
+- a workshop's seats: ``page:`` of the workshop, ``workshop-seats``, ``home``, ``api``,
+  ``other``;
+- any other row of a content app (snippets, settings, view restrictions, images, redirects,
+  sites, locales…): ``all``; rows no page shows (revisions, webhook events, registrations,
+  receipts, mailings…): nothing.
+
+A version per tag lives in the shared cache, with a *clock*: a counter every purge moves on
+and sets as the version of its tags. A lookup reads the clock, the entry and the versions of
+the tags it had (remembered per process) in one ``get_many``; the entry is served only if no
+tag's version is past the clock its request read before rendering it, so whatever a purge
+retires is a miss from then on on every node. A version or a clock the cache dropped is
+never trusted: a tag without a version is a miss (and gets the clock of after the rendering),
+a clock starts again from the time in milliseconds, above its last value. Purges run when the
+change is saved and again when its transaction commits, so that no request that read the
+data before the commit can store it as fresh. Apart from the tags, entries expire after
+``PAGE_CACHE_SECONDS`` (what only time changes: a deadline passing).
 
 Compression (BREACH): a response is gzipped only for anonymous GET and HEAD requests and only
 when no CSRF token was used to render it (Django flags that in ``CSRF_COOKIE_NEEDS_UPDATE``);
@@ -419,7 +446,11 @@ class PageCacheMiddleware:
             found = cache.get_many([CLOCK_KEY, key, *_tag_keys(_known_tags.get(key, ()))])
             clock = _clock(cache, found.get(CLOCK_KEY))
             entry = found.get(key)
-            if entry is not None and self._is_fresh(cache, entry, found, key):
+            if (
+                isinstance(entry, tuple)
+                and len(entry) == 7  # not an entry of an older release
+                and self._is_fresh(cache, entry, found, key)
+            ):
                 if _same_variant(request, entry[6]):
                     return self._from_entry(request, entry)
         except Exception:  # a cache that fails: serve uncached
@@ -427,7 +458,10 @@ class PageCacheMiddleware:
             return compress(request, self.get_response(request))
         response = self.get_response(request)
         if clock is not None and is_storable(request, response):
-            return self._store(request, response, key, clock)
+            try:
+                return self._store(request, response, key, clock)
+            except Exception:  # a cache that fails: the answer is sent all the same
+                logger.exception("Page cache unavailable")
         response["X-Page-Cache"] = "skip"
         return compress(request, response)
 
