@@ -38,4 +38,5 @@ def test_mixed_load_loses_nothing(site):
     assert shown == {"api_raised_cents": after["raised"], "page_shows_total": True}
     # the small room
     assert after["seats_confirmed"] <= after["capacity"]
-    assert after["seats_confirmed"] == after["capacity"] or stats.registrations[302] < 4
+    # full, bar a seat that only a one-seat registration could take
+    assert after["seats_confirmed"] >= after["capacity"] - 1 or stats.registrations[302] < 4
