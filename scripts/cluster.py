@@ -465,6 +465,9 @@ def main():
     def say(text):
         print(text, flush=True)
 
+    # Ctrl-C stops everything, even when started from a shell that ignores SIGINT in the
+    # background; SIGTERM too
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         with running_cluster(
