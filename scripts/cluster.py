@@ -88,8 +88,8 @@ class Cluster:
 # --- services -----------------------------------------------------------------------------
 
 
-def fresh_database(url):
-    """Drop and create the PostgreSQL database named by ``url``."""
+def fresh_database(url, create=True):
+    """Drop the PostgreSQL database named by ``url`` and (``create``) make it again, empty."""
     import psycopg
 
     parts = urlsplit(url)
@@ -99,7 +99,8 @@ def fresh_database(url):
     server = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def check_redis(url):

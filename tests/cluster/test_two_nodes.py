@@ -142,10 +142,10 @@ def cluster():
         missing(f"Redis must answer at {redis_url} for the two-node tests")
     script = cluster_script()
     port = free_base_port(int(os.environ.get("CLUSTER_TEST_PORT", "8820")))
-    with script.running_cluster(
-        port, test_database_url(), redis_url, workers=1, say=print
-    ) as running:
+    database_url = test_database_url()
+    with script.running_cluster(port, database_url, redis_url, workers=1, say=print) as running:
         yield running
+    script.fresh_database(database_url, create=False)  # every process is stopped by now
 
 
 @pytest.fixture(scope="module")
