@@ -27,17 +27,19 @@ Purges are precise, by *tags*. Each entry carries the tags of what it shows, dec
 is stored (``response_tags``): every entry ``all``; a page ``page:<translation key>`` (its
 copies in every language share the key), the same tag of each page its context holds (links
 of its body, a story's campaign, a workshop's campaigns) and its type's: a campaign page
-``campaign:<key>`` (its totals) and ``stories-of:<key>``, the campaign indexes and the impact
-page ``totals``, the workshop indexes ``workshop-seats``, the home pages ``home``; otherwise
+``campaign:<key>`` (its totals) and ``stories-of:<key>``, a story ``stories`` (it shows
+related ones), the campaign indexes and the impact page ``totals``, the workshop indexes
+``workshop-seats``, the home pages ``home``; otherwise
 its route's: ``api``, ``open-data``, the card ``campaign:<key>`` and ``page:<key>``, anything
 else (search, feeds, calendars, the sitemap, 404s, redirects) ``other``. A change purges
 tags (``change_tags``):
 
 - a page saved, published, unpublished or deleted: ``page:`` of it and of its parent (the
   index that lists it), ``home``, ``api``, ``open-data``, ``other``; a story also
-  ``stories-of:`` its campaign, a campaign ``totals`` and its ``campaign:``, a workshop
-  ``workshop-seats``; a page moved, the same for it, everything under it and both parents;
-  a page a menu, the footer or the contact details link to: ``all`` (every page shows them);
+  ``stories`` and ``stories-of:`` its campaign, a campaign ``totals`` and its ``campaign:``,
+  a workshop ``workshop-seats``; a page moved, the same for it, everything under it and both
+  parents; a page a menu, the footer or the contact details link to: ``all`` (every page
+  shows them); a part of a page (a budget line, saved when its page is published): ``page:``;
 - a campaign's ledger (its tally, saved in the same transaction as the gift, see
   donations/ledger.py): ``campaign:<key>``, ``totals``, ``home``, ``api``, ``open-data``,
   ``other``; a gift itself (the page lists the last ones): ``campaign:<key>``;
@@ -96,6 +98,7 @@ API = "api"
 OPEN_DATA = "open-data"
 TOTALS = "totals"  # pages that show the totals of several campaigns: indexes, impact figures
 WORKSHOP_SEATS = "workshop-seats"  # pages that show the seats of several workshops
+STORIES = "stories"  # story pages: each shows related stories (same campaign or district)
 OTHER = "other"  # every other answer: search, feeds, calendars, sitemap, 404s, redirects
 # What lists pages or shows any of them: purged on every change of a page
 PAGE_LISTS = (HOME, API, OPEN_DATA, OTHER)
@@ -409,6 +412,7 @@ def _page_type_tags(page):
     sections."""
     from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
     from home.models import HomePage
+    from stories.models import StoryPage
     from workshops.models import WorkshopIndexPage
 
     if isinstance(page, CampaignPage):
@@ -419,6 +423,8 @@ def _page_type_tags(page):
         return {WORKSHOP_SEATS}
     if isinstance(page, HomePage):
         return {HOME}
+    if isinstance(page, StoryPage):
+        return {STORIES}
     return set()
 
 
@@ -604,7 +610,7 @@ def page_change_tags(page, parents=()):
         )
     )
     tags.update(_page_type_change_tags(page))
-    versions = set(Page.objects.filter(translation_key=key).values_list("pk", flat=True))
+    versions = {page.pk, *Page.objects.filter(translation_key=key).values_list("pk", flat=True)}
     linked = set()
     for model, field in ((MainMenu, "links"), (Footer, "links"), (SiteContact, "social_links")):
         for links in model.objects.values_list(field, flat=True):
@@ -638,7 +644,7 @@ def _page_type_change_tags(page):
         campaign_key = (
             Page.objects.filter(pk=campaign_id).values_list("translation_key", flat=True).first()
         )
-        return {stories_tag(campaign_key)} if campaign_key else set()
+        return {STORIES, stories_tag(campaign_key)} if campaign_key else {STORIES}
     if model is not None and issubclass(model, CampaignPage):
         return {TOTALS, campaign_tag(page.translation_key)}
     if model is not None and issubclass(model, WorkshopPage):
@@ -648,18 +654,34 @@ def _page_type_change_tags(page):
 
 def change_tags(instance):
     """The tags a saved or deleted ``instance`` purges (see the module's docstring)."""
-    label = instance._meta.label_lower
+    meta = instance._meta
     if isinstance(instance, Page):
         return page_change_tags(instance)
-    if label == "donations.campaigntally":
+    if meta.app_label not in CONTENT_APPS or meta.label_lower in NOT_SHOWN:
+        return set()
+    if meta.label_lower == "donations.campaigntally":
         return ledger_tags(instance.campaign_key)
-    if label == "donations.donation":  # the campaign's page and card list the last gifts
+    if meta.label_lower == "donations.donation":  # the campaign's page and card list gifts
         return {campaign_tag(instance.campaign_key)}
-    if label == "workshops.workshopseats":
+    if meta.label_lower == "workshops.workshopseats":
         return workshop_seats_tags(instance.workshop_key)
-    if instance._meta.app_label in CONTENT_APPS and label not in NOT_SHOWN:
-        return {EVERYTHING}  # snippets, settings, restrictions, images, redirects…
-    return set()
+    page_key = _parent_page_key(instance)
+    if page_key is not None:  # a part of a page (a budget line), saved when it is published
+        return {page_tag(page_key)}
+    return {EVERYTHING}  # snippets, settings, restrictions, images, redirects…
+
+
+def _parent_page_key(instance):
+    """The translation key of the page ``instance`` is a part of (a ParentalKey to a page),
+    or None; "" when that page is gone."""
+    from modelcluster.fields import ParentalKey
+
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
+            page_id = getattr(instance, field.attname)
+            found = Page.objects.filter(pk=page_id).values_list("translation_key", flat=True)
+            return str(found.first() or "")
+    return None
 
 
 def _content_changed(sender, instance=None, **kwargs):

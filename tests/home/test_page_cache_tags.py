@@ -40,7 +40,17 @@ def page_cache_on(settings):
 
 @pytest.fixture(params=["local", "redis"])
 def shared_cache(request, settings, page_cache_on):
-    """The tests' local-memory cache, then the production backend on Redis db 6."""
+    """The local-memory cache (of the demo; room for every key: when full it drops a third of
+    them, the tags' versions too, which makes misses), then the production backend on Redis
+    db 6."""
+    if request.param == "local":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "page-cache-tags",
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
+            }
+        }
     if request.param == "redis":
         settings.CACHES = {
             "default": {
@@ -306,3 +316,35 @@ def test_a_gift_paid_through_stripe_shows_within_two_seconds(
         assert client.get(url)["X-Page-Cache"] == "miss", url
     assert time.monotonic() - paid < 2
     assert served_from_cache(client, b.url)
+
+
+@pytest.mark.django_db
+def test_publishing_a_campaign_purges_it_and_its_listings_not_the_other_pages(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    a, b = campaigns_a_and_b()
+    assert a.budget_lines.exists()  # saved again on publish: they purge only their page
+    versions = CampaignPage.objects.live().filter(translation_key=a.translation_key)
+    shows_a = [
+        *(version.url for version in versions),
+        card(a),
+        fr(CampaignIndexPage).get().url,
+        fr(HomePage).get().url,
+        "/open-data/campaigns.json",
+    ]
+    workshop = next(
+        page
+        for page in fr(WorkshopPage)
+        if not page.related_campaigns.filter(translation_key=a.translation_key).exists()
+    )
+    others = [b.url, card(b), workshop.url, fr(StoryIndexPage).get().url]
+    warm(client, shows_a + others)
+
+    a.summary = "Un résumé tout neuf"
+    with django_capture_on_commit_callbacks(execute=True):
+        a.save_revision().publish()
+
+    for url in shows_a:
+        assert not served_from_cache(client, url), url
+    for url in others:
+        assert served_from_cache(client, url), url
