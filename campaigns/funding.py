@@ -8,6 +8,7 @@ campaign page)."""
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
@@ -26,7 +27,14 @@ def percent_of(raised_cents, goal_cents):
 
 def format_percent(percent, language=None):
     """A whole percentage in the reader's language (CLDR): "82 %", "82%", "82‎%‎"."""
-    locale = Locale.parse(to_locale(language or get_language() or "fr"))
+    return _formatted_percent(percent, language or get_language() or "fr")
+
+
+@lru_cache(maxsize=2048)
+def _formatted_percent(percent, language):
+    """format_percent, remembered per percentage and language (Babel parses the locale and
+    its pattern on every call; a listing shows a few percentages per card)."""
+    locale = Locale.parse(to_locale(language))
     return babel_numbers.format_percent(
         Decimal(percent) / 100, locale=locale, numbering_system="default"
     )
