@@ -29,17 +29,17 @@ copies in every language share the key), the same tag of each page its context h
 of its body, a story's campaign, a workshop's campaigns) and its type's: a campaign page
 ``campaign:<key>`` (its totals) and ``stories-of:<key>``, a story ``stories`` (it shows
 related ones), the campaign indexes and the impact page ``totals``, the workshop indexes
-``workshop-seats``, the home pages ``home``; otherwise
-its route's: ``api``, ``open-data``, the card ``campaign:<key>`` and ``page:<key>``, anything
-else (search, feeds, calendars, the sitemap, 404s, redirects) ``other``. A change purges
-tags (``change_tags``):
+``workshop-seats``, the home pages ``home``; otherwise its route's: ``api``, ``open-data``,
+the card ``campaign:<key>`` and ``page:<key>``, anything else (search, feeds, calendars, the
+sitemap, 404s, redirects) ``other``. A change purges tags (``change_tags``):
 
-- a page saved, published, unpublished or deleted: ``page:`` of it and of its parent (the
-  index that lists it), ``home``, ``api``, ``open-data``, ``other``; a story also
-  ``stories`` and ``stories-of:`` its campaign, a campaign ``totals`` and its ``campaign:``,
-  a workshop ``workshop-seats``; a page moved, the same for it, everything under it and both
-  parents; a page a menu, the footer or the contact details link to: ``all`` (every page
-  shows them); a part of a page (a budget line, saved when its page is published): ``page:``;
+- a page saved (not a draft alone), published, unpublished or deleted: ``page:`` of it and
+  of its parent (the index that lists it), ``home``, ``api``, ``open-data``, ``other``; a
+  story also ``stories`` and ``stories-of:`` its campaign, a campaign ``totals`` and its
+  ``campaign:``, a workshop ``workshop-seats``; a page moved, the same for it, everything
+  under it and both parents; a page a menu, the footer or the contact details link to:
+  ``all`` (every page shows them); a part of a page (a budget line, saved when its page is
+  published): ``page:`` of the page;
 - a campaign's ledger (its tally, saved in the same transaction as the gift, see
   donations/ledger.py): ``campaign:<key>``, ``totals``, ``home``, ``api``, ``open-data``,
   ``other``; a gift itself (the page lists the last ones): ``campaign:<key>``;
@@ -684,9 +684,25 @@ def _parent_page_key(instance):
     return None
 
 
-def _content_changed(sender, instance=None, **kwargs):
+# Fields of a page that Wagtail saves alone for a draft, a lock or a comment: the public
+# page does not show them
+DRAFT_FIELDS = {
+    "wagtail_admin_comments",
+    "latest_revision_created_at",
+    "draft_title",
+    "latest_revision",
+    "has_unpublished_changes",
+    "locked",
+    "locked_by",
+    "locked_at",
+}
+
+
+def _content_changed(sender, instance=None, update_fields=None, **kwargs):
     if instance is None or not _enabled():
         return
+    if isinstance(instance, Page) and update_fields and set(update_fields) <= DRAFT_FIELDS:
+        return  # a draft saved (save_revision): the public sees nothing of it
     if kwargs.get("action", "post_add").startswith("pre_"):  # m2m_changed: wait for post_
         return
     tags = change_tags(instance)

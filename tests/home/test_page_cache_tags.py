@@ -348,3 +348,20 @@ def test_publishing_a_campaign_purges_it_and_its_listings_not_the_other_pages(
         assert not served_from_cache(client, url), url
     for url in others:
         assert served_from_cache(client, url), url
+
+
+@pytest.mark.django_db
+def test_a_draft_saved_purges_nothing_and_its_publication_does(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    story = fr(StoryPage).first()
+    warm(client, [story.url, fr(HomePage).get().url])
+    story.title = "Un brouillon"
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = story.save_revision()
+    assert served_from_cache(client, story.url)
+    assert served_from_cache(client, fr(HomePage).get().url)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    response = client.get(story.url)
+    assert response["X-Page-Cache"] == "miss" and "Un brouillon" in response.content.decode()
