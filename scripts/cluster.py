@@ -168,6 +168,11 @@ defaults
     timeout server 60s
     option forwardfor
     option http-server-close
+    # A node that refuses the connection (killed, restarting): try again, on the other node
+    retries 3
+    option redispatch
+    # A node slow under load is not taken for dead (its health check has 5 s)
+    timeout check 5s
 
 frontend cocity
     bind 127.0.0.1:{port} ssl crt {pem}
@@ -178,7 +183,7 @@ frontend cocity
 backend nodes
     balance roundrobin
     option httpchk
-    http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
+    http-check send meth GET uri /healthz?require=database ver HTTP/1.1 hdr Host 127.0.0.1
     http-response set-header X-Cocity-Node %[srv_name]
 {servers}
 """
