@@ -194,7 +194,14 @@ if AWS_STORAGE_BUCKET_NAME:
     # Documents through Wagtail's view, which checks their collection's privacy, not a redirect
     WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The demo's cache (production: Redis). Room for the page cache's entries and their tags'
+# versions (cocity/page_cache.py): the default 300 keys would drop a third of them at a time.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 # Background work (emails, renditions, wagtail-localize tree sync) goes through django-tasks.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
