@@ -21,11 +21,9 @@ from donations import ledger
 from home.models import HomePage
 from home.money import format_money
 from stories.models import StoryIndexPage, StoryPage
-from tests.fakes.stripe_server import FakeStripe
+from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
 from workshops import registrations
 from workshops.models import WorkshopPage
-
-WEBHOOK_SECRET = "whsec_test_cocity_tags"
 
 
 @pytest.fixture
@@ -253,21 +251,13 @@ def test_evicted_versions_never_serve_a_stale_entry(client, demo_site, shared_ca
     assert not served_from_cache(client, b.url)
 
 
-@pytest.fixture
-def stripe_server(settings):
-    """The fake Stripe API on loopback, with the site configured to use it."""
-    with FakeStripe(hold_seconds=3) as server:
-        settings.PAYMENT_BACKEND = "stripe"
-        settings.STRIPE_SECRET_KEY = "sk_test_cocity"
-        settings.STRIPE_API_BASE = server.url
-        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-        settings.STRIPE_TIMEOUT = 1
-        yield server
-
-
 @pytest.mark.django_db
 def test_a_gift_paid_through_stripe_shows_within_two_seconds(
-    client, demo_site, shared_cache, stripe_server, django_capture_on_commit_callbacks
+    client,
+    demo_site,
+    shared_cache,
+    stripe_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     """The donor gives through Stripe Checkout (the real SDK against the fake server), the
     webhook says it is paid: the campaign's cached page, card, index and home show the new
