@@ -212,7 +212,9 @@ def test_redis_stopped_the_site_keeps_serving(site):
                 started = time.monotonic()
                 answer = visitor.request("page", "GET", url)
                 assert answer is not None and answer.status_code == 200, url
-                assert time.monotonic() - started < 5, url
+                # no hang on the missing Redis (gunicorn would kill it at 30 s); an uncached
+                # render on a loaded CI machine (two suites at once) can take several seconds
+                assert time.monotonic() - started < 15, url
             health = requests.get(f"{node}/healthz", timeout=5)
             assert health.status_code in (200, 503)  # it may say the cache is down
         _visitor, sid, cents, events = paid_gift(site, 5)  # giving works without Redis
