@@ -31,7 +31,6 @@ import os
 import secrets
 import shutil
 import signal
-import socketserver
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,10 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the fakes of the tests: tests/fakes/smtp_sink.py
+
+from tests.fakes.smtp_sink import SMTPSink  # noqa: E402
+
 PYTHON = sys.executable
 HTTPS = {"X-Forwarded-Proto": "https"}
 UNCACHED = {"Authorization": "Bearer bench-uncached"}  # page cache bypassed (cocity/page_cache.py)
@@ -70,34 +73,8 @@ def production_environment(database, redis_url, port, smtp_port):
 # --- a mail sink: production sends mail over SMTP (load_demo closes a campaign) -----------
 
 
-class SMTPSink(socketserver.StreamRequestHandler):
-    """Accepts every message and keeps none (just enough SMTP for Django's backend)."""
-
-    def handle(self):
-        self.wfile.write(b"220 bench sink\r\n")
-        in_data = False
-        for line in self.rfile:
-            if in_data:
-                if line in (b".\r\n", b".\n"):
-                    in_data = False
-                    self.wfile.write(b"250 kept nowhere\r\n")
-                continue
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 def start_smtp_sink():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPSink)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server.server_address[1]
+    return SMTPSink().start().port
 
 
 # --- in-process query counts (child process) ----------------------------------------------

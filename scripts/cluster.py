@@ -36,11 +36,9 @@ import secrets
 import shutil
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,34 +187,6 @@ backend nodes
 """
 
 
-class _SMTPSink(socketserver.StreamRequestHandler):
-    """Accepts every message and keeps none (enough SMTP for Django's backend)."""
-
-    def handle(self):
-        self.wfile.write(b"220 cluster sink\r\n")
-        in_data = False
-        for line in self.rfile:
-            if in_data:
-                if line in (b".\r\n", b".\n"):
-                    in_data = False
-                    self.wfile.write(b"250 kept nowhere\r\n")
-                continue
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
-class _ReusableServer(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-
 def wait_for_port(port, process=None, seconds=60, name="process"):
     deadline = time.monotonic() + seconds
     while True:
@@ -345,6 +315,7 @@ def running_cluster(
 ):
     """Start everything (see the module docstring); yield a :class:`Cluster`; stop it all."""
     sys.path.insert(0, str(ROOT))
+    from tests.fakes.smtp_sink import SMTPSink
     from tests.fakes.stripe_server import FakeStripe
 
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -361,8 +332,7 @@ def running_cluster(
         say(f"Services: PostgreSQL {database_url} (made afresh), Redis {redis_url}")
         fresh_database(database_url)
         check_redis(redis_url)
-        smtp = _ReusableServer(("127.0.0.1", smtp_port), _SMTPSink)
-        threading.Thread(target=smtp.serve_forever, daemon=True).start()
+        smtp = SMTPSink(port=smtp_port).start()
         stripe.start()
         processes["s3"] = start(
             "s3",
@@ -439,8 +409,7 @@ def running_cluster(
             stop(collect)
         stripe.stop()
         if smtp is not None:
-            smtp.shutdown()
-            smtp.server_close()
+            smtp.stop()
 
 
 def wait_until_balanced(cluster, seconds=30):

@@ -5,7 +5,6 @@ and a whole node killed mid-request. After each: the ledger exact, and the site 
 import datetime
 import os
 import signal
-import socketserver
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 import requests
 
 from scripts.cluster import ROOT, start, wait_for_health
+from tests.fakes.smtp_sink import SMTPSink
 from tests.system.harness import PYTHON_MANAGE, Stats, Visitor, Webhooks
 
 UNCACHED = {"Authorization": "Bearer system-uncached"}  # the page cache neither serves nor stores
@@ -73,33 +73,6 @@ def assert_ledger_exact(site, before, paid_cents):
 # --- the mail server down ------------------------------------------------------------------
 
 
-class _Recorder(socketserver.StreamRequestHandler):
-    """Just enough SMTP; keeps the recipients of each message."""
-
-    def handle(self):
-        self.wfile.write(b"220 recorder\r\n")
-        in_data, recipients = False, []
-        for line in self.rfile:
-            if in_data:
-                if line in (b".\r\n", b".\n"):
-                    in_data = False
-                    self.server.received.append(recipients)
-                    recipients = []
-                    self.wfile.write(b"250 kept\r\n")
-                continue
-            verb = line[:4].upper()
-            if verb == b"RCPT":
-                recipients.append(line.decode().split("<", 1)[1].split(">", 1)[0])
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 TASKS = """
 import json
 from django_tasks_db.models import DBTaskResult
@@ -146,16 +119,9 @@ def test_mail_server_down_tasks_retry_later_and_payments_go_on(site):
     assert_ledger_exact(site, before, cents)  # the payment did not wait for the mail
 
     # The mail server is back and the delay has passed: the retry sends it, once.
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    recorder = socketserver.ThreadingTCPServer(("127.0.0.1", site.port + 8), _Recorder)
-    recorder.received = []
-    threading.Thread(target=recorder.serve_forever, daemon=True).start()
-    try:
+    with SMTPSink(port=site.port + 8) as recorder:
         site.shell(NOW)
-        run_worker(site, recorder.server_address[1])
-    finally:
-        recorder.shutdown()
-        recorder.server_close()
+        run_worker(site, recorder.port)
     assert [email] in recorder.received
     assert recorder.received.count([email]) == 1
     tasks = site.shell(TASKS % {"pk": pk})
