@@ -23,6 +23,8 @@ def due(now=None):
     """The registrations whose reminder is due now."""
     now = now or timezone.now()
     window = datetime.timedelta(hours=settings.WORKSHOP_REMINDER_HOURS)
+    # .live(), not .public(): a workshop in a private section still has registrants to remind
+    # (they reached it with its password or link); nothing here is shown to the public.
     soon = WorkshopPage.objects.live().filter(starts_at__gt=now, starts_at__lte=now + window)
     starts = dict(soon.values_list("translation_key", "starts_at"))
     candidates = Registration.objects.filter(
