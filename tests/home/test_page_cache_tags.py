@@ -20,6 +20,7 @@ from cocity.cache import DegradingRedisCache
 from donations import ledger
 from home.models import HomePage
 from home.money import format_money
+from home.visibility import public_pages
 from stories.models import StoryIndexPage, StoryPage
 from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
 from workshops import registrations
@@ -70,7 +71,7 @@ def shared_cache(request, settings, page_cache_on):
 
 
 def fr(model, **filters):
-    return model.objects.live().filter(locale__language_code="fr", **filters)
+    return public_pages(model.objects.filter(locale__language_code="fr", **filters))
 
 
 def campaigns_a_and_b():
@@ -161,7 +162,7 @@ def test_publishing_a_story_purges_it_in_every_language_its_index_home_and_campa
 ):
     story = fr(StoryPage).filter(campaign__isnull=False).first()
     campaign = story.campaign
-    versions = list(StoryPage.objects.live().filter(translation_key=story.translation_key))
+    versions = list(public_pages(StoryPage.objects.filter(translation_key=story.translation_key)))
     assert len(versions) >= 2  # its copies in the other languages
     other_campaign = fr(CampaignPage).exclude(translation_key=campaign.translation_key).first()
     index = story.get_parent()
@@ -314,7 +315,7 @@ def test_publishing_a_campaign_purges_it_and_its_listings_not_the_other_pages(
 ):
     a, b = campaigns_a_and_b()
     assert a.budget_lines.exists()  # saved again on publish: they purge only their page
-    versions = CampaignPage.objects.live().filter(translation_key=a.translation_key)
+    versions = public_pages(CampaignPage.objects.filter(translation_key=a.translation_key))
     shows_a = [
         *(version.url for version in versions),
         card(a),

@@ -32,6 +32,7 @@ import pytest
 
 from campaigns.models import CampaignIndexPage, CampaignPage
 from home.models import HomePage, MainMenu
+from home.visibility import public_pages
 from stories.models import StoryPage
 from workshops.models import WorkshopPage
 
@@ -249,7 +250,7 @@ def test_a_news_item_unpublished_leaves_the_campaign_page_at_once(demo_site, pro
     from campaigns.news import CampaignNewsPage
 
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
-    news = CampaignNewsPage.objects.child_of(page).live().first()
+    news = public_pages(CampaignNewsPage.objects.child_of(page)).first()
     assert news.title in campaign_html(client, page)
     news.unpublish()
     assert news.title not in campaign_html(client, page)
@@ -258,7 +259,7 @@ def test_a_news_item_unpublished_leaves_the_campaign_page_at_once(demo_site, pro
 def test_a_story_unpublished_leaves_the_campaign_page_at_once(demo_site, production, client):
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
     story = (
-        StoryPage.objects.live()
+        public_pages(StoryPage.objects.all())
         .filter(locale=page.locale, campaign__translation_key=page.translation_key)
         .first()
     )
