@@ -227,6 +227,7 @@ class Stats:
         self.statuses = collections.Counter()
         self.errors = []  # (what, url, status or exception)
         self.failures = collections.Counter()  # connection errors
+        self.failed_at = []  # (time.monotonic(), the client thread) of each connection error
         self.gifts_started = self.gifts_paid = self.gifts_refused = 0
         self.paid_cents = 0
         self.registrations = collections.Counter()
@@ -245,6 +246,7 @@ class Stats:
     def failed(self, what, url, error):
         with self.lock:
             self.failures[type(error).__name__] += 1
+            self.failed_at.append((time.monotonic(), threading.get_ident()))
             self.errors.append((what, url, repr(error)))
 
     def figures(self, duration):

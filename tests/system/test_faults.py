@@ -2,6 +2,7 @@
 the mail server down, Stripe failing, Redis stopped, PostgreSQL restarted mid-load, a worker
 and a whole node killed mid-request. After each: the ledger exact, and the site serving."""
 
+import collections
 import datetime
 import os
 import signal
@@ -293,6 +294,7 @@ def test_node_killed_mid_request_no_partial_gift_the_other_node_serves(site):
     workers = children(master)
     assert workers
     os.kill(workers[0], signal.SIGKILL)
+    killed = time.monotonic()
     deadline = time.monotonic() + 30
     while len(children(master)) < len(workers) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -303,8 +305,15 @@ def test_node_killed_mid_request_no_partial_gift_the_other_node_serves(site):
     assert webhooks.drain(60)
     assert site.cluster.processes["b"].poll() is None
     assert len(children(master)) == len(workers) and workers[0] not in children(master)
+    # Only what that worker held is lost: a gthread worker holds the requests in flight on it and
+    # the keep-alive connections it accepted, so each client (6 visitors, 2 webhook senders) may
+    # see its request in flight or its next one on a pooled connection fail: connection errors
+    # only (never a 500), all within seconds of the kill, at most two per client.
     errors = [e for e in stats.errors if e[2] != 503]
-    assert len(errors) <= 4, errors  # only what that worker was doing
+    assert all(isinstance(e[2], str) and "Connection" in e[2] for e in errors), errors
+    assert all(0 <= at - killed < 10 for at, _thread in stats.failed_at), (stats.failed_at, killed)
+    per_client = collections.Counter(thread for _at, thread in stats.failed_at)
+    assert all(count <= 2 for count in per_client.values()), (per_client, errors)
     assert_ledger_exact(site, before, sum(paid))
 
     # 2. kill -9 the whole of node A during requests through the balancer: B serves them
