@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -24,6 +23,7 @@ from donations import ledger
 from home import featured, frame
 from home.api import CodeNameField, ComputedField, ImageField, absolute, with_image
 from home.blocks import BodyStreamBlock
+from home.lazy import Once
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
@@ -122,7 +122,14 @@ class CampaignIndexPage(ListingPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns, filters = filter_and_paginate(
+        # read only when shown: not when the listing's fragment is kept (the template)
+        listing = Once(lambda: self._listing(request))
+        context.update(campaigns=Once(lambda: listing()[0]), filters=Once(lambda: listing()[1]))
+        return context
+
+    def _listing(self, request):
+        """(the page of campaigns, the filters) for the visitor's filters and page."""
+        return filter_and_paginate(
             request,
             self.campaigns(),
             [
@@ -148,8 +155,6 @@ class CampaignIndexPage(ListingPage):
             ],
             self.per_page,
         )
-        context.update(campaigns=campaigns, filters=filters)
-        return context
 
 
 def _reached_threshold():
@@ -594,16 +599,11 @@ class CampaignPage(BasePage):
             else linked
             for pk, linked in (context.get("localized_pages") or {}).items()
         }
-        context["donations"] = self.recent_donations(request)
+        # read when the template shows them: not at all when the page's fragments are kept
+        # (home/templatetags/fragment_tags.py), which also read the renditions of the hero
+        # picture and of the stories' cards in one query ({% prefetch_renditions %})
+        context["donations"] = Once(lambda: self.recent_donations(request))
         context["featured_sections"] = self.featured_sections(request)
-        # the renditions of the hero picture, the social image and the stories' cards in one
-        # query, rather than a cache look-up and write-back per picture
-        images = [self.hero_image, self.social_image] + [
-            item.image for section in context["featured_sections"] for item in section.items
-        ]
-        images = [image for image in images if image is not None]
-        if images:
-            prefetch_related_objects(images, "renditions")
         return context
 
     def featured_sections(self, request):

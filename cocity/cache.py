@@ -39,6 +39,18 @@ class DegradingRedisCacheClient(RedisCacheClient):
         super().__init__(servers, **options)
         self._location = tuple(servers)
         self._retry_seconds = retry_seconds
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis (and its table of ~80 response callbacks) for every
+        # call; one per connection pool is enough (a redis.Redis is safe to share).
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
+        return client
 
     def _degrade(self, operation, fallback, *args):
         """``operation(*args)`` of Django's client, or ``fallback`` while Redis is away."""

@@ -75,10 +75,8 @@ import gzip
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -86,24 +84,39 @@ from django.utils.translation import get_language_from_request
 
 from wagtail.models import Page
 
+from cocity.cache_tags import (  # noqa: F401 - the names the tests and callers use here
+    API,
+    CLOCK_KEY,
+    EVERYTHING,
+    HOME,
+    LEDGER_LISTS,
+    OPEN_DATA,
+    OTHER,
+    PAGE_LISTS,
+    STORIES,
+    TAG_KEY,
+    TOTALS,
+    WORKSHOP_SEATS,
+    _cache,
+    _clock,
+    _enabled,
+    _tag_keys,
+    _tick,
+    campaign_tag,
+    give_versions,
+    is_fresh,
+    page_tag,
+    purge,
+    purge_on_commit,
+    stories_tag,
+)
+from cocity.cache_tags import (
+    shown_pages_tags as _shown_pages_tags,
+)
+
 logger = logging.getLogger(__name__)
 
-CLOCK_KEY = "page-cache:clock"
-TAG_KEY = "page-cache:tag:"
-# Tags (see the module's docstring). Every entry carries EVERYTHING; page:<translation key>
-# and campaign:<campaign key> are made by page_tag() and campaign_tag().
-EVERYTHING = "all"
-HOME = "home"
-API = "api"
-OPEN_DATA = "open-data"
-TOTALS = "totals"  # pages that show the totals of several campaigns: indexes, impact figures
-WORKSHOP_SEATS = "workshop-seats"  # pages that show the seats of several workshops
-STORIES = "stories"  # story pages: each shows related stories (same campaign or district)
-OTHER = "other"  # every other answer: search, feeds, calendars, sitemap, 404s, redirects
-# What lists pages or shows any of them: purged on every change of a page
-PAGE_LISTS = (HOME, API, OPEN_DATA, OTHER)
-# What shows the totals of a campaign besides its own page and card: purged on a ledger change
-LEDGER_LISTS = (TOTALS, HOME, API, OPEN_DATA, OTHER)
+
 # Tags of the entries this process served lately, by entry key: a lookup reads the entry and
 # the versions of its tags in one round trip (a wrong guess costs a second one)
 _known_tags = {}
@@ -118,109 +131,6 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers in Vary that the key (language) or the rules (no session, no CSRF token used) cover
 KEYED_HEADERS = {"cookie", "accept-encoding", "accept-language"}
 MIN_COMPRESSED_LENGTH = 200  # shorter bodies grow when compressed
-
-
-def _cache():
-    return caches[settings.PAGE_CACHE_ALIAS]
-
-
-def _enabled():
-    return settings.PAGE_CACHE_SECONDS > 0
-
-
-# --- tags, versions and purges -----------------------------------------------------------
-
-
-def page_tag(translation_key):
-    """The tag of a page in every language (its copies share the translation key)."""
-    return f"page:{translation_key}"
-
-
-def campaign_tag(campaign_key):
-    """The tag of what shows a campaign's totals (its page in every language, its card)."""
-    return f"campaign:{campaign_key}"
-
-
-def stories_tag(campaign_key):
-    """The tag of what lists the stories about a campaign (its page, in every language)."""
-    return f"stories-of:{campaign_key}"
-
-
-def _tag_keys(tags):
-    return [TAG_KEY + tag for tag in tags]
-
-
-def _clock(cache, value=None):
-    """The clock (``value``, when just read): a counter in the shared cache that every purge
-    moves on. Seeded with the time in milliseconds, so that a clock evicted from the cache
-    starts again above every value it ever had (purges come far less often than once a
-    millisecond); None when the cache does not answer."""
-    if value is None:
-        cache.add(CLOCK_KEY, int(time.time() * 1000), None)
-        value = cache.get(CLOCK_KEY)
-    return value
-
-
-def _tick(cache):
-    """Move the clock on; return its new value (None when the cache does not answer)."""
-    try:
-        return cache.incr(CLOCK_KEY)
-    except ValueError:  # evicted or never set
-        _clock(cache)
-        try:
-            return cache.incr(CLOCK_KEY)
-        except ValueError:
-            return None
-
-
-def purge(tags=(EVERYTHING,)):
-    """Retire every entry that carries one of ``tags`` (by default: every entry).
-
-    The clock moves on and each tag's version becomes its new value: an entry is served only
-    while the versions of all its tags are at most the clock it read before its page was
-    rendered, so every entry rendered before this purge is a miss from now on."""
-    tags = set(tags)
-    if not tags or not _enabled():
-        return
-    cache = _cache()
-    try:
-        version = _tick(cache)
-        if version is None:
-            return
-        keys = _tag_keys(tags)
-        cache.set_many(dict.fromkeys(keys, version), None)
-        # Two purges of one tag at once: the later clock value must stay
-        found = cache.get_many(keys)
-        lower = {key: version for key in keys if (found.get(key) or 0) < version}
-        if lower:
-            cache.set_many(lower, None)
-    except Exception:  # a cache that fails: nothing to serve stale from either
-        logger.exception("Could not purge the page cache")
-
-
-class _PurgeOnCommit:
-    """The second purge of ``tags``, when the transaction commits."""
-
-    def __init__(self, tags):
-        self.tags = frozenset(tags)
-
-    def __call__(self):
-        purge(self.tags)
-
-
-def purge_on_commit(tags=(EVERYTHING,)):
-    """Purge ``tags`` now (this process sees its own change at once, even inside the
-    transaction) and again when the current transaction commits (a request that read the
-    old data meanwhile stored it with a clock older than the second purge)."""
-    tags = frozenset(tags)
-    purge(tags)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return  # the change is committed already
-    for _sids, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _PurgeOnCommit) and callback.tags >= tags:
-            return
-    transaction.on_commit(_PurgeOnCommit(tags))
 
 
 # --- requests and responses -------------------------------------------------------------
@@ -393,19 +303,6 @@ def response_tags(request, response):
     return tags
 
 
-def _shown_pages_tags(context):
-    """page:<key> of the pages the context holds besides the page (links of the body, a
-    story's campaign, a workshop's campaigns…): their titles and addresses are shown."""
-    tags = set()
-    for value in context.values():
-        values = value.values() if isinstance(value, dict) else value
-        if isinstance(values, (list, tuple, set, type({}.values()))):
-            tags.update(page_tag(item.translation_key) for item in values if isinstance(item, Page))
-        elif isinstance(value, Page):
-            tags.add(page_tag(value.translation_key))
-    return tags
-
-
 def _page_type_tags(page):
     """What a page of this type shows besides itself and its children (their changes purge
     it as their parent): the totals of campaigns, the seats of workshops, the home's
@@ -480,8 +377,7 @@ class PageCacheMiddleware:
         missing = [name for name in keys if name not in found]
         if missing:
             found = {**found, **cache.get_many(missing)}
-        # A version missing (never set, or evicted after a purge) is not trusted
-        return all(found.get(name) is not None and found[name] <= clock for name in keys)
+        return is_fresh(found, keys, clock)
 
     def _store(self, request, response, key, clock):
         cache = _cache()
@@ -489,12 +385,7 @@ class PageCacheMiddleware:
         # Each tag needs a version: one missing gets the clock of now, after the rendering
         # (an entry rendered before a purge whose version was evicted stays a miss).
         keys = _tag_keys(tags)
-        versions = cache.get_many([CLOCK_KEY, *keys])
-        missing = [name for name in keys if name not in versions]
-        if missing:
-            now = _clock(cache, versions.get(CLOCK_KEY))
-            for name in missing:
-                cache.add(name, now, None)
+        give_versions(cache, keys, cache.get_many([CLOCK_KEY, *keys]))
         compressed = bool(_compressible(response))
         if compressed:
             patch_vary_headers(response, ("Accept-Encoding",))

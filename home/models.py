@@ -23,6 +23,7 @@ from . import featured, frame
 from .api import ComputedField, ImageField, localized_link, with_image
 from .blocks import BodyStreamBlock, ComputedKeyFigureBlock, LinkBlock
 from .i18n import localize_pages, page_languages
+from .lazy import Once
 from .visibility import private_sections
 
 # Page fields that every page type translates or keeps in step (DESIGN.md §4): the copy is
@@ -261,7 +262,8 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_sections"] = featured.sections_for(self, request)
+        # read only when shown: not when the home's fragments are kept (home_page.html)
+        context["featured_sections"] = Once(lambda: featured.sections_for(self, request))
         return context
 
 

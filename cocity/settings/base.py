@@ -309,6 +309,9 @@ API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", "300"))
 # The frame's parts that are the same for every visitor (home/frame.py), dropped on every change
 FRAME_CACHE_SECONDS = int(env.get("FRAME_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
+# Parts of pages kept under the page cache's tags for the renders it does not serve (signed-in
+# readers, the first reader after a purge: home/templatetags/fragment_tags.py); 0 turns them off
+FRAGMENT_CACHE_SECONDS = int(env.get("FRAGMENT_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 PAGE_CACHE_EXCLUDED = [

@@ -21,3 +21,4 @@ WHITENOISE_AUTOREFRESH = True
 PAGE_CACHE_SECONDS = 0
 # ... and so is the frame cache (home/frame.py); tests/home/test_query_budget.py turns it on.
 FRAME_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0
