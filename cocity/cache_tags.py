@@ -57,6 +57,12 @@ def campaign_tag(campaign_key):
     return f"campaign:{campaign_key}"
 
 
+def fund_room_tag(campaign_key):
+    """The tag of what says how much is left in the sponsors' funds that match a campaign's
+    gifts (its page, in every language): a match on any campaign of the same fund lowers it."""
+    return f"fund-room:{campaign_key}"
+
+
 def stories_tag(campaign_key):
     """The tag of what lists the stories about a campaign (its page, in every language)."""
     return f"stories-of:{campaign_key}"

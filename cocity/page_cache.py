@@ -27,7 +27,8 @@ Purges are precise, by *tags*. Each entry carries the tags of what it shows, dec
 is stored (``response_tags``): every entry ``all``; a page ``page:<translation key>`` (its
 copies in every language share the key), the same tag of each page its context holds (links
 of its body, a story's campaign, a workshop's campaigns) and its type's: a campaign page
-``campaign:<key>`` (its totals) and ``stories-of:<key>``, a story ``stories`` (it shows
+``campaign:<key>`` (its totals), ``stories-of:<key>`` and ``fund-room:<key>`` (what is
+left in the sponsors' funds matching its gifts), a story ``stories`` (it shows
 related ones), the campaign indexes and the impact page ``totals``, the workshop indexes
 ``workshop-seats``, the home pages ``home``; otherwise its route's: ``api``, ``open-data``,
 the card ``campaign:<key>`` and ``page:<key>``, anything else (search, feeds, calendars, the
@@ -42,7 +43,9 @@ sitemap, 404s, redirects) ``other``. A change purges tags (``change_tags``):
   published): ``page:`` of the page;
 - a campaign's ledger (its tally, saved in the same transaction as the gift, see
   donations/ledger.py): ``campaign:<key>``, ``totals``, ``home``, ``api``, ``open-data``,
-  ``other``; a gift itself (the page lists the last ones): ``campaign:<key>``;
+  ``other``; a gift itself (the page lists the last ones): ``campaign:<key>``, and a
+  sponsor's match also ``fund-room:`` of every campaign its fund covers (each page says what
+  is left in the fund);
 - a workshop's seats: ``page:`` of the workshop, ``workshop-seats``, ``home``, ``api``,
   ``other``;
 - any other row of a content app (snippets, settings, view restrictions, images, redirects,
@@ -103,6 +106,7 @@ from cocity.cache_tags import (  # noqa: F401 - the names the tests and callers 
     _tag_keys,
     _tick,
     campaign_tag,
+    fund_room_tag,
     give_versions,
     is_fresh,
     page_tag,
@@ -313,7 +317,8 @@ def _page_type_tags(page):
     from workshops.models import WorkshopIndexPage
 
     if isinstance(page, CampaignPage):
-        return {campaign_tag(page.translation_key), stories_tag(page.translation_key)}
+        key = page.translation_key
+        return {campaign_tag(key), stories_tag(key), fund_room_tag(key)}
     if isinstance(page, (CampaignIndexPage, ImpactPage)):
         return {TOTALS}
     if isinstance(page, WorkshopIndexPage):
@@ -553,13 +558,37 @@ def change_tags(instance):
     if meta.label_lower == "donations.campaigntally":
         return ledger_tags(instance.campaign_key)
     if meta.label_lower == "donations.donation":  # the campaign's page and card list gifts
-        return {campaign_tag(instance.campaign_key)}
+        tags = {campaign_tag(instance.campaign_key)}
+        if instance.match_fund_id is not None:  # what is left in the fund: on each it covers
+            tags.update(_fund_room_tags(instance.match_fund_id))
+        return tags
     if meta.label_lower == "workshops.workshopseats":
         return workshop_seats_tags(instance.workshop_key)
     page_key = _parent_page_key(instance)
     if page_key is not None:  # a part of a page (a budget line), saved when it is published
         return {page_tag(page_key)}
     return {EVERYTHING}  # snippets, settings, restrictions, images, redirects…
+
+
+def _fund_room_tags(fund_id):
+    """``fund-room:<key>`` of every campaign a sponsor's fund covers (donations/matching.py
+    ``covers``: chosen by hand, or by district and category): each page says what is left in
+    the fund, which a match on any of them lowers."""
+    from campaigns.models import CampaignPage
+    from donations.models import MatchFund
+
+    fund = MatchFund.objects.filter(pk=fund_id).first()
+    if fund is None:
+        return set()
+    keys = {str(key) for key in fund.campaign_keys or ()}
+    if fund.district_codes or fund.category_codes:
+        pages = CampaignPage.objects.all()
+        if fund.district_codes:
+            pages = pages.filter(district__code__in=fund.district_codes)
+        if fund.category_codes:
+            pages = pages.filter(category__code__in=fund.category_codes)
+        keys.update(str(key) for key in pages.values_list("translation_key", flat=True).distinct())
+    return {fund_room_tag(key) for key in keys}
 
 
 def _parent_page_key(instance):

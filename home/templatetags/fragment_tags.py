@@ -12,11 +12,12 @@ first reader after a purge get the page rendered. A fragment keeps the rendered 
 part of the page under the page cache's rules (cocity/cache_tags.py ``kept``): it carries
 tags — ``all``, the page's ``page:<translation key>``, the ``page:`` tag of every page the
 view's context holds, and those the template names (a literal tag such as ``"home"`` or
-``"totals"``, ``campaign=<key>`` for a campaign's totals, ``stories_of=<key>`` for the stories
-about it) — and is rendered again as soon as one of them is purged. So a gift, which purges
-its campaign's ``campaign:`` tag, renders the campaign's funding panel again but not the
-story beside it, which only a change of the page (or of what it shows) purges; and a
-fragment is never staler than a cached copy of its whole page would be.
+``"totals"``, ``campaign=<key>`` for a campaign's totals, ``fund_room=<key>`` for what is
+left in the funds matching its gifts, ``stories_of=<key>`` for the stories about it) — and
+is rendered again as soon as one of them is purged. So a gift, which purges its campaign's
+``campaign:`` tag, renders the campaign's funding panel again but not the story beside it,
+which only a change of the page (or of what it shows) purges; and a fragment is never
+staler than a cached copy of its whole page would be.
 
 Keyed on the name, the scheme, host and language of the request, the page, and the values
 given as ``vary=`` (say, the page number of a list). Never kept: in a preview (the content is
@@ -39,6 +40,7 @@ from wagtail.models import Page
 from cocity.cache_tags import (
     EVERYTHING,
     campaign_tag,
+    fund_room_tag,
     kept,
     page_tag,
     shown_pages_tags,
@@ -47,7 +49,7 @@ from cocity.cache_tags import (
 
 register = template.Library()
 
-KEYWORD_TAGS = {"campaign": campaign_tag, "stories_of": stories_tag}
+KEYWORD_TAGS = {"campaign": campaign_tag, "fund_room": fund_room_tag, "stories_of": stories_tag}
 
 
 class FragmentNode(template.Node):
@@ -91,7 +93,8 @@ class FragmentNode(template.Node):
 
 @register.tag
 def fragment(parser, token):
-    """``{% fragment "name" [tag …] [campaign=key] [stories_of=key] [vary=value …] %}``"""
+    """``{% fragment "name" [tag …] [campaign=key] [fund_room=key] [stories_of=key]
+    [vary=value …] %}``"""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name")

@@ -85,6 +85,30 @@ def campaigns_a_and_b():
     return a, b
 
 
+def fund_covers_both(a, b):
+    from django.utils import timezone
+
+    from donations.matching import active_funds, covers
+
+    return any(
+        covers(fund, a.translation_key) and covers(fund, b.translation_key)
+        for fund in active_funds(timezone.now())
+    )
+
+
+def not_covered_campaign():
+    """A French campaign page no sponsor's fund covers."""
+    from donations.matching import covers
+    from donations.models import MatchFund
+
+    funds = list(MatchFund.objects.all())
+    return next(
+        page
+        for page in fr(CampaignPage)
+        if not any(covers(fund, page.translation_key) for fund in funds)
+    )
+
+
 def card(page):
     return f"/embed/campaign/{page.pk}/"
 
@@ -130,8 +154,13 @@ def test_a_gift_purges_what_shows_its_campaign_and_nothing_else(
     a, b = campaigns_a_and_b()
     workshop = fr(WorkshopPage).first()
     story = fr(StoryPage).first()
+    # the demo's sponsor fund covers A and B and matches the gift: B's page says what is left
+    # in it (its card does not)
+    assert fund_covers_both(a, b)
+    uncovered = not_covered_campaign()
     shows_a = [
         a.url,
+        b.url,
         card(a),
         fr(CampaignIndexPage).get().url,
         fr(HomePage).get().url,
@@ -141,7 +170,7 @@ def test_a_gift_purges_what_shows_its_campaign_and_nothing_else(
         "/open-data/campaigns.json",
         "/open-data/campaigns.csv",
     ]
-    others = [b.url, card(b), workshop.url, story.url, fr(StoryIndexPage).get().url]
+    others = [card(b), uncovered.url, workshop.url, story.url, fr(StoryIndexPage).get().url]
     warm(client, shows_a + others)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -262,10 +291,12 @@ def test_a_gift_paid_through_stripe_shows_within_two_seconds(
 ):
     """The donor gives through Stripe Checkout (the real SDK against the fake server), the
     webhook says it is paid: the campaign's cached page, card, index and home show the new
-    total at once, while the other campaign's page is still served from the cache."""
-    a, b = campaigns_a_and_b()
+    total at once, while a campaign no sponsor's fund shares with it is still served from the
+    cache (B's page shares the demo's fund with A: it says what is left in it)."""
+    a, _b = campaigns_a_and_b()
+    other = not_covered_campaign()
     shows_a = [a.url, card(a), fr(CampaignIndexPage).get().url, fr(HomePage).get().url]
-    warm(client, [*shows_a, b.url])
+    warm(client, [*shows_a, other.url])
 
     donor = Client()  # the donor's own browser (the donation form gives it a session)
     with translation.override("fr"):
@@ -306,7 +337,7 @@ def test_a_gift_paid_through_stripe_shows_within_two_seconds(
     for url in shows_a[2:]:
         assert client.get(url)["X-Page-Cache"] == "miss", url
     assert time.monotonic() - paid < 2
-    assert served_from_cache(client, b.url)
+    assert served_from_cache(client, other.url)
 
 
 @pytest.mark.django_db
@@ -356,3 +387,40 @@ def test_a_draft_saved_purges_nothing_and_its_publication_does(
         revision.publish()
     response = client.get(story.url)
     assert response["X-Page-Cache"] == "miss" and "Un brouillon" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_match_on_one_campaign_purges_what_every_campaign_says_is_left_in_the_fund(
+    client, demo_site, shared_cache, django_capture_on_commit_callbacks
+):
+    """A sponsor's fund shared by A and B: a gift to A that the fund matches lowers what B's
+    page says is left in it, so B's page is purged too (``fund-room:`` of every campaign the
+    fund covers), not B's card; a campaign no fund covers and a workshop are not."""
+    import datetime
+
+    from django.utils import timezone
+
+    from donations.models import MatchFund
+
+    a, b = campaigns_a_and_b()
+    now = timezone.now()
+    MatchFund.objects.create(
+        sponsor_name="Fonds partagé des tags",
+        ratio_percent=100,
+        total_cap_cents=500_000,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=30),
+        campaign_keys=[str(a.translation_key), str(b.translation_key)],
+    )
+    workshop = fr(WorkshopPage).first()
+    uncovered = not_covered_campaign()
+    warm(client, [b.url, card(b), uncovered.url, workshop.url])
+    assert format_money(500_000, "fr") in client.get(b.url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(a, 4_000, "Donatrice Appariée")
+
+    assert not served_from_cache(client, b.url)
+    assert format_money(496_000, "fr") in client.get(b.url).content.decode()
+    for url in (card(b), uncovered.url, workshop.url):
+        assert served_from_cache(client, url), url

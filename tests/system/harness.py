@@ -317,7 +317,11 @@ class Webhooks:
                 answer = session.post(
                     f"{node}/webhooks/stripe/", data=payload, timeout=15,
                     headers={"Stripe-Signature": header, "Content-Type": "application/json",
-                             "X-Forwarded-Proto": "https"},
+                             "X-Forwarded-Proto": "https",
+                             # a connection per delivery, as Stripe makes: a kept-alive one
+                             # idle for gunicorn's 2 s keepalive may be closed by the node just
+                             # as the next delivery is sent on it (a reset no server avoids)
+                             "Connection": "close"},
                 )  # fmt: skip
                 answered = answer.status_code
                 self.stats.record(
