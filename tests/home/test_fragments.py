@@ -21,7 +21,7 @@ from cocity import page_cache
 from donations import ledger
 from home.models import HomePage
 from home.money import format_money
-from tests.home.test_page_cache_tags import campaigns_a_and_b, fr, pay
+from tests.home.test_page_cache_tags import campaigns_a_and_b, fr, pay, shared_fund
 
 CREDENTIALS = {"HTTP_AUTHORIZATION": "Bearer reader"}  # never served by the page cache
 
@@ -170,22 +170,8 @@ def test_with_fragments_off_every_render_starts_from_scratch(editor, demo_site, 
 def test_a_match_on_another_campaign_renders_the_funding_panel_again(
     editor, demo_site, fragments_on, django_capture_on_commit_callbacks
 ):
-    import datetime
-
-    from django.utils import timezone
-
-    from donations.models import MatchFund
-
     a, b = campaigns_a_and_b()
-    now = timezone.now()
-    MatchFund.objects.create(
-        sponsor_name="Fonds partagé des fragments",
-        ratio_percent=100,
-        total_cap_cents=500_000,
-        starts_at=now - datetime.timedelta(days=1),
-        ends_at=now + datetime.timedelta(days=30),
-        campaign_keys=[str(a.translation_key), str(b.translation_key)],
-    )
+    shared_fund(a, b, "Fonds partagé des fragments")
     assert format_money(500_000, "fr") in get(editor, b.url)
     with django_capture_on_commit_callbacks(execute=True):
         pay(a, 4_000, "Donatrice Appariée")

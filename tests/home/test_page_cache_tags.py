@@ -109,6 +109,25 @@ def not_covered_campaign():
     )
 
 
+def shared_fund(a, b, sponsor):
+    """A sponsor's fund of 5 000 € matching 1 € for 1 € the gifts to A and B, open now."""
+    import datetime
+
+    from django.utils import timezone
+
+    from donations.models import MatchFund
+
+    now = timezone.now()
+    return MatchFund.objects.create(
+        sponsor_name=sponsor,
+        ratio_percent=100,
+        total_cap_cents=500_000,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=30),
+        campaign_keys=[str(a.translation_key), str(b.translation_key)],
+    )
+
+
 def card(page):
     return f"/embed/campaign/{page.pk}/"
 
@@ -396,22 +415,8 @@ def test_a_match_on_one_campaign_purges_what_every_campaign_says_is_left_in_the_
     """A sponsor's fund shared by A and B: a gift to A that the fund matches lowers what B's
     page says is left in it, so B's page is purged too (``fund-room:`` of every campaign the
     fund covers), not B's card; a campaign no fund covers and a workshop are not."""
-    import datetime
-
-    from django.utils import timezone
-
-    from donations.models import MatchFund
-
     a, b = campaigns_a_and_b()
-    now = timezone.now()
-    MatchFund.objects.create(
-        sponsor_name="Fonds partagé des tags",
-        ratio_percent=100,
-        total_cap_cents=500_000,
-        starts_at=now - datetime.timedelta(days=1),
-        ends_at=now + datetime.timedelta(days=30),
-        campaign_keys=[str(a.translation_key), str(b.translation_key)],
-    )
+    shared_fund(a, b, "Fonds partagé des tags")
     workshop = fr(WorkshopPage).first()
     uncovered = not_covered_campaign()
     warm(client, [b.url, card(b), uncovered.url, workshop.url])
