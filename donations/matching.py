@@ -19,7 +19,7 @@ The rules:
   when nothing is left) is room in the fund again.
 """
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -107,45 +107,71 @@ def _room(fund, fund_matched, campaign_matched):
     return max(0, left)
 
 
-def _matched_subquery(campaign_key=None):
-    """A Subquery for a MatchFund queryset: what each fund matches now (net of what was
-    taken back), in all or in one campaign; the same sum as ``matched_cents``."""
-    matches = Donation.objects.filter(
-        match_fund=OuterRef("pk"), source=DonationSource.MATCH, status=DonationStatus.PAID
-    )
-    if campaign_key is not None:
-        matches = matches.filter(campaign_key=campaign_key)
-    total = (
-        matches.order_by()
+# How the funds a page shows are kept between requests: ``keep(name, build)`` returns
+# ``build()`` or a copy kept from an earlier call. The home app plugs in its frame cache
+# (home/apps.py: forgotten whenever a fund is saved or deleted); by default, read each time.
+_keep = None
+
+
+def register_keeper(keep):
+    """Register ``keep(name, build)`` (see above); called from home's AppConfig.ready()."""
+    global _keep
+    _keep = keep
+
+
+def _open_funds():
+    """The funds not ended yet (with their sponsor's logo), oldest first: staff's settings,
+    the same for every visitor; what they matched is read apart, fresh."""
+
+    def build():
+        return list(
+            MatchFund.objects.filter(ends_at__gt=timezone.now())
+            .select_related("sponsor_logo")
+            .order_by("starts_at", "pk")
+        )
+
+    return _keep("match-funds", build) if _keep else build()
+
+
+def _matched_by(funds, campaign_key):
+    """{fund id: (what it matches now in all, in the campaign ``campaign_key``)}, one query."""
+    rows = (
+        Donation.objects.filter(
+            match_fund__in=[fund.pk for fund in funds],
+            source=DonationSource.MATCH,
+            status=DonationStatus.PAID,
+        )
+        .order_by()
         .values("match_fund")
-        .annotate(cents=Sum(F("amount_cents") - F("refunded_cents")))
-        .values("cents")[:1]
+        .annotate(
+            everywhere=Sum(F("amount_cents") - F("refunded_cents")),
+            here=Sum(F("amount_cents") - F("refunded_cents"), filter=Q(campaign_key=campaign_key)),
+        )
     )
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+    return {row["match_fund"]: (row["everywhere"] or 0, row["here"] or 0) for row in rows}
 
 
 def offers(campaign_key, when=None):
     """The funds that would match a gift to the campaign paid at ``when`` (default now),
     each as (fund, room_cents) with room left; for the campaign page and the donation form.
-    One query: each fund comes with what it matches in all and in this campaign (plus the
-    campaign's district and category, only when a fund chooses by them)."""
+    The funds come from ``_open_funds`` (kept between requests), which ones cover the
+    campaign is decided here, and what those matched is read in one query (none when no
+    fund covers the campaign)."""
     when = when or timezone.now()
-    funds = (
-        active_funds(when)
-        .select_related("sponsor_logo")
-        .annotate(
-            offer_fund_matched=_matched_subquery(),
-            offer_campaign_matched=_matched_subquery(campaign_key),
-        )
-        .order_by("starts_at", "pk")
-    )
     facts = facts_of(campaign_key)
+    funds = [
+        fund
+        for fund in _open_funds()
+        if fund.starts_at <= when < fund.ends_at and covers(fund, campaign_key, facts)
+    ]
+    if not funds:
+        return []
+    matched = _matched_by(funds, campaign_key)
     found = []
     for fund in funds:
-        if covers(fund, campaign_key, facts):
-            left = _room(fund, fund.offer_fund_matched, fund.offer_campaign_matched)
-            if left > 0:
-                found.append((fund, left))
+        left = _room(fund, *matched.get(fund.pk, (0, 0)))
+        if left > 0:
+            found.append((fund, left))
     return found
 
 

@@ -30,4 +30,11 @@ class HomeConfig(AppConfig):
         # Photos of a page not yet published are private until it is.
         page_published.connect(publish_page_images, dispatch_uid="home.publish_page_images")
 
-        from . import frame  # noqa: F401  (the frame cache forgets its parts on every change)
+        from donations import matching
+        from donations.models import MatchFund
+
+        from . import frame  # the frame cache forgets its parts on every change
+
+        # The match funds a campaign page offers are kept with the frame (donations/matching.py)
+        frame.watch(MatchFund)
+        matching.register_keeper(frame.shared)

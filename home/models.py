@@ -236,35 +236,43 @@ class HomePage(BasePage):
     def route(self, request, path_components):
         """Find the page at ``path_components`` under this home page as Wagtail does (each
         level's child by slug, then the last one live), in one query instead of two per
-        level: the page's id and type are kept per path in the shared cache (home/frame.py,
-        forgotten on every page change), and its url_path must still match. Wagtail's own
-        route is used when a page type routes on its own, or for a path that is not a page."""
+        level (``route_below``). Wagtail's own route is used when a page type routes on its
+        own, or for a path that is not a page."""
         if not path_components or not _default_routing():
             return super().route(request, path_components)
-        url_path = self.url_path + "/".join(path_components) + "/"
-
-        def find():
-            return (
-                Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
-            )
-
-        key = hashlib.sha256(url_path.encode()).hexdigest()
-        found = frame.shared(f"route:{key}", find)
-        if found is None:
-            return super().route(request, path_components)
-        model = ContentType.objects.get_for_id(found[1]).model_class()
-        page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
-        if page is None:
-            return super().route(request, path_components)
-        if not page.live:
-            raise Http404
-        return RouteResult(page)
+        return route_below(self.url_path, path_components) or super().route(
+            request, path_components
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # read only when shown: not when the home's fragments are kept (home_page.html)
         context["featured_sections"] = Once(lambda: featured.sections_for(self, request))
         return context
+
+
+def route_below(home_url_path, path_components):
+    """The RouteResult of the live page at ``path_components`` below the home page whose
+    url_path is ``home_url_path``, in one query: the page's id and type are kept per path in
+    the shared cache (home/frame.py, forgotten on every page change), and its url_path must
+    still match. None when no page is there (Wagtail's own route then decides); Http404 for
+    a page that is not live. Only for the default routing (``_default_routing``)."""
+    url_path = home_url_path + "/".join(path_components) + "/"
+
+    def find():
+        return Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+
+    key = hashlib.sha256(url_path.encode()).hexdigest()
+    found = frame.shared(f"route:{key}", find)
+    if found is None:
+        return None
+    model = ContentType.objects.get_for_id(found[1]).model_class()
+    page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
+    if page is None:
+        return None
+    if not page.live:
+        raise Http404
+    return RouteResult(page)
 
 
 @cache

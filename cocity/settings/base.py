@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cocity.middleware.RememberLanguageMiddleware",
+    # Last: finds the site and page of Wagtail's serve view from the frame cache
+    "home.routing.RouteMiddleware",
 ]
 
 ROOT_URLCONF = "cocity.urls"

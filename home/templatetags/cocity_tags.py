@@ -1,11 +1,9 @@
 """Template tags of the site frame: languages, menus, localized links."""
 
-from functools import lru_cache
-
 from django import template
 from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language_bidi
 
 from wagtail.templatetags.wagtailcore_tags import richtext
 
@@ -106,14 +104,7 @@ def money(cents):
     """Integer cents as money in the reader's locale: {{ campaign.goal_cents|money }}."""
     if cents in (None, ""):
         return ""
-    return _formatted_money(int(cents), get_language())
-
-
-@lru_cache(maxsize=4096)
-def _formatted_money(cents, language):
-    """format_money, remembered per amount and language (Babel parses the locale and copies
-    its pattern on every call; a page shows the same few amounts many times)."""
-    return format_money(cents, language)
+    return format_money(int(cents))  # remembered per amount and language (home/money.py)
 
 
 @register.simple_tag
