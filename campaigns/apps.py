@@ -26,9 +26,13 @@ class CampaignsConfig(AppConfig):
         # the campaign page keeps its district and category in the frame cache
         from home import frame
 
+        from .closing import CampaignClosing
         from .models import Category, District
+        from .payouts import Expense, Payout
 
         frame.watch(District, Category)
+        # and what the campaign page reads of its closing, payouts and expenses (models.py)
+        frame.watch(CampaignClosing, Payout, Expense)
         # the ledger tells late gifts from on-time ones by the campaign's closing time
         ledger.register_closing_time(closing_time)
         # match funds may choose campaigns by district and category (donations/matching.py)

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.api import APIField
 
+from cocity import compiled
 from donations import ledger
 from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
 from home import figures
 from home.api import ComputedField
 from home.models import ListingPage
-from home.visibility import public_pages
+from home.visibility import private_sections, public_pages
 
 from .closing import CampaignClosing, ClosingResult
 
@@ -43,8 +44,9 @@ class PublicCampaign:
 
 def public_campaigns():
     """{campaign key: PublicCampaign} of the campaigns the public may see, in one query
-    (plus the private sections, remembered per request). A campaign read in several
-    languages counts once (its translation key); untranslated copies (aliases) are left out."""
+    (plus the private sections, remembered per request), compiled once per language and
+    set of private sections (cocity/compiled.py). A campaign read in several languages
+    counts once (its translation key); untranslated copies (aliases) are left out."""
     from .models import CampaignPage, District  # campaigns.models imports this module
 
     def district_name(language):
@@ -53,28 +55,34 @@ def public_campaigns():
         )
         return Subquery(names.values("name")[:1])
 
-    closing = CampaignClosing.objects.filter(campaign_key=OuterRef("translation_key"))
-    rows = (
-        public_pages(CampaignPage.objects.filter(alias_of__isnull=True))
-        .annotate(
-            name_here=district_name(get_language() or settings.LANGUAGE_CODE),
-            name_fr=Coalesce(district_name(settings.LANGUAGE_CODE), F("district__name")),
-            result=Subquery(closing.values("result")[:1]),
-            **ledger.tally_annotations(names=["donor_count"]),
+    language = get_language() or settings.LANGUAGE_CODE
+    private = private_sections()
+
+    def build():
+        closing = CampaignClosing.objects.filter(campaign_key=OuterRef("translation_key"))
+        return (
+            public_pages(CampaignPage.objects.filter(alias_of__isnull=True), private)
+            .annotate(
+                name_here=district_name(language),
+                name_fr=Coalesce(district_name(settings.LANGUAGE_CODE), F("district__name")),
+                result=Subquery(closing.values("result")[:1]),
+                **ledger.tally_annotations(names=["donor_count"]),
+            )
+            .order_by("translation_key", "pk")
+            .values_list(
+                "translation_key",
+                "district__translation_key",
+                "name_here",
+                "district__code",
+                "name_fr",
+                "result",
+                "closes_at",
+                "donor_count",
+            )
         )
-        .order_by("translation_key", "pk")
-        .values_list(
-            "translation_key",
-            "district__translation_key",
-            "name_here",
-            "district__code",
-            "name_fr",
-            "result",
-            "closes_at",
-            "donor_count",
-        )
-    )
+
     campaigns = {}
+    rows = compiled.rows(("impact:campaigns", language, private.paths), build)
     for key, district, name, code, name_fr, result, closes_at, donors in rows:
         if key not in campaigns:
             campaigns[key] = PublicCampaign(
@@ -135,12 +143,16 @@ def collect():
     """(public_campaigns(), {campaign key: cents raised}, the figures of impact_figures()):
     for open data, which groups the same campaigns by district and closing year."""
     campaigns = public_campaigns()
-    counted = counted_gifts(list(campaigns))
-    rows = (
-        counted.annotate(year=gift_year())
-        .values_list("campaign_key", "source", "year")
-        .annotate(net=Sum(F("remaining") - F("lost")), lost_cents=Sum("lost"))
-        .order_by()
+    keys = tuple(campaigns)  # their SQL compiled once per set of campaigns (cocity/compiled.py)
+    rows = compiled.rows(
+        ("impact:money", keys),
+        lambda: (
+            counted_gifts(keys)
+            .annotate(year=gift_year())
+            .values_list("campaign_key", "source", "year")
+            .annotate(net=Sum(F("remaining") - F("lost")), lost_cents=Sum("lost"))
+            .order_by()
+        ),
     )
     by_source, by_year, by_campaign = defaultdict(int), defaultdict(int), defaultdict(int)
     disputed = 0
@@ -149,11 +161,21 @@ def collect():
         by_year[year] += cents
         by_campaign[key] += cents
         disputed += lost
-    people = (
-        counted.exclude(source=DonationSource.MATCH)
-        .filter(lost__lt=F("remaining"))
-        .aggregate(people=Count(ledger.person_key(), distinct=True))["people"]
+    # one row (one group: a constant), or none without any gift
+    people = compiled.rows(
+        ("impact:people", keys),
+        lambda: (
+            counted_gifts(keys)
+            .exclude(source=DonationSource.MATCH)
+            .filter(lost__lt=F("remaining"))
+            .annotate(everyone=Value(1))
+            .values("everyone")
+            .annotate(people=Count(ledger.person_key(), distinct=True))
+            .values_list("people", flat=True)
+            .order_by()
+        ),
     )
+    people = people[0] if people else 0
 
     results = [campaign.result for campaign in campaigns.values() if campaign.result]
     funded = results.count(ClosingResult.SUCCEEDED)

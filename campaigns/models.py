@@ -378,25 +378,26 @@ class CampaignPage(BasePage):
         return self.raised_by_close_cents
 
     def _read_figures(self):
-        """Every figure of the tally, whether the campaign was closed, what was paid out and
-        whether any expense was recorded (for money_use), in one query (the stored closing
-        itself is read only when there is one)."""
-        figures = ledger.money(
-            self.translation_key,
-            closing_pk=closings.closing_id("campaign_key"),
-            **payouts.money_use_facts("campaign_key"),
+        """Every figure of the tally (one query, fresh: a gift shows at once), with whether
+        the campaign was closed, what was paid out and whether any expense was recorded (for
+        money_use): those are staff's and the closing job's records, kept with the frame
+        (home/frame.py; campaigns/apps.py watches their models), read afresh after any
+        change to them (the stored closing itself is read only when there is one)."""
+        figures = ledger.money(self.translation_key)
+        closing_pk, paid_out_cents, has_expenses = frame.shared(
+            f"campaign-records:{self.translation_key}",
+            lambda: (
+                closings.closing_pk(self.translation_key),
+                *payouts.paid_out_and_expenses(self.translation_key),
+            ),
         )
-        if "paid_out_cents" in figures:  # no tally row yet: money_use reads them itself
-            self.money_use_facts = {
-                "paid_out_cents": figures["paid_out_cents"],
-                "has_expenses": figures["has_expenses"],
-            }
+        self.money_use_facts = {"paid_out_cents": paid_out_cents, "has_expenses": has_expenses}
         self.raised_cents = figures["raised_cents"]
         self.donor_count = figures["donor_count"]
         self.raised_by_close_cents = figures["raised_by_close_cents"]
         if not hasattr(self, "matched_cents"):
             self.matched_cents = figures["matched_cents"]
-        if "closing_pk" in figures and figures["closing_pk"] is None:
+        if closing_pk is None:
             self._closing = None  # known not closed: no look-up of its own
 
     @property

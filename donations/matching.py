@@ -120,13 +120,15 @@ def register_keeper(keep):
 
 
 def _open_funds():
-    """The funds not ended yet (with their sponsor's logo), oldest first: staff's settings,
-    the same for every visitor; what they matched is read apart, fresh."""
+    """The funds not ended yet (with their sponsor's logo and its renditions), oldest
+    first: staff's settings, the same for every visitor; what they matched is read apart,
+    fresh."""
 
     def build():
         return list(
             MatchFund.objects.filter(ends_at__gt=timezone.now())
             .select_related("sponsor_logo")
+            .prefetch_related("sponsor_logo__renditions")
             .order_by("starts_at", "pk")
         )
 
