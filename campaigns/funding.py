@@ -10,11 +10,14 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 
 from babel import Locale
 from babel import numbers as babel_numbers
+
+from cocity import compiled
 
 
 def percent_of(raised_cents, goal_cents):
@@ -53,14 +56,19 @@ def days_left(closes_at, now=None):
 
 def leader_names(campaign):
     """The public names of the campaign's active leaders, oldest account first (leaders
-    without a public name, e.g. erased ones, are left out). One query.
+    without a public name, e.g. erased ones, are left out). One query, compiled once per
+    campaign page and thread (cocity/compiled.py).
 
     The names live in LeaderProfile, a model of the stories app (a layer above): they are
     read through the user's ``leader_profile`` relation, as campaigns/tasks.py does."""
-    users = campaign.leaders.filter(is_active=True).select_related("leader_profile")
-    names = []
-    for user in users.order_by("pk"):
-        profile = getattr(user, "leader_profile", None)
-        if profile and profile.public_name:
-            names.append(profile.public_name)
-    return names
+    users = campaign.leaders.filter(is_active=True)
+    if not isinstance(users, QuerySet):  # a preview's leaders, chosen but not saved yet
+        users = users.select_related("leader_profile").order_by("pk")
+        profiles = [getattr(user, "leader_profile", None) for user in users]
+        names = [profile.public_name for profile in profiles if profile]
+    else:
+        names = compiled.rows(
+            ("leader-names", campaign.pk),
+            lambda: users.order_by("pk").values_list("leader_profile__public_name", flat=True),
+        )
+    return [name for name in names if name]

@@ -19,6 +19,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cocity import compiled
 from donations import ledger
 from home import featured, frame
 from home.api import CodeNameField, ComputedField, ImageField, absolute, with_image
@@ -533,8 +534,11 @@ class CampaignPage(BasePage):
             return paginator.get_page(asked)  # Django's answer to anything else
         number = int(asked)
         start = (number - 1) * per_page
-        rows = list(
-            gifts.annotate(listed_count=models.Window(models.Count("pk")))[start : start + per_page]
+        rows = compiled.instances(  # compiled once per list page (cocity/compiled.py)
+            ("listed-gifts", str(self.translation_key), start, per_page),
+            lambda: gifts.annotate(listed_count=models.Window(models.Count("pk")))[
+                start : start + per_page
+            ],
         )
         if not rows:  # an empty list, or a page past the last: the last page
             return paginator.get_page(number)

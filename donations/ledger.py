@@ -24,6 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, Trim
 from django.utils import timezone
 
+from cocity import compiled
+
 from . import matching
 from .models import (
     CampaignTally,
@@ -486,25 +488,21 @@ def figures(campaign_key):
     return (row.raised_cents, row.donor_count, row.raised_by_close_cents) if row else (0, 0, 0)
 
 
-def money(campaign_key, **annotations):
-    """Every figure of one campaign's tally, in one query, as a dict of ints:
+def money(campaign_key):
+    """Every figure of one campaign's tally, in one query (compiled once per campaign and
+    thread: cocity/compiled.py), as a dict of ints:
 
     raised_cents (everything counted: given + matched), given_cents (what residents gave,
     net of refunds and lost disputes), matched_cents (what sponsors' funds added),
     disputed_cents (lost disputes, already out of raised and given), donor_count (people),
     gift_count (residents' gifts) and raised_by_close_cents (what decides the result).
-
-    ``annotations`` (expressions on the tally row, e.g. a Subquery of a higher layer keyed
-    on ``OuterRef("campaign_key")``) are read in the same query and returned under their
-    names; with no tally row yet (no gift), they are missing from the dict.
     """
-    rows = CampaignTally.objects.filter(campaign_key=campaign_key)
-    if annotations:
-        rows = rows.annotate(**annotations)
-    row = rows.first()
-    extra = {name: getattr(row, name) for name in annotations} if row else {}
-    row = row or CampaignTally()
-    return extra | {
+    rows = compiled.instances(
+        ("tally", str(campaign_key)),
+        lambda: CampaignTally.objects.filter(campaign_key=campaign_key)[:1],
+    )
+    row = rows[0] if rows else CampaignTally()
+    return {
         "raised_cents": row.raised_cents,
         "given_cents": row.raised_cents - row.matched_cents,
         "matched_cents": row.matched_cents,

@@ -23,6 +23,8 @@ from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cocity import compiled
+
 from .models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus, MatchFund
 
 MATCH_PROVIDER = "match"
@@ -136,12 +138,13 @@ def _open_funds():
 
 
 def _matched_by(funds, campaign_key):
-    """{fund id: (what it matches now in all, in the campaign ``campaign_key``)}, one query."""
-    rows = (
-        Donation.objects.filter(
-            match_fund__in=[fund.pk for fund in funds],
-            source=DonationSource.MATCH,
-            status=DonationStatus.PAID,
+    """{fund id: (what it matches now in all, in the campaign ``campaign_key``)}, one query
+    (compiled once per set of funds and campaign: cocity/compiled.py)."""
+    ids = tuple(sorted(fund.pk for fund in funds))
+    rows = compiled.rows(
+        ("fund-sums", ids, str(campaign_key)),
+        lambda: Donation.objects.filter(
+            match_fund__in=ids, source=DonationSource.MATCH, status=DonationStatus.PAID
         )
         .order_by()
         .values("match_fund")
@@ -149,8 +152,9 @@ def _matched_by(funds, campaign_key):
             everywhere=Sum(F("amount_cents") - F("refunded_cents")),
             here=Sum(F("amount_cents") - F("refunded_cents"), filter=Q(campaign_key=campaign_key)),
         )
+        .values_list("match_fund", "everywhere", "here"),
     )
-    return {row["match_fund"]: (row["everywhere"] or 0, row["here"] or 0) for row in rows}
+    return {fund: (everywhere or 0, here or 0) for fund, everywhere, here in rows}
 
 
 def offers(campaign_key, when=None):

@@ -19,6 +19,8 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cocity import compiled
+
 from . import featured, frame
 from .api import ComputedField, ImageField, localized_link, with_image
 from .blocks import BodyStreamBlock, ComputedKeyFigureBlock, LinkBlock
@@ -267,7 +269,13 @@ def route_below(home_url_path, path_components):
     if found is None:
         return None
     model = ContentType.objects.get_for_id(found[1]).model_class()
-    page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
+    if model is None:
+        return None
+    pages = compiled.instances(  # compiled once per page and thread (cocity/compiled.py)
+        ("route-page", model._meta.label, found[0], url_path),
+        lambda: model.objects.filter(pk=found[0], url_path=url_path)[:1],
+    )
+    page = pages[0] if pages else None
     if page is None:
         return None
     if not page.live:

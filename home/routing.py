@@ -19,6 +19,8 @@ from wagtail import views as wagtail_views
 from wagtail.models import Site
 from wagtail.url_routing import RouteResult
 
+from cocity import compiled
+
 from . import frame
 from .models import HomePage, _default_routing, route_below
 
@@ -57,7 +59,8 @@ def route(request, path):
     components = [component for component in path.split("/") if component]
     if components:
         return route_below(url_path, components)
-    home = HomePage.objects.filter(pk=pk).first()
+    homes = compiled.instances(("route-home", pk), lambda: HomePage.objects.filter(pk=pk)[:1])
+    home = homes[0] if homes else None
     if home is None:
         return None
     if not home.live:

@@ -2,9 +2,10 @@
 
 from django.utils.translation import gettext as _
 
+from cocity import compiled
 from home.featured import FeaturedItem, FeaturedSection, listing_url
 from home.formats import format_day
-from home.visibility import public_pages
+from home.visibility import private_sections, public_pages
 
 from .models import StoryIndexPage, StoryPage
 
@@ -25,11 +26,16 @@ def _items(stories, request):
 
 
 def latest_stories_section(home_page, request):
-    """The three latest published stories of the home page's language."""
-    stories = (
-        public_pages(StoryPage.objects.descendant_of(home_page))
-        .select_related("hero_image", "alias_of__locale")
-        .order_by("-date", "-pk")[:3]
+    """The three latest published stories of the home page's language (the query compiled
+    once per home page and set of private sections: cocity/compiled.py)."""
+    private = private_sections()
+    stories = compiled.instances(
+        ("latest-stories", home_page.path, private.paths),
+        lambda: (
+            public_pages(StoryPage.objects.descendant_of(home_page), private)
+            .select_related("hero_image", "alias_of__locale")
+            .order_by("-date", "-pk")[:3]
+        ),
     )
     more_url = listing_url(
         "stories",

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cocity import compiled
 from home.featured import FeaturedItem, FeaturedSection, listing_url
 from home.formats import format_when
 from home.visibility import private_sections, public_pages
@@ -49,16 +50,21 @@ def next_workshops_section(home_page, request):
     """The next three workshops of the home page's language, with their seats left.
 
     Two queries whatever the number of workshops: the workshops (with venue and seats
-    taken) and their images' renditions (the listing page's URL is kept in the frame cache,
+    taken: compiled once per home page and set of private sections, cocity/compiled.py) and
+    their images' renditions (the listing page's URL is kept in the frame cache,
     home.featured.listing_url)."""
     private = private_sections()
-    workshops = (
-        public_pages(WorkshopPage.objects.descendant_of(home_page), private)
-        .filter(starts_at__gt=timezone.now())
-        .select_related("venue", "hero_image")
-        .prefetch_related("hero_image__renditions")
-        .annotate(**seat_annotations())
-        .order_by("starts_at", "pk")[:HOW_MANY]
+    workshops = compiled.instances(
+        ("featured-workshops", home_page.path, private.paths),
+        lambda now: (
+            public_pages(WorkshopPage.objects.descendant_of(home_page), private)
+            .filter(starts_at__gt=now)
+            .select_related("venue", "hero_image")
+            .prefetch_related("hero_image__renditions")
+            .annotate(**seat_annotations())
+            .order_by("starts_at", "pk")[:HOW_MANY]
+        ),
+        at=timezone.now(),
     )
     more_url = listing_url(
         "workshops",
