@@ -28,7 +28,7 @@ from home.lazy import Once
 from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
 from home.money import format_money
-from home.visibility import public_pages
+from home.visibility import private_sections, public_pages
 
 from . import closing as closings
 from . import payouts
@@ -132,30 +132,42 @@ class CampaignIndexPage(ListingPage):
         """(the page of campaigns, the filters) for the visitor's filters and page."""
         return filter_and_paginate(
             request,
-            self.campaigns(),
+            self.campaigns,
             [
                 ListingFilter(
                     "status",
                     _("Status"),
                     [(v, label) for v, label in CampaignStatus.choices if v in STATUS_FILTERS],
-                    lambda qs, value: STATUS_FILTERS[value](qs, timezone.now()),
+                    lambda qs, value, now: STATUS_FILTERS[value](qs, now),
                     strict=True,
+                    takes_now=True,
                 ),
                 ListingFilter(
                     "district",
                     _("District"),
-                    District.objects.filter(locale=self.locale).values_list("code", "name"),
+                    code_names(District, self.locale_id),
                     lambda qs, value: qs.filter(district__code=value),
                 ),
                 ListingFilter(
                     "category",
                     _("Category"),
-                    Category.objects.filter(locale=self.locale).values_list("code", "name"),
+                    code_names(Category, self.locale_id),
                     lambda qs, value: qs.filter(category__code=value),
                 ),
             ],
             self.per_page,
+            # compiled once per listing, private sections, filters and page (home/listing.py)
+            key=("campaign-listing", self.path, private_sections().paths),
         )
+
+
+def code_names(model, locale_id):
+    """[(code, name)] of the districts or categories (``model``) of a language, by code: kept
+    with the frame (home/frame.py; campaigns/apps.py watches both models)."""
+    return frame.shared(
+        f"code-names:{model._meta.label}:{locale_id}",
+        lambda: list(model.objects.filter(locale_id=locale_id).values_list("code", "name")),
+    )
 
 
 def _reached_threshold():

@@ -3,10 +3,10 @@ by district and month, pagination. Works without JavaScript (plain links and GET
 
 import datetime
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import District, code_names
 from home.formats import format_month
 from home.listing import ListingFilter, filter_and_paginate
 
@@ -42,7 +42,6 @@ def _month_choices(workshops):
 
 
 def listing_context(index, request):
-    District = apps.get_model("campaigns", "District")
     now = timezone.now()
     tab = PAST if request.GET.get("when") == PAST else ""
     workshops = index.workshops()
@@ -57,7 +56,7 @@ def listing_context(index, request):
             ListingFilter(
                 "district",
                 _("District"),
-                District.objects.filter(locale=index.locale).values_list("code", "name"),
+                code_names(District, index.locale_id),
                 lambda qs, value: qs.filter(venue__district__code=value),
             ),
             ListingFilter("month", _("Month"), _month_choices(workshops), _in_month),
