@@ -37,7 +37,7 @@ from django.db.models.query import (
 # The moment a query is compiled with when it takes ``at`` (a value nobody passes)
 _SENTINEL = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
 
-MAX_ENTRIES = 1024
+MAX_ENTRIES = 256
 _local = threading.local()
 
 

@@ -55,21 +55,22 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 # Most queries of a warm anonymous request (issue 15's targets: campaign page 12, campaign
 # index 14, home 15, API listing 10 and constant; were 43, 23, 32, 32 (story), 28 (workshop),
-# 10). The campaign page was 24, then 16: its tally, closing, payouts sum and whether it has
-# expenses are read in one query (campaigns/payouts.py money_use_facts), its match offers in
-# one (donations/matching.py), and its district, category, images, budget lines, news and
-# stories are kept in the frame cache (home/frame.py); what is left is Wagtail's site, locale
-# and root page, its route, its gifts, its leaders, its tally, its match offers, the donation
-# block's page and the renditions of its pictures (one query, instead of a cache look-up and
-# write-back per picture). Home was 16 (the featured sections' listing URLs are now kept), then
-# 13, + the renditions of its pictures (one query); the campaign index was 9, + its cards'
-# renditions (one query, for 38 Redis commands).
+# 10). The campaign page was 24, then 16, then 10, now 7: Wagtail's site and the home page
+# of each language come from the frame cache (home/routing.py: one query to route a page,
+# was five), its closing, payouts and expenses and the match funds are kept with the frame
+# (watched: a change shows at once, tests below), its district, category, images, budget
+# lines, news and stories too; what is left is the page itself, its leaders, its tally, what
+# the funds covering it matched, the renditions of its pictures (one query), the donation
+# block's page and its gifts. Home was 16, 14, now 12 (the page, its images, its featured
+# sections, the renditions, the impact figures' three queries); the campaign index was 10,
+# now 4 (the page, the listing's count and cards, their renditions: the districts' and
+# categories' choices are kept with the frame). Story 16 → 13 and workshop 12 → 9 (routing).
 BUDGETS = {
-    "home": 14,
-    "campaign index": 10,
-    "campaign page": 10,
-    "story page": 16,
-    "workshop page": 12,
+    "home": 12,
+    "campaign index": 4,
+    "campaign page": 7,
+    "story page": 13,
+    "workshop page": 9,
 }
 API_BUDGET = 9
 
@@ -284,3 +285,66 @@ def test_a_payout_recorded_shows_at_once_on_the_campaign_page(demo_site, product
     after = campaign_html(client, page)
     assert "123,45" not in before
     assert "123,45" in after
+
+
+def test_an_expense_recorded_shows_at_once_on_the_campaign_page(demo_site, production, client):
+    """Whether a campaign has expenses is kept with the frame (campaigns/models.py
+    _read_figures): a new one starts a new generation (campaigns/apps.py)."""
+    import datetime as dt
+
+    from campaigns.payouts import Expense
+
+    page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
+    assert "Sacs de terreau du test" not in campaign_html(client, page)
+    Expense.objects.create(
+        campaign_key=page.translation_key,
+        amount_cents=4_200,
+        spent_on=dt.date(2026, 2, 1),
+        description="Sacs de terreau du test",
+    )
+    assert "Sacs de terreau du test" in campaign_html(client, page)
+
+
+def test_a_match_fund_opened_or_ended_shows_at_once_on_the_campaign_page(
+    demo_site, production, client
+):
+    """The funds are kept with the frame (donations/matching.py _open_funds), what they
+    matched is read afresh."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from donations.models import MatchFund
+
+    page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
+    assert "Mécène du test" not in campaign_html(client, page)
+    now = timezone.now()
+    fund = MatchFund.objects.create(
+        sponsor_name="Mécène du test",
+        ratio_percent=100,
+        total_cap_cents=100_000,
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=10),
+        campaign_keys=[str(page.translation_key)],
+    )
+    assert "Mécène du test" in campaign_html(client, page)
+    fund.ends_at = now - dt.timedelta(minutes=1)
+    fund.save()
+    assert "Mécène du test" not in campaign_html(client, page)
+
+
+def test_a_campaign_published_enters_the_listing_at_once(demo_site, production, client):
+    """The listing's count and cards are compiled once (home/listing.py): their SQL runs
+    again on every request, so a new campaign is listed at once, filtered too."""
+    from campaigns.factories import CampaignPageFactory
+
+    index = page_of(CampaignIndexPage)
+    live = index.url + "?status=live"
+    before = client.get(index.url, **HTTPS).content.decode()
+    assert "Campagne toute neuve" not in before
+    assert "Campagne toute neuve" not in client.get(live, **HTTPS).content.decode()
+    CampaignPageFactory(parent=index, title="Campagne toute neuve", slug="toute-neuve")
+    assert "Campagne toute neuve" in client.get(index.url, **HTTPS).content.decode()
+    assert "Campagne toute neuve" in client.get(live, **HTTPS).content.decode()
+    closed = client.get(index.url + "?status=closed", **HTTPS).content.decode()
+    assert "Campagne toute neuve" not in closed
