@@ -1,5 +1,7 @@
 """The donation block any page can embed (campaign, story, standard and home pages)."""
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
+from cocity import compiled
 from home.block_previews import preview_campaign
 from home.i18n import localize_pages
 from home.money import format_money
@@ -110,6 +113,33 @@ def donation_preview():
     }
 
 
+class CampaignChooserBlock(blocks.PageChooserBlock):
+    """Wagtail's PageChooserBlock, whose pages are read with a query compiled once per set of
+    chosen pages (cocity/compiled.py): a page's body is read again on every render. It is
+    Wagtail's block in the migrations (nothing of its definition changes)."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        model = self.model_class
+        ids = tuple(sorted({value for value in values if isinstance(value, int)}))
+        found = {
+            page.pk: page
+            for page in compiled.instances(
+                ("chosen-pages", model._meta.label, ids),
+                lambda: model.objects.filter(pk__in=ids),
+            )
+        }
+        result, seen = [], set()
+        for value in values:
+            page = found.get(value)
+            if page is not None and value in seen:
+                page = copy.copy(page)  # one object per place, as Wagtail's block gives
+            result.append(page)
+            seen.add(value)
+        return result
+
+
 class DonationBlock(blocks.StructBlock):
     """Invites readers to give to a campaign, in their language: the chosen one, else the
     campaign of the page the block sits on.
@@ -120,7 +150,7 @@ class DonationBlock(blocks.StructBlock):
     Outside a live campaign it says why donations are closed.
     """
 
-    campaign = blocks.PageChooserBlock(
+    campaign = CampaignChooserBlock(
         label=_("Campaign"),
         page_type="campaigns.CampaignPage",
         required=False,
