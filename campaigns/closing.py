@@ -92,13 +92,11 @@ def closing_of(campaign_key):
     return CampaignClosing.objects.filter(campaign_key=campaign_key).first()
 
 
-def closing_pk(campaign_key):
-    """The primary key of the campaign's stored CampaignClosing (None while not closed)."""
-    return (
-        CampaignClosing.objects.filter(campaign_key=campaign_key)
-        .values_list("pk", flat=True)
-        .first()
-    )
+def closing_id(key_field="translation_key"):
+    """A Subquery giving the primary key of each campaign's stored CampaignClosing (None
+    while not closed)."""
+    rows = CampaignClosing.objects.filter(campaign_key=models.OuterRef(key_field))
+    return models.Subquery(rows.values("pk")[:1])
 
 
 def stored_result(key_field="translation_key"):

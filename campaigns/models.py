@@ -398,11 +398,7 @@ class CampaignPage(BasePage):
         change to them (the stored closing itself is read only when there is one)."""
         figures = ledger.money(self.translation_key)
         closing_pk, paid_out_cents, has_expenses = frame.shared(
-            f"campaign-records:{self.translation_key}",
-            lambda: (
-                closings.closing_pk(self.translation_key),
-                *payouts.paid_out_and_expenses(self.translation_key),
-            ),
+            f"campaign-records:{self.translation_key}", self._records
         )
         self.money_use_facts = {"paid_out_cents": paid_out_cents, "has_expenses": has_expenses}
         self.raised_cents = figures["raised_cents"]
@@ -412,6 +408,18 @@ class CampaignPage(BasePage):
             self.matched_cents = figures["matched_cents"]
         if closing_pk is None:
             self._closing = None  # known not closed: no look-up of its own
+
+    def _records(self):
+        """(its stored closing's id or None, cents paid out, whether any expense was
+        recorded): one query, compiled once per campaign (cocity/compiled.py)."""
+        key = self.translation_key
+        rows = compiled.rows(
+            ("campaign-records", str(key)),
+            lambda: CampaignPage.objects.filter(translation_key=key)
+            .annotate(closing_pk=closings.closing_id(), **payouts.money_use_facts())
+            .values_list("closing_pk", "paid_out_cents", "has_expenses")[:1],
+        )
+        return rows[0] if rows else (None, 0, False)
 
     @property
     def raised(self):

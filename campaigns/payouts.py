@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -114,12 +114,21 @@ def money_use_annotations(key_field="translation_key"):
     return {"paid_out_cents": total(Payout), "spent_cents": total(Expense)}
 
 
-def paid_out_and_expenses(campaign_key):
-    """(cents paid out to the campaign, whether any expense was recorded), two queries."""
-    paid_out = Payout.objects.filter(campaign_key=campaign_key).aggregate(
-        total=Coalesce(Sum("amount_cents"), Value(0))
-    )["total"]
-    return paid_out, Expense.objects.filter(campaign_key=campaign_key).exists()
+def money_use_facts(key_field="translation_key"):
+    """``paid_out_cents`` (summed subquery) and ``has_expenses`` (Exists) annotations keyed on
+    ``key_field`` for a queryset of campaign pages: ``money_use(known=…)`` then needs no
+    query of its own when there is no expense."""
+    payouts = (
+        Payout.objects.filter(campaign_key=OuterRef(key_field))
+        .order_by()
+        .values("campaign_key")
+        .annotate(total=Sum("amount_cents"))
+        .values("total")
+    )
+    return {
+        "paid_out_cents": Coalesce(Subquery(payouts[:1]), Value(0)),
+        "has_expenses": Exists(Expense.objects.filter(campaign_key=OuterRef(key_field))),
+    }
 
 
 def budget_lines_by_page(campaign_keys):
@@ -200,7 +209,7 @@ def money_use(campaign_key, *, page_id=None, raised_cents=None, payouts=False, k
     read it from the ledger. One query for the payouts (their sum, or the rows when
     ``payouts``), one for the expenses and, only when there are some, one for the budget
     lines (plus the ledger's one when ``raised_cents`` is not given). ``known``: the
-    ``paid_out_and_expenses()`` the caller already read (paid_out_cents, has_expenses): no query
+    ``money_use_facts()`` the caller already read (paid_out_cents, has_expenses): no query
     for the sum, nor for the expenses when there is none."""
     if raised_cents is None:
         raised_cents = ledger.figures(campaign_key)[0]
