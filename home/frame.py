@@ -9,8 +9,8 @@ never in it.
 
 Entries are keyed on a *generation* that changes whenever something they show may have
 changed: any page saved, published, unpublished, moved or deleted (a title, a slug, a view
-restriction…), a menu, footer, contact setting, site, locale or image saved or deleted, or a
-row of a model an app asked to ``watch``. The change
+restriction…), a menu, footer, contact setting, site, locale, image or rendition saved or
+deleted, or a row of a model an app asked to ``watch``. The change
 is made when the change is saved and again when its transaction commits, so that a request
 that read the data before the commit cannot keep it under the new generation. Entries also
 expire after ``FRAME_CACHE_SECONDS`` (default: ``PAGE_CACHE_SECONDS``; 0 turns this cache
@@ -154,14 +154,15 @@ def watch(*models):
 
 
 def _model_changed(sender, instance=None, **kwargs):
-    from wagtail.images.models import AbstractImage
+    from wagtail.images.models import AbstractImage, AbstractRendition
 
     from .models import Footer, MainMenu, SiteContact
 
-    if isinstance(
-        instance,
-        (Page, PageViewRestriction, MainMenu, Footer, SiteContact, Site, Locale, AbstractImage),
-    ) or (_watched and isinstance(instance, tuple(_watched))):
+    # A rendition made or deleted: a kept part may hold its image's renditions (the sponsors'
+    # logos, donations/matching.py), which would otherwise miss it and make it every time.
+    kinds = (Page, PageViewRestriction, MainMenu, Footer, SiteContact, Site, Locale)
+    kinds += (AbstractImage, AbstractRendition)
+    if isinstance(instance, kinds) or (_watched and isinstance(instance, tuple(_watched))):
         _changed()
 
 
