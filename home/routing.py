@@ -59,7 +59,12 @@ def route(request, path):
     components = [component for component in path.split("/") if component]
     if components:
         return route_below(url_path, components)
-    homes = compiled.instances(("route-home", pk), lambda: HomePage.objects.filter(pk=pk)[:1])
+    homes = compiled.instances(  # with the pictures and the page its button leads to
+        ("route-home", pk),
+        lambda: HomePage.objects.filter(pk=pk).select_related(
+            "hero_image", "social_image", "hero_cta_page"
+        )[:1],
+    )
     home = homes[0] if homes else None
     if home is None:
         return None

@@ -66,7 +66,7 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 # now 4 (the page, the listing's count and cards, their renditions: the districts' and
 # categories' choices are kept with the frame). Story 16 → 13 and workshop 12 → 9 (routing).
 BUDGETS = {
-    "home": 12,
+    "home": 9,
     "campaign index": 4,
     "campaign page": 7,
     "story page": 13,
