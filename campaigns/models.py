@@ -111,12 +111,11 @@ class CampaignIndexPage(ListingPage):
 
     def campaigns(self):
         """The campaigns under this page that the public may see, with their totals, in one
-        query (plus the private sections'), and their images' renditions in one more (the
-        cards' pictures then ask neither the cache nor the database, one by one)."""
+        query (plus the private sections'). The cards' pictures are kept with the frame
+        (home/templatetags/picture_tags.py): their renditions are read only to build one."""
         return (
             public_pages(CampaignPage.objects.child_of(self))
             .select_related("district", "category", "hero_image")
-            .prefetch_related("hero_image__renditions")
             .annotate(**listing_annotations())
             .order_by("-opens_at")
         )
@@ -625,8 +624,8 @@ class CampaignPage(BasePage):
             for pk, linked in (context.get("localized_pages") or {}).items()
         }
         # read when the template shows them: not at all when the page's fragments are kept
-        # (home/templatetags/fragment_tags.py), which also read the renditions of the hero
-        # picture and of the stories' cards in one query ({% prefetch_renditions %})
+        # (home/templatetags/fragment_tags.py); the pictures are kept with the frame
+        # (home/templatetags/picture_tags.py)
         context["donations"] = Once(lambda: self.recent_donations(request))
         context["featured_sections"] = self.featured_sections(request)
         return context

@@ -49,10 +49,10 @@ def _item(workshop, request):
 def next_workshops_section(home_page, request):
     """The next three workshops of the home page's language, with their seats left.
 
-    Two queries whatever the number of workshops: the workshops (with venue and seats
-    taken: compiled once per home page and set of private sections, cocity/compiled.py) and
-    their images' renditions (the listing page's URL is kept in the frame cache,
-    home.featured.listing_url)."""
+    One query whatever the number of workshops: the workshops with venue and seats taken
+    (compiled once per home page and set of private sections, cocity/compiled.py); their
+    pictures are kept with the frame (home/templatetags/picture_tags.py), as is the listing
+    page's URL (home.featured.listing_url)."""
     private = private_sections()
     workshops = compiled.instances(
         ("featured-workshops", home_page.path, private.paths),
@@ -60,7 +60,6 @@ def next_workshops_section(home_page, request):
             public_pages(WorkshopPage.objects.descendant_of(home_page), private)
             .filter(starts_at__gt=now)
             .select_related("venue", "hero_image")
-            .prefetch_related("hero_image__renditions")
             .annotate(**seat_annotations())
             .order_by("starts_at", "pk")[:HOW_MANY]
         ),

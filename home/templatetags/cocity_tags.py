@@ -1,14 +1,11 @@
 """Template tags of the site frame: languages, menus, localized links."""
 
-import copy
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_bidi
 
 from wagtail.templatetags.wagtailcore_tags import richtext
 
-from cocity import compiled
 from home import frame
 from home.i18n import localize_pages, path_languages
 from home.models import Footer, MainMenu, SiteContact
@@ -107,47 +104,3 @@ def money(cents):
     if cents in (None, ""):
         return ""
     return format_money(int(cents))  # remembered per amount and language (home/money.py)
-
-
-@register.simple_tag
-def prefetch_renditions(*things):
-    """Read the renditions of every image among ``things`` (images, featured sections: their
-    cards' images) in one query, compiled once per set of images (cocity/compiled.py), so
-    that the pictures shown next ask neither the cache nor the database one by one; writes
-    nothing: ``{% prefetch_renditions page.hero_image featured_sections %}``."""
-    images = []
-
-    def add(image):
-        if image is not None and hasattr(image, "renditions"):
-            images.append(image)
-
-    for thing in things:
-        if isinstance(thing, (list, tuple)):
-            for section in thing:
-                for item in getattr(section, "items", ()):
-                    add(getattr(item, "image", None))
-        else:
-            add(thing)
-    unfetched = [
-        image
-        for image in images
-        if "renditions" not in getattr(image, "_prefetched_objects_cache", {})
-        and getattr(image, "prefetched_renditions", None) is None
-    ]
-    if not unfetched:
-        return ""
-    rendition_model = unfetched[0].get_rendition_model()
-    ids = tuple(sorted({image.pk for image in unfetched}))
-    found = compiled.instances(
-        ("renditions", rendition_model._meta.label, ids),
-        lambda: rendition_model.objects.filter(image_id__in=ids),
-    )
-    for image in unfetched:
-        # Wagtail reads a list it finds there as the image's renditions (and adds to it)
-        image.prefetched_renditions = []
-        for rendition in found:
-            if rendition.image_id == image.pk:
-                own = copy.copy(rendition)
-                own.image = image  # its alt text and focal point: no query
-                image.prefetched_renditions.append(own)
-    return ""
