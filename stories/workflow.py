@@ -2,58 +2,34 @@
 
 Project leaders (group "Project leaders") write drafts from their front-end space and submit
 them; the "Communications" group reviews them in Wagtail (comment, request changes, approve —
-approval publishes). Set up on `migrate` and whenever a story listing is published.
+approval publishes). The groups, what the reviewers may do and the workflow are made once by
+a data migration (stories/migrations/0004_groups_and_review_workflow.py): nothing grants a
+permission again, so what staff change in the admin stays as they set it. A story listing
+published is put under the workflow.
 """
 
-from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_noop
 
 from wagtail.models import (
     GroupApprovalTask,
-    GroupPagePermission,
-    Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 from wagtail.signals import page_published
 
-LEADERS_GROUP = "Project leaders"
-REVIEWERS_GROUP = "Communications"
+from home.groups import COMMUNICATIONS as REVIEWERS_GROUP
+from home.groups import LEADERS as LEADERS_GROUP
+from home.groups import group
+
 WORKFLOW_NAME = gettext_noop("Story review")
 TASK_NAME = gettext_noop("Review by the communications team")
 
 
-def ensure_groups(**kwargs):
-    """Create the leaders' and reviewers' groups (idempotent); return (leaders, reviewers)."""
-    leaders, _created = Group.objects.get_or_create(name=LEADERS_GROUP)
-    reviewers, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
-    # Idempotent, and tolerant of a database where permissions or the root page are not
-    # there yet (post_migrate runs app by app; a test flush empties every table).
-    # Reviewers reach the admin and, once a story is published, translate it with
-    # wagtail-localize ("Translate this page").
-    reviewers.permissions.add(
-        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(
-            content_type__app_label="wagtail_localize", codename="submit_translation"
-        ),
-        # They triage project proposals (stories/proposal_admin.py)
-        *Permission.objects.filter(
-            content_type__app_label="stories",
-            codename__in=["add_proposal", "change_proposal", "view_proposal"],
-        ),
-    )
-    root = Page.get_first_root_node()
-    if root is not None:
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtailcore",
-            codename__in=["add_page", "change_page", "publish_page"],
-        ):
-            GroupPagePermission.objects.get_or_create(
-                group=reviewers, page=root, permission=permission
-            )
-    return leaders, reviewers
+def ensure_groups():
+    """The leaders' and reviewers' groups (made, without any permission, if staff deleted
+    them): (leaders, reviewers). Grants nothing: the data migration did, once."""
+    return group(LEADERS_GROUP), group(REVIEWERS_GROUP)
 
 
 def group_review_workflow(name, task_name):
@@ -88,6 +64,4 @@ def _on_publish(sender, instance, **kwargs):
 
 
 def connect(app_config):
-    # every app's post_migrate, so the reviewers get permissions created by later apps
-    post_migrate.connect(ensure_groups, dispatch_uid="stories.ensure_groups")
     page_published.connect(_on_publish, dispatch_uid="stories.assign_workflow")

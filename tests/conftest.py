@@ -157,3 +157,37 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- after a flush, the groups as the migrations leave them ------------------------------
+
+# The groups, their permissions and the story review workflow are data the migrations make
+# once (stories/migrations/0004, workshops/migrations/0004); nothing in the project grants
+# them again, on purpose. A transactional test's flush empties every table, which no
+# deployment ever does: the tests that follow get that data back as a freshly migrated
+# database has it. A `migrate` (its post_migrate carries a plan) is left alone, so that the
+# tests of tests/stories/test_permissions_as_data.py see what a deploy does.
+PERMISSION_MIGRATIONS = (
+    ("stories.migrations.0004_groups_and_review_workflow", "groups_and_workflow"),
+    ("workshops.migrations.0004_registration_permissions", "grant"),
+)
+
+
+def restore_migrated_groups(sender, plan=None, **kwargs):
+    import importlib
+
+    from django.apps import apps
+
+    if plan is not None or sender is not list(apps.get_app_configs())[-1]:
+        return
+    for module, function in PERMISSION_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+def _connect_restore():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(restore_migrated_groups, dispatch_uid="tests.restore_migrated_groups")
+
+
+_connect_restore()

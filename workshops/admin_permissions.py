@@ -1,15 +1,15 @@
-"""Who runs workshop registrations: the "Communications" group.
+"""Who runs workshop registrations: the "Communications" group (home/groups.py).
 
-``grant_registration_permissions`` gives the group (created here if stories has not yet) what
-the registrations admin asks for. It is idempotent and runs after every app's migrations, so
-that it also finds permissions created by a later app; connected from WorkshopsConfig.ready().
+What the group may do with registrations is granted once, by a data migration
+(workshops/migrations/0004_registration_permissions.py), never again: staff may take any of it
+back in the admin and it stays so. ``registration_permissions`` lists what the registrations
+admin offers to groups (wagtail_hooks.py).
 """
 
-from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import post_migrate
+from django.contrib.auth.models import Permission
 
-# The group stories/workflow.py creates for the communications team (same name, on purpose)
-COMMUNICATIONS_GROUP = "Communications"
+from home.groups import COMMUNICATIONS as COMMUNICATIONS_GROUP  # noqa: F401 - one name, there
+
 REGISTRATION_PERMISSIONS = [
     "view_registration",
     "add_registration",
@@ -26,17 +26,4 @@ def registration_permissions():
         content_type__app_label="workshops",
         content_type__model="registration",
         codename__in=REGISTRATION_PERMISSIONS,
-    )
-
-
-def grant_registration_permissions(**kwargs):
-    """Give the communications group the registration permissions; return the group."""
-    group, _created = Group.objects.get_or_create(name=COMMUNICATIONS_GROUP)
-    group.permissions.add(*registration_permissions())
-    return group
-
-
-def connect():
-    post_migrate.connect(
-        grant_registration_permissions, dispatch_uid="workshops.grant_registration_permissions"
     )

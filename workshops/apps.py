@@ -16,12 +16,11 @@ class WorkshopsConfig(AppConfig):
 
         from home import demo, featured
 
-        from . import admin_permissions, personal_data
         from . import demo as workshops_demo
+        from . import personal_data
         from .featured import next_workshops_section
         from .registrations import on_workshop_published
 
-        admin_permissions.connect()
         personal_data.register()
         page_published.connect(on_workshop_published, dispatch_uid="workshops.fill_waiting")
         featured.register("workshops", next_workshops_section, order=30)
