@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
-    """Placeholder app: its models arrive with the issue that builds it (see DESIGN.md §3)."""
+    """The ledger (gifts, tallies, match funds, refunds, disputes, tax receipts), the payment
+    backends and the donation block: the lowest app layer (DESIGN.md §3)."""
 
     name = "donations"
     label = "donations"

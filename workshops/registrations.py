@@ -121,8 +121,9 @@ def cancel(registration):
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        workshop = Page.objects.filter(translation_key=registration.workshop_key).first().specific
-        promoted = _promote_waiting(counter, workshop.capacity)
+        workshop = Page.objects.filter(translation_key=registration.workshop_key).first()
+        # a workshop deleted meanwhile: the cancellation stands, nobody is moved into it
+        promoted = [] if workshop is None else _promote_waiting(counter, workshop.specific.capacity)
         counter.save(update_fields=["taken"])
     return promoted
 

@@ -203,3 +203,17 @@ def test_raising_the_capacity_confirms_those_waiting(workshop, django_capture_on
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert [m.to for m in mail.outbox][-1] == ["b@example.org"]
     assert WorkshopSeats.objects.get().taken == 3
+
+
+def test_a_registration_to_a_workshop_deleted_meanwhile_can_still_be_cancelled(
+    workshop, django_capture_on_commit_callbacks
+):
+    registration = registrations.register(
+        workshop, name="Awa", seats=1, language="fr", email="awa@example.org", notify=False
+    )
+    workshop.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registrations.cancel(registration) == []
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert WorkshopSeats.objects.get().taken == 0
