@@ -100,3 +100,12 @@ def test_no_handler_of_the_project_grants_on_migrate(as_deployed):
         and ("group" in handler.__qualname__ or "permission" in handler.__qualname__)
     ]
     assert granting == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_tests_find_the_groups_as_migrated():
+    """The tests' own restore (tests/conftest.py): a transactional test's flush empties every
+    table; the tests after it find the migrations' groups again."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert permissions(COMMUNICATIONS) == COMMUNICATIONS_PERMISSIONS
+    assert Workflow.objects.filter(name="Story review").exists()
