@@ -275,12 +275,17 @@ def route_below(home_url_path, path_components):
         ("route-page", model._meta.label, found[0], url_path),
         lambda: model.objects.filter(pk=found[0], url_path=url_path)[:1],
     )
-    page = pages[0] if pages else None
-    if page is None:
+    return routed(pages)
+
+
+def routed(pages):
+    """The RouteResult of the first of ``pages`` (a list), as Wagtail's Page.route gives it:
+    None without one (Wagtail then decides), Http404 for a page that is not live."""
+    if not pages:
         return None
-    if not page.live:
+    if not pages[0].live:
         raise Http404
-    return RouteResult(page)
+    return RouteResult(pages[0])
 
 
 @cache

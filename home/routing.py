@@ -17,12 +17,11 @@ from django.utils.translation import get_language
 
 from wagtail import views as wagtail_views
 from wagtail.models import Site
-from wagtail.url_routing import RouteResult
 
 from cocity import compiled
 
 from . import frame
-from .models import HomePage, _default_routing, route_below
+from .models import HomePage, _default_routing, route_below, routed
 
 
 def request_site(request):
@@ -65,12 +64,7 @@ def route(request, path):
             "hero_image", "social_image", "hero_cta_page"
         )[:1],
     )
-    home = homes[0] if homes else None
-    if home is None:
-        return None
-    if not home.live:
-        raise Http404
-    return RouteResult(home)
+    return routed(homes)
 
 
 class RouteMiddleware:
