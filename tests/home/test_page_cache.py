@@ -19,6 +19,7 @@ from campaigns.models import CampaignIndexPage, CampaignPage
 from cocity.page_cache import PageCacheMiddleware
 from donations import ledger
 from home.money import format_money
+from tests.redis_keys import clear_prefix, own_prefix
 from workshops.models import WorkshopPage
 
 CAMPAIGN = "/fr/campagnes/jardin-des-couronnes/"
@@ -330,21 +331,25 @@ def test_the_middleware_is_between_whitenoise_and_the_sessions():
     assert PageCacheMiddleware  # the class the setting names
 
 
+REDIS_DB6 = "redis://127.0.0.1:6379/6"
+
+
 @pytest.fixture
 def redis_cache(settings):
     """The production backend on a Redis database of this test's own (db 6)."""
+    prefix = own_prefix("cocity-test")  # the other CI run shares this Redis (tests/redis_keys.py)
     settings.CACHES = {
         "default": {
             "BACKEND": "cocity.cache.DegradingRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/6",
-            "KEY_PREFIX": "cocity-test",
+            "LOCATION": REDIS_DB6,
+            "KEY_PREFIX": prefix,
         }
     }
     from django.core.cache import cache
 
-    cache.clear()
+    clear_prefix(REDIS_DB6, prefix)
     yield cache
-    cache.clear()
+    clear_prefix(REDIS_DB6, prefix)
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from home.money import format_money
 from home.visibility import public_pages
 from stories.models import StoryIndexPage, StoryPage
 from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
+from tests.redis_keys import clear_prefix, own_prefix
 from workshops import registrations
 from workshops.models import WorkshopPage
 
@@ -35,6 +36,9 @@ def page_cache_on(settings):
     page_cache._known_tags.clear()
     yield settings
     page_cache._known_tags.clear()
+
+
+REDIS_DB6 = "redis://127.0.0.1:6379/6"
 
 
 @pytest.fixture(params=["local", "redis"])
@@ -50,24 +54,31 @@ def shared_cache(request, settings, page_cache_on):
                 "OPTIONS": {"MAX_ENTRIES": 100_000},
             }
         }
+    prefix = own_prefix("cocity-test-tags")  # the other CI run shares Redis: tests/redis_keys.py
     if request.param == "redis":
         settings.CACHES = {
             "default": {
                 "BACKEND": "cocity.cache.DegradingRedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/6",
-                "KEY_PREFIX": "cocity-test-tags",
+                "LOCATION": REDIS_DB6,
+                "KEY_PREFIX": prefix,
             }
         }
     from django.core.cache import cache
 
-    cache.clear()
+    if request.param == "redis":
+        clear_prefix(REDIS_DB6, prefix)
+    else:
+        cache.clear()
     if request.param == "redis":
         assert isinstance(caches["default"], DegradingRedisCache)
         cache.set("ping", 1)
         if cache.get("ping") != 1:
             pytest.fail("Redis on 127.0.0.1:6379 does not answer (it is in scripts/system_deps.sh)")
     yield cache
-    cache.clear()
+    if request.param == "redis":
+        clear_prefix(REDIS_DB6, prefix)
+    else:
+        cache.clear()
 
 
 def fr(model, **filters):

@@ -13,9 +13,10 @@ as through the load balancer (HTTPS in X-Forwarded-Proto). ``PAGE_CACHE_SECONDS`
 these budgets are what a miss of the page cache costs (the frame's parts, home/frame.py, stay
 cached as in production).
 
-Redis database: QUERY_BUDGET_REDIS_URL, default redis://127.0.0.1:6379/4, emptied by each test
-(do not run `make bench` on it at the same time). Set QUERY_BUDGET_SQL=1 to print the queries
-of each page, QUERY_BUDGET_SQL=trace for where each comes from.
+Redis database: QUERY_BUDGET_REDIS_URL, default redis://127.0.0.1:6379/4 (each test deletes
+its process's own keys; do not run `make bench` on it at the same time). Set
+QUERY_BUDGET_SQL=1 to print the queries of each page, QUERY_BUDGET_SQL=trace for where each
+comes from.
 """
 
 import importlib
@@ -34,6 +35,7 @@ from campaigns.models import CampaignIndexPage, CampaignPage
 from home.models import HomePage, MainMenu
 from home.visibility import public_pages
 from stories.models import StoryPage
+from tests.redis_keys import clear_prefix, own_prefix
 from workshops.models import WorkshopPage
 
 # A Redis database of this test's own (the suite's other tests use the local-memory cache)
@@ -105,11 +107,12 @@ def production(settings):
     # the frame's parts are kept as in production (home/frame.py), whole pages are not
     settings.FRAME_CACHE_SECONDS = values["PAGE_CACHE_SECONDS"]
     settings.PAGE_CACHE_SECONDS = 0
-    from django.core.cache import cache
-
-    cache.clear()  # this test's Redis database
+    # this process's own keys: the other CI run shares this Redis (tests/redis_keys.py)
+    prefix = own_prefix(settings.CACHES["default"].get("KEY_PREFIX", "cocity"))
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    clear_prefix(REDIS_URL, prefix)
     yield settings
-    cache.clear()
+    clear_prefix(REDIS_URL, prefix)
 
 
 def warm_queries(client, url):
