@@ -38,9 +38,10 @@ test: install ## The whole test suite, browser tests included (PYTEST_ARGS: more
 	scripts/system_deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff (lint + formatting check)
+lint: install ## ruff (lint + formatting check) and the layers' import contract (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -124,7 +124,7 @@ def count_queries(port):
 
     def warm(url, **headers):
         # twice: on a fresh demo the first render makes the pictures' renditions, which starts
-        # a new generation of the frame cache (home/frame.py), rebuilt by the second
+        # a new generation of the frame cache (helpers/frame.py), rebuilt by the second
         client.get(url, **headers)
         client.get(url, **headers)
         with CaptureQueriesContext(connection) as queries:

@@ -1,7 +1,7 @@
 """The campaign page's admin form: money typed in euros, leaders chosen among leaders.
 
 Amounts are stored in integer cents; editors type and read them in euros ("3 000",
-"2 400,50"), read with home.money.amount_to_cents. The budget lines are edited in an
+"2 400,50"), read with helpers.money.amount_to_cents. The budget lines are edited in an
 InlinePanel, whose child form Wagtail builds itself (from the panels, not from the child
 model's base_form_class): the page form's metaclass gives that formset a child form with
 the amount in euros too.
@@ -20,7 +20,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from babel.numbers import format_decimal
 
-from home.money import AmountField
+from helpers.money import AmountField
 
 # The group stories/workflow.py puts project leaders in (campaigns sits below stories in
 # the layers, so the name is repeated here; a test holds the two together).

@@ -13,18 +13,22 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from donations import ledger
-        from home import demo, featured
+        from donations import admin_forms, ledger
+        from helpers import block_previews, demo, featured
 
         from . import demo as campaigns_demo
         from . import news_demo
         from .featured import live_campaigns_section
-        from .models import CampaignPage, closing_time, closing_time_published
+        from .models import CampaignPage, closing_time, closing_time_published, preview_campaign
         from .news_emails import news_published
 
         featured.register("campaigns", live_campaigns_section, order=10)
+        # the campaign the donation and call-to-action blocks show in their previews
+        block_previews.provide("campaign", preview_campaign)
+        # the gifts' admin lists campaign pages (donations/admin_forms.py)
+        admin_forms.register_campaign_page_model(CampaignPage)
         # the campaign page keeps its district and category in the frame cache
-        from home import frame
+        from helpers import frame
 
         from .closing import CampaignClosing
         from .models import Category, District

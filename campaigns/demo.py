@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from donations import ledger
-from home.demo import IMAGE_PREFIX
+from helpers.demo import IMAGE_PREFIX
 from home.demo_content import T, p, walk_copies
 from home.factories import generated_image
 

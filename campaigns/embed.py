@@ -21,7 +21,7 @@ from wagtail.models import Page
 from csp.utils import build_policy
 
 from donations import ledger
-from home.visibility import public_pages
+from helpers.visibility import public_pages
 
 from .models import CampaignPage
 

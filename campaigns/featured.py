@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocity import compiled
-from home.featured import FeaturedItem, FeaturedSection, listing_url
-from home.visibility import private_sections, public_pages
+from helpers import compiled
+from helpers.featured import FeaturedItem, FeaturedSection, listing_url
+from helpers.visibility import private_sections, public_pages
 
 from .models import CampaignIndexPage, CampaignPage, listing_annotations
 
@@ -14,7 +14,7 @@ FEATURED_COUNT = 3
 
 def live_campaigns_section(home_page, request):
     """Up to three live campaigns of the home page's language, closing soonest first (the
-    query compiled once per home page and set of private sections: cocity/compiled.py)."""
+    query compiled once per home page and set of private sections: helpers/compiled.py)."""
     private = private_sections()
     campaigns = compiled.instances(
         ("featured-campaigns", home_page.path, private.paths),

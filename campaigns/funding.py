@@ -17,7 +17,7 @@ from django.utils.translation import get_language, to_locale
 from babel import Locale
 from babel import numbers as babel_numbers
 
-from cocity import compiled
+from helpers import compiled
 
 
 def percent_of(raised_cents, goal_cents):
@@ -57,7 +57,7 @@ def days_left(closes_at, now=None):
 def leader_names(campaign):
     """The public names of the campaign's active leaders, oldest account first (leaders
     without a public name, e.g. erased ones, are left out). One query, compiled once per
-    campaign page and thread (cocity/compiled.py).
+    campaign page and thread (helpers/compiled.py).
 
     The names live in LeaderProfile, a model of the stories app (a layer above): they are
     read through the user's ``leader_profile`` relation, as campaigns/tasks.py does."""

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.api import APIField
 
-from cocity import compiled
 from donations import ledger
 from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
+from helpers import compiled
+from helpers.api import ComputedField
+from helpers.visibility import private_sections, public_pages
 from home import figures
-from home.api import ComputedField
 from home.models import ListingPage
-from home.visibility import private_sections, public_pages
 
 from .closing import CampaignClosing, ClosingResult
 
@@ -45,7 +45,7 @@ class PublicCampaign:
 def public_campaigns():
     """{campaign key: PublicCampaign} of the campaigns the public may see, in one query
     (plus the private sections, remembered per request), compiled once per language and
-    set of private sections (cocity/compiled.py). A campaign read in several languages
+    set of private sections (helpers/compiled.py). A campaign read in several languages
     counts once (its translation key); untranslated copies (aliases) are left out."""
     from .models import CampaignPage, District  # campaigns.models imports this module
 
@@ -143,7 +143,7 @@ def collect():
     """(public_campaigns(), {campaign key: cents raised}, the figures of impact_figures()):
     for open data, which groups the same campaigns by district and closing year."""
     campaigns = public_campaigns()
-    keys = tuple(campaigns)  # their SQL compiled once per set of campaigns (cocity/compiled.py)
+    keys = tuple(campaigns)  # their SQL compiled once per set of campaigns (helpers/compiled.py)
     rows = compiled.rows(
         ("impact:money", keys),
         lambda: (

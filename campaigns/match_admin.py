@@ -21,7 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from donations import matching
 from donations.admin_forms import campaign_choices
 from donations.models import MatchFund
-from home.money import AmountField, format_money
+from helpers.money import AmountField, format_money
 
 from .match_facts import category_choices, district_choices
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from donations import ledger
 from donations.models import MatchFund
-from home.demo import IMAGE_PREFIX
+from helpers.demo import IMAGE_PREFIX
 from home.factories import generated_image
 
 from .models import CampaignPage

@@ -15,20 +15,19 @@ from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, TranslatableMixin
+from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from cocity import compiled
 from donations import ledger
-from home import featured, frame
-from home.api import CodeNameField, ComputedField, ImageField, absolute, with_image
+from helpers import compiled, featured, frame
+from helpers.api import CodeNameField, ComputedField, ImageField, absolute, with_image
+from helpers.lazy import Once
+from helpers.listing import ListingFilter, filter_and_paginate
+from helpers.money import format_money
+from helpers.visibility import private_sections, public_pages
 from home.blocks import BodyStreamBlock
-from home.lazy import Once
-from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
-from home.money import format_money
-from home.visibility import private_sections, public_pages
 
 from . import closing as closings
 from . import payouts
@@ -155,14 +154,14 @@ class CampaignIndexPage(ListingPage):
                 ),
             ],
             self.per_page,
-            # compiled once per listing, private sections, filters and page (home/listing.py)
+            # compiled once per listing, private sections, filters and page (helpers/listing.py)
             key=("campaign-listing", self.path, private_sections().paths),
         )
 
 
 def code_names(model, locale_id):
     """[(code, name)] of the districts or categories (``model``) of a language, by code: kept
-    with the frame (home/frame.py; campaigns/apps.py watches both models)."""
+    with the frame (helpers/frame.py; campaigns/apps.py watches both models)."""
     return frame.shared(
         f"code-names:{model._meta.label}:{locale_id}",
         lambda: list(model.objects.filter(locale_id=locale_id).values_list("code", "name")),
@@ -393,7 +392,7 @@ class CampaignPage(BasePage):
         """Every figure of the tally (one query, fresh: a gift shows at once), with whether
         the campaign was closed, what was paid out and whether any expense was recorded (for
         money_use): those are staff's and the closing job's records, kept with the frame
-        (home/frame.py; campaigns/apps.py watches their models), read afresh after any
+        (helpers/frame.py; campaigns/apps.py watches their models), read afresh after any
         change to them (the stored closing itself is read only when there is one)."""
         figures = ledger.money(self.translation_key)
         closing_pk, paid_out_cents, has_expenses = frame.shared(
@@ -410,7 +409,7 @@ class CampaignPage(BasePage):
 
     def _records(self):
         """(its stored closing's id or None, cents paid out, whether any expense was
-        recorded): one query, compiled once per campaign (cocity/compiled.py)."""
+        recorded): one query, compiled once per campaign (helpers/compiled.py)."""
         key = self.translation_key
         rows = compiled.rows(
             ("campaign-records", str(key)),
@@ -553,7 +552,7 @@ class CampaignPage(BasePage):
             return paginator.get_page(asked)  # Django's answer to anything else
         number = int(asked)
         start = (number - 1) * per_page
-        rows = compiled.instances(  # compiled once per list page (cocity/compiled.py)
+        rows = compiled.instances(  # compiled once per list page (helpers/compiled.py)
             ("listed-gifts", str(self.translation_key), start, per_page),
             lambda: gifts.annotate(listed_count=models.Window(models.Count("pk")))[
                 start : start + per_page
@@ -571,7 +570,7 @@ class CampaignPage(BasePage):
     def with_related(self, request=None):
         """The district, the category, the hero and the social images read in one query
         (the page shows them all), kept on this instance. For a live page served to
-        ``request``, kept in the frame cache (home/frame.py: a new generation whenever a
+        ``request``, kept in the frame cache (helpers/frame.py: a new generation whenever a
         page, an image, a district or a category is saved)."""
         if self.pk is None:
             return
@@ -598,7 +597,7 @@ class CampaignPage(BasePage):
             setattr(self, name, value)
 
     def keep_budget_lines(self, request):
-        """The live page's budget lines, kept in the frame cache (home/frame.py): they change
+        """The live page's budget lines, kept in the frame cache (helpers/frame.py): they change
         only when the page is saved, which starts a new generation there. A preview or a
         draft reads its own."""
         if getattr(request, "is_preview", False) or not self.live or self.pk is None:
@@ -632,7 +631,7 @@ class CampaignPage(BasePage):
 
     def featured_sections(self, request):
         """The featured sections of the "campaign" slot (the project's stories): for a live
-        page, kept in the frame cache per page, scheme, host and language (home/frame.py: a
+        page, kept in the frame cache per page, scheme, host and language (helpers/frame.py: a
         new generation on every page or image change), so a provider of this slot must show
         only pages and their images."""
 
@@ -662,3 +661,16 @@ def closing_time_published(sender, instance, **kwargs):
     """A campaign page was published, maybe with another closing time: the ledger works out
     again which gifts are late and the result, if its tally used another one."""
     ledger.closing_time_changed(instance.translation_key, instance.closes_at)
+
+
+def preview_campaign():
+    """The first live public campaign (closing soonest), in the editor's language when it
+    has that version, or None when none is open: the campaign the donation and
+    call-to-action blocks show in their previews (helpers/block_previews.py)."""
+    campaigns = STATUS_FILTERS["live"](public_pages(CampaignPage.objects.all()), timezone.now())
+    campaigns = campaigns.order_by("closes_at", "pk")
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:  # no locale yet (an empty database)
+        return campaigns.first()
+    return campaigns.filter(locale=locale).first() or campaigns.first()

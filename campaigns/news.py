@@ -22,9 +22,9 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from helpers.visibility import public_pages
 from home.blocks import CaptionedImageBlock, ParagraphBlock
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage
-from home.visibility import public_pages
 
 NEWS_ON_CAMPAIGN_PAGE = 3  # the newest ones; "all news" shows up to NEWS_LISTED_MAX
 NEWS_LISTED_MAX = 100

@@ -25,8 +25,8 @@ from django_tasks import task
 
 from donations.models import Donation, DonationStatus
 from donations.unsubscribe import unsubscribe_url
-from home.emails import render_subject, render_text
-from home.visibility import public_pages
+from helpers.emails import render_subject, render_text
+from helpers.visibility import public_pages
 
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing
 

@@ -17,8 +17,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from home.spreadsheets import spreadsheet_safe
-from home.visibility import public_pages
+from helpers.spreadsheets import spreadsheet_safe
+from helpers.visibility import public_pages
 
 from .closing import ClosingResult
 from .impact import collect as collect_impact

@@ -6,7 +6,7 @@ from django.utils.translation import get_language_info
 from wagtail.admin.panels import Panel
 from wagtail.models import Page
 
-from home.embed import embed_snippet
+from helpers.embed import embed_snippet
 
 
 class EmbedSnippetsPanel(Panel):

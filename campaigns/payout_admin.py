@@ -28,7 +28,7 @@ from wagtail.models import Page
 
 from donations import ledger
 from donations.admin_forms import campaign_titles, choose_campaign
-from home.money import AmountField, format_money
+from helpers.money import AmountField, format_money
 
 from .payouts import Expense, Payout, original_budget_labels
 from .receipts import file_receipt, serve_receipts_to_their_readers

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
-from home.demo import IMAGE_PREFIX
+from helpers.demo import IMAGE_PREFIX
 
 from .models import CampaignPage
 from .payouts import Expense, Payout, original_budget_labels

@@ -28,8 +28,8 @@ from wagtail.models import Site
 
 import segno
 
+from helpers.pdf import render_pdf, text_direction
 from home.models import SiteContact
-from home.pdf import render_pdf, text_direction
 
 from .embed import _versions
 

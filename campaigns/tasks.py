@@ -34,9 +34,9 @@ from donations import ledger, refunds
 from donations.models import DisputeStatus, Donation, DonationSource, DonationStatus
 from donations.payments import PaymentUnavailable
 from donations.unsubscribe import unsubscribe_url
-from home.emails import render_subject, render_text
-from home.money import format_money
-from home.visibility import public_pages
+from helpers.emails import render_subject, render_text
+from helpers.money import format_money
+from helpers.visibility import public_pages
 
 from .closing import (
     ALL_OR_NOTHING,

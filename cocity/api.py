@@ -1,7 +1,7 @@
 """The read-only JSON API (Wagtail API v2) at /api/v2/: pages, images, documents.
 
 Partners read every language through it (docs/api.md). What is public and nothing more:
-- pages: the pages of the site that the public may see (home/visibility.py: live, no view
+- pages: the pages of the site that the public may see (helpers/visibility.py: live, no view
   restriction, no untranslated copy of a restricted page), each serialized in its own
   language (labels, money and linked pages in that language);
 - links to other pages (blocks, a story's campaign…): only to pages the public may see;
@@ -41,9 +41,9 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from rest_framework.filters import BaseFilterBackend
 
-from home.api import DETAIL_ONLY_FIELDS
+from helpers.api import DETAIL_ONLY_FIELDS
+from helpers.visibility import public_pages
 from home.search import find_pages, search_terms
-from home.visibility import public_pages
 
 MAX_OFFSET = 2**31 - 1  # past it, databases fail on the number itself; long past any listing
 # Pages one search finds at most (best first; docs/api.md): a partner refines a search long
@@ -153,7 +153,7 @@ class PagesEndpoint(CachedMixin, ListingMixin, PagesAPIViewSet):
     filter_backends = with_public_search(PagesAPIViewSet.filter_backends)
 
     def get_base_queryset(self):
-        """The pages of the site that the public may see (home/visibility.py: no view
+        """The pages of the site that the public may see (helpers/visibility.py: no view
         restriction, no untranslated copy of a restricted page), whoever asks: answers are
         cached as public, so a signed-in visitor's groups or passwords must not count."""
         return public_pages(super().get_base_queryset())

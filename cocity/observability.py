@@ -28,7 +28,7 @@ from django.http import Http404
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from cocity import env
+from helpers import env
 
 METRICS_APP = "django_prometheus"
 METRICS_BEFORE = "django_prometheus.middleware.PrometheusBeforeMiddleware"

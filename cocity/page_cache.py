@@ -9,7 +9,7 @@ again to anonymous visitors without touching the database. What is never cached:
   requests are neither served from the cache nor stored in it;
 - a response that sets a cookie, says ``Cache-Control`` private, no-store or no-cache, used a
   CSRF token, shows a message, is streamed, varies on everything (``Vary: *``) or whose status
-  is not 200, 301, 302 or 404; a page in a private section (home/visibility.py); the paths of
+  is not 200, 301, 302 or 404; a page in a private section (helpers/visibility.py); the paths of
   PAGE_CACHE_EXCLUDED (secret links to a gift, a registration, the leaders' space…).
 
 Nearly every page says ``Vary: Cookie``: its template asks for messages, which looks into the
@@ -87,7 +87,7 @@ from django.utils.translation import get_language_from_request
 
 from wagtail.models import Page
 
-from cocity.cache_tags import (  # noqa: F401 - the names the tests and callers use here
+from helpers.cache_tags import (  # noqa: F401 - the names the tests and callers use here
     API,
     CLOCK_KEY,
     EVERYTHING,
@@ -114,7 +114,7 @@ from cocity.cache_tags import (  # noqa: F401 - the names the tests and callers 
     purge_on_commit,
     stories_tag,
 )
-from cocity.cache_tags import (
+from helpers.cache_tags import (
     shown_pages_tags as _shown_pages_tags,
 )
 
@@ -226,7 +226,7 @@ def _header(request, name):
 def _shows_private_page(response):
     """True if the response renders a page the public may not see (never with the checks
     above, which keep out whoever may see one: defence in depth)."""
-    from home.visibility import is_public
+    from helpers.visibility import is_public
 
     page = (getattr(response, "context_data", None) or {}).get("page")
     return isinstance(page, Page) and not is_public(page)

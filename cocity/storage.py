@@ -4,7 +4,7 @@
 Switched on by ``AWS_STORAGE_BUCKET_NAME`` (cocity/settings/base.py); the default stays the
 media folder on the local disk (home.images.MediaStorage). Every node then reads and writes
 the same bucket: an image uploaded through one node, its renditions made by another, the
-posters' images (home/pdf.py reads them through this storage, never over the network).
+posters' images (helpers/pdf.py reads them through this storage, never over the network).
 
 Public media are linked straight to the bucket (or the CDN in front of it) with plain URLs,
 the same on every node and in every cached page: ``MEDIA_URL`` + name. Private names

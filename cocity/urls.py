@@ -12,7 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cocity import observability
 from cocity.api import api_router
 from donations.views import stripe_webhook
-from home.ratelimit import limit_logins
+from helpers.ratelimit import limit_logins
 from home.sitemap import MultilingualSitemap
 from home.views import robots_txt, search
 

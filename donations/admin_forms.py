@@ -35,11 +35,22 @@ def default_language():
     return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
+# The campaign page type, given by the campaigns app when it is ready (campaigns/apps.py):
+# campaigns sit above donations, which never import them.
+_campaign_page_model = None
+
+
+def register_campaign_page_model(model):
+    global _campaign_page_model
+    _campaign_page_model = model
+
+
 def campaign_pages():
-    """Every CampaignPage, as plain Page rows (live or draft, every locale)."""
-    return Page.objects.filter(
-        content_type__app_label="campaigns", content_type__model="campaignpage"
-    )
+    """Every campaign page, as plain Page rows (live or draft, every locale); none before
+    the campaigns app registers its page type."""
+    if _campaign_page_model is None:
+        return Page.objects.none()
+    return Page.objects.exact_type(_campaign_page_model)
 
 
 def campaign_choices():

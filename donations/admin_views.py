@@ -35,8 +35,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
-from home.money import format_money
-from home.spreadsheets import spreadsheet_safe
+from helpers.money import format_money
+from helpers.spreadsheets import spreadsheet_safe
 
 from . import disputes, ledger, returns
 from .admin_forms import (

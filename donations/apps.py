@@ -15,8 +15,8 @@ class DonationsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
-        # the demo's tax receipts, after every other demo builder (home/demo.py)
-        from home import demo
+        # the demo's tax receipts, after every other demo builder (helpers/demo.py)
+        from helpers import demo
 
         from . import receipt_demo
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
-from cocity import compiled
-from home.block_previews import preview_campaign
-from home.i18n import localize_pages
-from home.money import format_money
+from helpers import compiled
+from helpers.block_previews import preview
+from helpers.i18n import localize_pages
+from helpers.money import format_money
 
 DEFAULT_AMOUNTS = [10, 25, 50]
 
@@ -104,7 +104,7 @@ def donation_preview():
     """The first live public campaign (None in an empty database) with the default
     amounts, in the editor's language."""
     return {
-        "campaign": preview_campaign(),
+        "campaign": preview("campaign"),
         "heading": gettext("Give to this project"),
         "text": gettext("Every euro counts: give what you can, even five euros."),
         "preset_amounts": list(DEFAULT_AMOUNTS),
@@ -115,7 +115,7 @@ def donation_preview():
 
 class CampaignChooserBlock(blocks.PageChooserBlock):
     """Wagtail's PageChooserBlock, whose pages are read with a query compiled once per set of
-    chosen pages (cocity/compiled.py): a page's body is read again on every render. It is
+    chosen pages (helpers/compiled.py): a page's body is read again on every render. It is
     Wagtail's block in the migrations (nothing of its definition changes)."""
 
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
@@ -219,7 +219,7 @@ class DonationBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         """The campaign (in the language being served) with its status, the suggested
         amounts and the address where the donation starts."""
-        from home.api import absolute, page_link
+        from helpers.api import absolute, page_link
 
         request = (context or {}).get("request")
         page = value.get("campaign")

@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from home.emails import SingleLineField
-from home.money import AmountField, format_money
+from helpers.emails import SingleLineField
+from helpers.money import AmountField, format_money
 
 from .models import MESSAGE_MAX_LENGTH, DisplayChoice
 

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, Trim
 from django.utils import timezone
 
-from cocity import compiled
+from helpers import compiled
 
 from . import matching
 from .models import (
@@ -490,7 +490,7 @@ def figures(campaign_key):
 
 def money(campaign_key):
     """Every figure of one campaign's tally, in one query (compiled once per campaign and
-    thread: cocity/compiled.py), as a dict of ints:
+    thread: helpers/compiled.py), as a dict of ints:
 
     raised_cents (everything counted: given + matched), given_cents (what residents gave,
     net of refunds and lost disputes), matched_cents (what sponsors' funds added),

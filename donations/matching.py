@@ -23,7 +23,7 @@ from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cocity import compiled
+from helpers import compiled
 
 from .models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus, MatchFund
 
@@ -139,7 +139,7 @@ def _open_funds():
 
 def _matched_by(funds, campaign_key):
     """{fund id: (what it matches now in all, in the campaign ``campaign_key``)}, one query
-    (compiled once per set of funds and campaign: cocity/compiled.py)."""
+    (compiled once per set of funds and campaign: helpers/compiled.py)."""
     ids = tuple(sorted(fund.pk for fund in funds))
     rows = compiled.rows(
         ("fund-sums", ids, str(campaign_key)),

@@ -1,4 +1,4 @@
-"""The donors' personal data, for staff requests (home/personal_data.py): a donor's gifts
+"""The donors' personal data, for staff requests (helpers/personal_data.py): a donor's gifts
 found by email, exported, and erased — name, email, message, and the name and postal address
 given for a tax receipt blanked, the gift shown anonymously — while its amount, dates and
 status stay in the ledger. The donor's tax receipts (found by the email they were issued
@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from home import personal_data
-from home.money import format_money
+from helpers import personal_data
+from helpers.money import format_money
 
 from . import ledger, tax_receipts
 from .models import DisplayChoice, Donation, DonationSource, TaxReceipt

@@ -40,7 +40,7 @@ from wagtail.log_actions import log
 
 import django_filters
 
-from home.money import format_money
+from helpers.money import format_money
 
 from . import admin_views, tax_receipts
 from .admin_forms import DONOR_DETAILS_PERMISSION, campaign_titles

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 
-from home.emails import render_subject, render_text
-from home.money import format_money
+from helpers.emails import render_subject, render_text
+from helpers.money import format_money
 
 from .models import TaxReceipt, TaxReceiptKind, TaxReceiptStatus
 from .receipt_links import absolute, current_receipt, download_url

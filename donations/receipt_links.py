@@ -27,8 +27,8 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
-from home.money import format_money
-from home.ratelimit import hit, per_ip
+from helpers.money import format_money
+from helpers.ratelimit import hit, per_ip
 
 from . import tax_receipts
 from .forms import RECEIPT_ADDRESS_FIELDS, ReceiptAddressForm

@@ -22,7 +22,7 @@ from django.utils import translation
 
 from num2words import num2words
 
-from home.pdf import BASE_URL, FONT_STACK, local_fetcher, text_direction
+from helpers.pdf import BASE_URL, FONT_STACK, local_fetcher, text_direction
 
 from .models import TaxReceiptCancelReason, TaxReceiptKind, TaxReceiptStatus
 from .tax_receipts import PAYMENT_MODE_LABELS
@@ -164,7 +164,7 @@ def receipt_context(receipt):
 
 
 def _layout(context, density):
-    """The WeasyPrint document of the receipt laid out at ``density`` (as home/pdf.py's
+    """The WeasyPrint document of the receipt laid out at ``density`` (as helpers/pdf.py's
     render_pdf does: same fonts, same fetcher that refuses the network)."""
     from weasyprint import HTML
 

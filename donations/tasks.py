@@ -9,9 +9,9 @@ from wagtail.models import Page
 
 from django_tasks import task
 
-from cocity.email_retry import email_task
-from home.emails import render_subject
-from home.money import format_money
+from helpers.email_retry import email_task
+from helpers.emails import render_subject
+from helpers.money import format_money
 
 from . import receipt_emails, tax_receipts
 from .models import Donation, DonationStatus

@@ -16,8 +16,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from home.i18n import localize_pages
-from home.visibility import public_pages
+from helpers.i18n import localize_pages
+from helpers.visibility import public_pages
 
 from .models import Donation
 

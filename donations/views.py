@@ -23,11 +23,11 @@ from wagtail.models import Page
 import stripe
 from babel.numbers import get_decimal_symbol
 
-from home import featured
-from home.i18n import localize_pages
-from home.money import amount_to_cents, format_money
-from home.ratelimit import hit, per_ip
-from home.visibility import public_pages
+from helpers import featured
+from helpers.i18n import localize_pages
+from helpers.money import amount_to_cents, format_money
+from helpers.ratelimit import hit, per_ip
+from helpers.visibility import public_pages
 
 from . import disputes, ledger, payments, tax_receipts
 from .forms import CUSTOM, DonationForm
@@ -242,7 +242,7 @@ def thanks(request, donation_uuid):
     if context["campaign"] is not None and donation.status == DonationStatus.PAID:
         context["share"] = share_links(context["campaign"], request)
         # What the campaign page features (its stories, registered by the stories app in the
-        # "campaign" slot of home.featured, a registry that imports no app).
+        # "campaign" slot of helpers.featured, a registry that imports no app).
         context["featured_sections"] = featured.sections_for(
             context["campaign"], request, slot="campaign"
         )

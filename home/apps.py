@@ -32,9 +32,12 @@ class HomeConfig(AppConfig):
 
         from donations import matching
         from donations.models import MatchFund
+        from helpers import frame  # the frame cache forgets its parts on every change
 
-        from . import frame  # the frame cache forgets its parts on every change
+        from .models import Footer, MainMenu, SiteContact
 
+        # The frame's own parts: the main menu, the footer and the contact details
+        frame.watch(MainMenu, Footer, SiteContact)
         # The match funds a campaign page offers are kept with the frame (donations/matching.py)
         frame.watch(MatchFund)
         matching.register_keeper(frame.shared)

@@ -7,10 +7,7 @@ first live public campaign, an embed already fetched once. No look-up leaves the
 oEmbed request), and an empty database gives a preview too, only without image or campaign.
 """
 
-from django.utils import timezone
-
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 PREVIEW_TEMPLATE = "home/block_preview.html"
 
@@ -28,22 +25,6 @@ def preview_image():
     """The first image of the library, or None when it is empty."""
     images = preview_images(1)
     return images[0] if images else None
-
-
-def preview_campaign():
-    """The first live public campaign (closing soonest), in the editor's language when it
-    has that version, or None when none is open."""
-    from campaigns.models import STATUS_FILTERS, CampaignPage
-
-    from .visibility import public_pages
-
-    campaigns = STATUS_FILTERS["live"](public_pages(CampaignPage.objects.all()), timezone.now())
-    campaigns = campaigns.order_by("closes_at", "pk")
-    try:
-        locale = Locale.get_active()
-    except Locale.DoesNotExist:  # no locale yet (an empty database)
-        return campaigns.first()
-    return campaigns.filter(locale=locale).first() or campaigns.first()
 
 
 def preview_embed_url():

@@ -19,22 +19,14 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import Image
 
 from donations.blocks import DonationBlock
+from helpers.api import IMAGE_RENDITION_SPECS
+from helpers.block_previews import preview
 
 from . import figures
 from .block_previews import (
     PREVIEW_TEMPLATE,
-    preview_campaign,
     preview_embed_url,
     preview_image,
-)
-
-# Renditions the block templates ask for ({% picture … format-{webp,jpeg} width-{480,800,1200} %}),
-# prefetched with the images so that a page with thirty images costs the same number of
-# queries as a page with three.
-IMAGE_RENDITION_SPECS = tuple(
-    f"format-{image_format}|width-{width}"
-    for image_format in ("webp", "jpeg")
-    for width in (480, 800, 1200)
 )
 
 
@@ -114,7 +106,7 @@ class ParagraphBlock(blocks.RichTextBlock):
         preview_value = staticmethod(paragraph_preview)
 
     def get_api_representation(self, value, context=None):
-        from .api import absolute_links  # home.api imports this module
+        from helpers.api import absolute_links  # helpers.api imports this module
 
         html = super().get_api_representation(value, context)
         return absolute_links(html, (context or {}).get("request"))
@@ -150,7 +142,7 @@ class CaptionedImageBlock(blocks.StructBlock):
         preview_value = staticmethod(captioned_image_preview)
 
     def get_api_representation(self, value, context=None):
-        from .api import image_data  # home.api imports this module
+        from helpers.api import image_data  # helpers.api imports this module
 
         request = (context or {}).get("request")
         return {
@@ -223,7 +215,7 @@ class VideoBlock(blocks.StructBlock):
         preview_value = staticmethod(video_preview)
 
     def get_api_representation(self, value, context=None):
-        from .api import absolute_links  # home.api imports this module
+        from helpers.api import absolute_links  # helpers.api imports this module
 
         representation = super().get_api_representation(value, context)
         representation["transcript"] = absolute_links(
@@ -234,7 +226,7 @@ class VideoBlock(blocks.StructBlock):
 
 def call_to_action_preview():
     """A button to the first live campaign (to the home page when none is open)."""
-    campaign = preview_campaign()
+    campaign = preview("campaign")
     return {
         "label": gettext("Give to this project") if campaign else gettext("Home"),
         "page": campaign,
@@ -267,7 +259,7 @@ class CallToActionBlock(blocks.StructBlock):
         return value
 
     def get_api_representation(self, value, context=None):
-        from .api import localized_link  # home.api imports this module
+        from helpers.api import localized_link  # helpers.api imports this module
 
         return {
             "label": value.get("label"),
@@ -405,7 +397,7 @@ class FAQBlock(blocks.StructBlock):
         preview_value = staticmethod(faq_preview)
 
     def get_api_representation(self, value, context=None):
-        from .api import absolute_links  # home.api imports this module
+        from helpers.api import absolute_links  # helpers.api imports this module
 
         representation = super().get_api_representation(value, context)
         request = (context or {}).get("request")
@@ -430,7 +422,7 @@ class BodyStreamBlock(blocks.StreamBlock):
 
 def link_preview():
     """A link to the first live campaign (to the home page when none is open)."""
-    campaign = preview_campaign()
+    campaign = preview("campaign")
     return {
         "label": "" if campaign else gettext("Home"),
         "page": campaign,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .emails import SingleLineField
+from helpers.emails import SingleLineField
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
 NO_CONTACT_MESSAGE = _("Give an email address or a phone number, so that we can reach you.")

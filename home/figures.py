@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from babel.numbers import format_decimal, format_percent
 
-from .money import format_money
+from helpers.money import format_money
 
 PERCENT, NUMBER, MONEY = "percent", "number", "money"
 

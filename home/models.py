@@ -19,14 +19,13 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from cocity import compiled
+from helpers import compiled, featured, frame
+from helpers.api import ComputedField, ImageField, localized_link, with_image
+from helpers.i18n import localize_pages, page_languages
+from helpers.lazy import Once
+from helpers.visibility import private_sections
 
-from . import featured, frame
-from .api import ComputedField, ImageField, localized_link, with_image
 from .blocks import BodyStreamBlock, ComputedKeyFigureBlock, LinkBlock
-from .i18n import localize_pages, page_languages
-from .lazy import Once
-from .visibility import private_sections
 
 # Page fields that every page type translates or keeps in step (DESIGN.md §4): the copy is
 # translated, the slug and the social image are the same in every language.
@@ -42,7 +41,7 @@ PAGE_TRANSLATABLE_FIELDS = [
 class BasePage(Page):
     """Abstract base of every public page: SEO and social fields, language context.
 
-    ``get_context`` adds ``languages`` (a home.i18n.PageLanguages) and ``localized_pages``
+    ``get_context`` adds ``languages`` (a helpers.i18n.PageLanguages) and ``localized_pages``
     (page links of the body resolved to the reader's language in one query).
     """
 
@@ -92,7 +91,7 @@ class BasePage(Page):
 
     def get_view_restrictions(self):
         """The view restrictions that apply to this page: none, without a query, when it lies
-        in no private section (home/visibility.py: every page with a restriction other than
+        in no private section (helpers/visibility.py: every page with a restriction other than
         "public", its descendants and their untranslated copies), as Wagtail checks on every
         page served."""
         if not private_sections().covers(self):
@@ -106,7 +105,7 @@ class BasePage(Page):
 
     def frame_links(self, request):
         """(languages, localized_pages) of this page for ``request``: the same for every
-        visitor of a live page, so kept in the shared cache (home/frame.py, forgotten on every
+        visitor of a live page, so kept in the shared cache (helpers/frame.py, forgotten on every
         page or restriction change) per page, scheme, host and language; built afresh for a
         preview (a draft's links are not the live page's)."""
 
@@ -123,7 +122,7 @@ class BasePage(Page):
 
 class ListingPage(BasePage):
     """Abstract base of the listing pages (campaigns, stories, workshops): an introduction,
-    under the home page, cards shown ``per_page`` at a time (home/listing.py)."""
+    under the home page, cards shown ``per_page`` at a time (helpers/listing.py)."""
 
     introduction = models.TextField(_("introduction"), blank=True, max_length=500)
 
@@ -256,7 +255,7 @@ class HomePage(BasePage):
 def route_below(home_url_path, path_components):
     """The RouteResult of the live page at ``path_components`` below the home page whose
     url_path is ``home_url_path``, in one query: the page's id and type are kept per path in
-    the shared cache (home/frame.py, forgotten on every page change), and its url_path must
+    the shared cache (helpers/frame.py, forgotten on every page change), and its url_path must
     still match. None when no page is there (Wagtail's own route then decides); Http404 for
     a page that is not live. Only for the default routing (``_default_routing``)."""
     url_path = home_url_path + "/".join(path_components) + "/"
@@ -271,7 +270,7 @@ def route_below(home_url_path, path_components):
     model = ContentType.objects.get_for_id(found[1]).model_class()
     if model is None:
         return None
-    pages = compiled.instances(  # compiled once per page and thread (cocity/compiled.py)
+    pages = compiled.instances(  # compiled once per page and thread (helpers/compiled.py)
         ("route-page", model._meta.label, found[0], url_path),
         lambda: model.objects.filter(pk=found[0], url_path=url_path)[:1],
     )

@@ -2,7 +2,7 @@
 by email or phone, export everything found (JSON, CSV) and erase it after a confirmation.
 Open to superusers and to staff with the ``home.manage_personal_data`` permission (offered
 in the groups' settings); others get a 403. Erasures are written to Wagtail's history
-without the personal data (home/personal_data.py, ``log_erased``)."""
+without the personal data (helpers/personal_data.py, ``log_erased``)."""
 
 from django import forms
 from django.contrib.auth.models import Permission
@@ -18,8 +18,8 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
 from donations.admin_views import forbidden
+from helpers import personal_data
 
-from . import personal_data
 from .contact import clean_phone_number
 
 PERMISSION = "home.manage_personal_data"

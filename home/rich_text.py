@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from wagtail.rich_text.pages import PageLinkHandler
 
-from .visibility import is_public, private_sections
+from helpers.visibility import is_public, private_sections
 
 
 class PublicPageLinkHandler(PageLinkHandler):

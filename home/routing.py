@@ -4,7 +4,7 @@ For every page it serves, Wagtail's ``serve`` view looks up the request's Site (
 the active Locale (a query), the home page in the reader's language and its specific page
 (two queries), then follows the path (HomePage.route: one query). The Site, and which home
 page a site shows in each language, are the same for every visitor: ``RouteMiddleware``
-keeps them in the frame cache (home/frame.py, forgotten whenever a page, site or locale
+keeps them in the frame cache (helpers/frame.py, forgotten whenever a page, site or locale
 changes) and hands Wagtail the Site and the route it would have found, so that only the
 page itself is read. Anything unusual (no site, a home page that is not ours, a page type
 that routes on its own, a path that is not a page) is left to Wagtail, as before.
@@ -18,9 +18,8 @@ from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
-from cocity import compiled
+from helpers import compiled, frame
 
-from . import frame
 from .models import HomePage, _default_routing, route_below, routed
 
 

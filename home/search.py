@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from .i18n import content_language
+from helpers.i18n import content_language
 
 SEARCH_SYNTAX = str.maketrans({'"': " "})
 
@@ -145,7 +145,7 @@ class SearchResult:
     date: date | datetime | None
     summary: str
     image: object = None  # a Wagtail image with its renditions prefetched, or None
-    language: object = None  # home.i18n.ContentLanguage of an untranslated copy, or None
+    language: object = None  # helpers.i18n.ContentLanguage of an untranslated copy, or None
 
 
 def _is_site_page(page):

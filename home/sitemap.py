@@ -6,7 +6,7 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from .visibility import public_pages
+from helpers.visibility import public_pages
 
 
 class MultilingualSitemap(Sitemap):

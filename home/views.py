@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 
 from wagtail.models import Page
 
-from .i18n import active_locale
+from helpers.i18n import active_locale
+from helpers.visibility import public_pages
+
 from .search import find_pages, search_results, search_terms
-from .visibility import public_pages
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import personal_data, personal_data_admin
+from helpers import personal_data
+
+from . import personal_data_admin
 from .models import Footer, MainMenu
 from .rich_text import PublicPageLinkHandler
 

@@ -10,7 +10,7 @@
 #   chromium                             the browser tests (tests/e2e, Playwright drives it)
 #   fonts-noto-core, fonts-noto-cjk      Latin, Arabic and Chinese text in the browser tests
 #                                        and the PDF posters (WeasyPrint)
-#   libpango-1.0-0, libpangoft2-1.0-0    WeasyPrint's text layout (home/pdf.py)
+#   libpango-1.0-0, libpangoft2-1.0-0    WeasyPrint's text layout (helpers/pdf.py)
 #   gettext                              msgfmt, to compile the translation catalogues
 #   redis-server                         the Redis tests start a throwaway server of their own
 #   haproxy                              the two-node tests' load balancer (tests/cluster, make cluster)

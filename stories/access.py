@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 
 from wagtail.models import Page
 
+from campaigns.models import CampaignPage
+
 from .workflow import LEADERS_GROUP
 
 
@@ -37,9 +39,8 @@ def leader_required(view):
 
 def leader_campaigns(user):
     """The campaign pages (default language) this leader leads, as a Page queryset."""
-    return Page.objects.filter(
-        campaignpage__leaders=user, locale__language_code=settings.LANGUAGE_CODE
-    ).order_by("title")
+    led = CampaignPage.objects.filter(leaders=user, locale__language_code=settings.LANGUAGE_CODE)
+    return Page.objects.filter(pk__in=led.values("pk")).order_by("title")
 
 
 def originals(pages):

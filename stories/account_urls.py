@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from home.ratelimit import limit_logins, per_ip, rate_limited
+from helpers.ratelimit import limit_logins, per_ip, rate_limited
 
 from . import accounts
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_tasks import task
 
-from home.emails import render_subject
+from helpers.emails import render_subject
 
 from .access import is_leader
 from .workflow import LEADERS_GROUP

@@ -11,7 +11,7 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from home import demo, featured
+        from helpers import demo, featured
 
         from . import demo as stories_demo
         from . import notifications, personal_data, proposal_demo, workflow

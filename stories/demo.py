@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
-from home.demo import IMAGE_PREFIX
+from helpers.demo import IMAGE_PREFIX
 from home.demo_content import T, p, walk_copies
 from home.factories import generated_image
 from home.locales import create_language_aliases

@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-from cocity import compiled
-from home.featured import FeaturedItem, FeaturedSection, listing_url
-from home.formats import format_day
-from home.visibility import private_sections, public_pages
+from helpers import compiled
+from helpers.featured import FeaturedItem, FeaturedSection, listing_url
+from helpers.formats import format_day
+from helpers.visibility import private_sections, public_pages
 
 from .models import StoryIndexPage, StoryPage
 
@@ -27,7 +27,7 @@ def _items(stories, request):
 
 def latest_stories_section(home_page, request):
     """The three latest published stories of the home page's language (the query compiled
-    once per home page and set of private sections: cocity/compiled.py)."""
+    once per home page and set of private sections: helpers/compiled.py)."""
     private = private_sections()
     stories = compiled.instances(
         ("latest-stories", home_page.path, private.paths),

@@ -6,8 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from home.i18n import active_locale
-from home.visibility import public_pages
+from helpers.i18n import active_locale
+from helpers.visibility import public_pages
 
 from .models import StoryIndexPage, StoryPage
 

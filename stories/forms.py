@@ -19,8 +19,8 @@ from wagtail.images.utils import get_allowed_image_extensions
 from babel import Locale
 from babel.lists import format_list
 
-from home.emails import SingleLineField
-from home.i18n import localize_pages
+from helpers.emails import SingleLineField
+from helpers.i18n import localize_pages
 from home.images import max_pixels, new_private_image, too_many_pixels_message
 
 from .access import leader_campaigns

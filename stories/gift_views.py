@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from donations import ledger
 from donations.models import DonationSource
-from home.i18n import active_locale
+from helpers.i18n import active_locale
 
 from .access import leader_campaigns, leader_required
 

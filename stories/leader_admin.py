@@ -21,6 +21,8 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from campaigns.models import CampaignPage
+
 from .access import leader_campaigns
 from .accounts import INVITATION, queue_password_link
 from .models import LeaderProfile
@@ -31,11 +33,8 @@ from .workflow import ensure_groups
 
 def campaign_choices():
     """Every campaign page of the default language (the one leaders are attached to)."""
-    return Page.objects.filter(
-        content_type__app_label="campaigns",
-        content_type__model="campaignpage",
-        locale__language_code=settings.LANGUAGE_CODE,
-    ).order_by("title")
+    pages = Page.objects.exact_type(CampaignPage)
+    return pages.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("title")
 
 
 def set_leader_campaigns(user, pages):

@@ -12,12 +12,13 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
+from campaigns.models import CampaignPage, District
+from helpers.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
+from helpers.i18n import copied_from_language, localize_pages
+from helpers.listing import ListingFilter, filter_and_paginate
+from helpers.visibility import private_sections, public_pages
 from home.blocks import BodyStreamBlock
-from home.i18n import copied_from_language, localize_pages
-from home.listing import ListingFilter, filter_and_paginate
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
-from home.visibility import private_sections, public_pages
 
 from .blocks import GalleryBlock
 
@@ -114,9 +115,6 @@ class StoryIndexPage(ListingPage):
     def districts_of(self, stories):
         """(code, name) of the districts of ``stories``, named in this listing's language
         (else in French), by name. One query."""
-        from django.apps import apps
-
-        District = apps.get_model("campaigns", "District")
         codes = District.objects.filter(pk__in=stories.values("district")).values("code")
         names = {}
         for code, name, language in District.objects.filter(
@@ -134,7 +132,7 @@ class StoryPage(BasePage):
     introduction = models.TextField(_("introduction"), max_length=500)
     date = models.DateField(_("date"), default=timezone.localdate)
     campaign = models.ForeignKey(
-        "campaigns.CampaignPage",
+        CampaignPage,
         verbose_name=_("campaign"),
         null=True,
         blank=True,
@@ -142,7 +140,7 @@ class StoryPage(BasePage):
         related_name="+",
     )
     district = models.ForeignKey(
-        "campaigns.District",
+        District,
         verbose_name=_("district"),
         null=True,
         blank=True,

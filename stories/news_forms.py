@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from home.emails import SingleLineField
+from helpers.emails import SingleLineField
 
 from .forms import PhotoField, leader_campaign_choices, photo_help_text, text_to_paragraphs
 

@@ -38,8 +38,8 @@ from wagtail.models import Page, WorkflowState
 from wagtail.signals import page_published, task_rejected
 from wagtail.users.models import UserProfile
 
-from cocity.email_retry import email_task
-from home.emails import render_subject, render_text
+from helpers.email_retry import email_task
+from helpers.emails import render_subject, render_text
 
 from .access import is_leader, originals
 from .workflow import LEADERS_GROUP

@@ -1,4 +1,4 @@
-"""Proposers' and leaders' personal data (home/personal_data.py): found, exported and erased
+"""Proposers' and leaders' personal data (helpers/personal_data.py): found, exported and erased
 on request. Registered from the app's AppConfig.ready().
 
 - A proposal loses the proposer's name, email and phone (and those words in its text).
@@ -12,7 +12,7 @@ on request. Registered from the app's AppConfig.ready().
   association's content. Without a public name they are shown without an author's name.
 
 Names are scrubbed as whole words ("Ali" is not taken out of "qualité"), phone numbers
-whatever their spaces, dots or "+33" (home/personal_data.py, ``phone_digits``).
+whatever their spaces, dots or "+33" (helpers/personal_data.py, ``phone_digits``).
 """
 
 import html
@@ -42,7 +42,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from home import personal_data
+from helpers import personal_data
 
 from .models import LeaderProfile, StoryPage
 from .proposals import Proposal

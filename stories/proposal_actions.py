@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 from django_tasks import task
 
 from campaigns.models import BudgetLine, CampaignIndexPage, CampaignPage
-from home.emails import render_subject, render_text
+from helpers.emails import render_subject, render_text
 from home.locales import create_language_aliases
 
 from .access import is_leader, leader_campaigns

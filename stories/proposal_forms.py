@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import District
+from helpers.emails import SingleLineField
+from helpers.i18n import active_locale
+from helpers.money import AmountField, amount_to_cents
 from home.contact import (
     NO_CONTACT_MESSAGE,
     clean_phone_number,
@@ -15,9 +18,6 @@ from home.contact import (
     name_field,
     phone_field,
 )
-from home.emails import SingleLineField
-from home.i18n import active_locale
-from home.money import AmountField, amount_to_cents
 
 from .forms import text_to_paragraphs
 

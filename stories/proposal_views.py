@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from wagtail.blocks import StreamValue
 
 from campaigns.models import BudgetLine, CampaignPage
-from home.money import format_money
-from home.ratelimit import per_ip, per_user, rate_limited
+from helpers.money import format_money
+from helpers.ratelimit import per_ip, per_user, rate_limited
 
 from .access import is_leader, leader_required
 from .campaign_workflow import submit_campaign

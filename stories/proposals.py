@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import District
-from home.money import format_money
+from helpers.money import format_money
 
 
 class ProposalStatus(models.TextChoices):

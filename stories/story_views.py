@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from helpers.ratelimit import per_user, rate_limited
 from home.images import new_private_image
-from home.ratelimit import per_user, rate_limited
 
 from .access import leader_required
 from .drafts import create_leader_draft, update_draft

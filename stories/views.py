@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import WorkflowState
 
 from donations import ledger
-from home.embed import embed_snippet
-from home.i18n import active_locale
+from helpers.embed import embed_snippet
+from helpers.i18n import active_locale
 from home.images import (
     PRIVATE_PREFIX,
     content_type,

@@ -128,9 +128,9 @@ def demo_site(_shared_demo, db):
 
 @pytest.fixture(autouse=True)
 def _no_request_memo():
-    """home.visibility remembers the private sections until the request ends; a test that
+    """helpers.visibility remembers the private sections until the request ends; a test that
     leaves a streamed response unread never ends its request: start each test without."""
-    from home.visibility import forget_request
+    from helpers.visibility import forget_request
 
     forget_request()
     yield

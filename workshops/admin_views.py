@@ -31,7 +31,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.permissions import policy_registry
 
-from home.spreadsheets import spreadsheet_safe
+from helpers.spreadsheets import spreadsheet_safe
 
 from . import registrations
 from .admin_forms import PhoneRegistrationForm

@@ -14,7 +14,7 @@ class WorkshopsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from home import demo, featured
+        from helpers import demo, featured
 
         from . import demo as workshops_demo
         from . import personal_data

@@ -10,12 +10,12 @@ fixed. Registrations go through workshops.registrations.register, as on the site
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.utils import timezone
 
 from wagtail.models import Page
 
-from home.demo import IMAGE_PREFIX
+from campaigns.models import District
+from helpers.demo import IMAGE_PREFIX
 from home.demo_content import T, p, walk_copies
 from home.factories import generated_image
 
@@ -456,7 +456,6 @@ def at(base, days, time):
 
 def build_venues(site, copies):
     """The demo venues, in the French districts of the campaigns demo (looked up by code)."""
-    District = apps.get_model("campaigns", "District")
     districts = {
         district.code: district
         for district in District.objects.filter(

@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cocity import compiled
-from home.featured import FeaturedItem, FeaturedSection, listing_url
-from home.formats import format_when
-from home.visibility import private_sections, public_pages
+from helpers import compiled
+from helpers.featured import FeaturedItem, FeaturedSection, listing_url
+from helpers.formats import format_when
+from helpers.visibility import private_sections, public_pages
 
 from .models import WorkshopIndexPage, WorkshopPage
 from .registrations import seat_annotations
@@ -50,9 +50,9 @@ def next_workshops_section(home_page, request):
     """The next three workshops of the home page's language, with their seats left.
 
     One query whatever the number of workshops: the workshops with venue and seats taken
-    (compiled once per home page and set of private sections, cocity/compiled.py); their
+    (compiled once per home page and set of private sections, helpers/compiled.py); their
     pictures are kept with the frame (home/templatetags/picture_tags.py), as is the listing
-    page's URL (home.featured.listing_url)."""
+    page's URL (helpers.featured.listing_url)."""
     private = private_sections()
     workshops = compiled.instances(
         ("featured-workshops", home_page.path, private.paths),

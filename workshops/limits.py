@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from home.ratelimit import client_ip, hit, refund
+from helpers.ratelimit import client_ip, hit, refund
 
 from .models import Registration, RegistrationSource, RegistrationStatus
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import District, code_names
-from home.formats import format_month
-from home.listing import ListingFilter, filter_and_paginate
+from helpers.formats import format_month
+from helpers.listing import ListingFilter, filter_and_paginate
 
 PAST = "past"
 

@@ -27,11 +27,19 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from rest_framework import serializers
 
-from home.api import ComputedField, ImageField, PageLinkField, absolute, prefetch_links, with_image
+from campaigns.models import CampaignPage, District
+from helpers.api import (
+    ComputedField,
+    ImageField,
+    PageLinkField,
+    absolute,
+    prefetch_links,
+    with_image,
+)
+from helpers.i18n import localize_pages
+from helpers.visibility import public_pages
 from home.blocks import BodyStreamBlock
-from home.i18n import localize_pages
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
-from home.visibility import public_pages
 
 MAX_SEATS_PER_REGISTRATION = 5
 
@@ -60,7 +68,7 @@ class Venue(TranslatableMixin, models.Model):
     name = models.CharField(_("name"), max_length=150)
     address = models.TextField(_("address"), max_length=300)
     district = models.ForeignKey(
-        "campaigns.District",
+        District,
         verbose_name=_("district"),
         null=True,
         blank=True,
@@ -182,7 +190,7 @@ class WorkshopPage(BasePage):
         help_text=_("Paris time. Empty: registrations close when the workshop starts."),
     )
     related_campaigns = ParentalManyToManyField(
-        "campaigns.CampaignPage",
+        CampaignPage,
         verbose_name=_("related campaigns"),
         blank=True,
         related_name="+",
@@ -287,7 +295,7 @@ class WorkshopPage(BasePage):
         if errors:
             raise ValidationError(errors)
 
-    # The API (home/api.py, cocity/api.py)
+    # The API (helpers/api.py, cocity/api.py)
 
     @classmethod
     def api_queryset(cls, queryset):

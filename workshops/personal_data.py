@@ -1,4 +1,4 @@
-"""Registrants' personal data (home/personal_data.py): found by email or phone, exported,
+"""Registrants' personal data (helpers/personal_data.py): found by email or phone, exported,
 erased on request, and purged some months after their workshop
 (``WORKSHOP_PERSONAL_DATA_MONTHS``; ``manage.py purge_registrations``). The seats, status
 and dates stay, so a workshop's attendance figures do not change. Registered from the app's
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dateutil.relativedelta import relativedelta
 from django_tasks import task
 
-from home import personal_data
+from helpers import personal_data
 
 from .models import Registration, WorkshopPage
 

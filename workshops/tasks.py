@@ -5,8 +5,8 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
 
-from cocity.email_retry import email_task
-from home.emails import render_subject, render_text
+from helpers.email_retry import email_task
+from helpers.emails import render_subject, render_text
 
 from .calendar import calendar_for
 from .models import Registration, RegistrationStatus, WorkshopPage

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from home.i18n import active_locale, localize_pages
-from home.ratelimit import per_ip, rate_limited
-from home.visibility import public_pages
+from helpers.i18n import active_locale, localize_pages
+from helpers.ratelimit import per_ip, rate_limited
+from helpers.visibility import public_pages
 
 from . import limits, registrations
 from .calendar import calendar_for

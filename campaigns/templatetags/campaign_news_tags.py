@@ -2,7 +2,7 @@
 
 from django import template
 
-from home import frame
+from helpers import frame
 
 from ..news import campaign_news
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("campaigns/includes/news.html", takes_context=True)
 def campaign_news_section(context, campaign_page):
     """The newest public news of ``campaign_page`` (all of them with ``?news=all``); for a
-    live page, kept in the frame cache (home/frame.py: news are pages, any page change
+    live page, kept in the frame cache (helpers/frame.py: news are pages, any page change
     starts a new generation)."""
     request = context.get("request")
     show_all = request is not None and request.GET.get("news") == "all"

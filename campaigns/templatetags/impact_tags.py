@@ -4,8 +4,8 @@ same figures as a table under them (no JavaScript), mirrored for right-to-left l
 from django import template
 from django.utils.translation import get_language_bidi
 
+from helpers.money import format_money
 from home import figures
-from home.money import format_money
 
 register = template.Library()
 

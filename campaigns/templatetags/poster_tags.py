@@ -4,7 +4,7 @@
 from django import template
 
 from campaigns.posters import poster_url as campaign_poster_url
-from home.visibility import is_public
+from helpers.visibility import is_public
 
 register = template.Library()
 

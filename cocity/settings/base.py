@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Environment variables are read through cocity.env."""
+"""Settings shared by every environment. Environment variables are read through helpers.env."""
 
 from pathlib import Path
 
@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
-from cocity import env, observability
+from cocity import observability
 from cocity.logging_config import logging_config
+from helpers import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -210,7 +211,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Co-city <bonjour@cocity.example>")
-# Email tasks that cannot reach the mail server retry later (cocity/email_retry.py): the
+# Email tasks that cannot reach the mail server retry later (helpers/email_retry.py): the
 # delays between attempts, in seconds; after the last one the task fails (logged).
 EMAIL_RETRY_DELAYS = env.listing("EMAIL_RETRY_DELAYS") or ["60", "300", "1800", "7200", "21600"]
 
@@ -263,7 +264,7 @@ DONATION_SETTLE_RATE_LIMIT = (20, 60)
 # Sign-in forms (Wagtail admin and leaders' space share the counts): failed attempts per IP
 # address whatever the usernames, and per username whatever the addresses; (attempts, seconds).
 # A successful sign-in is not counted. Keep the per-username limit above the per-address one,
-# so that one address alone cannot lock an account out (home/ratelimit.py, limit_logins).
+# so that one address alone cannot lock an account out (helpers/ratelimit.py, limit_logins).
 LOGIN_RATE_LIMIT_PER_IP = (10, 300)
 LOGIN_RATE_LIMIT_PER_USERNAME = (30, 900)
 # How many proxies of our own stand in front of the app (load balancer: 1; CDN then load
@@ -309,7 +310,7 @@ API_CACHE_SECONDS = 300  # Cache-Control max-age of API and open-data responses
 # lives in, the largest body kept, and the paths never cached (secret links, forms, accounts;
 # regular expressions on the path).
 PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", "300"))
-# The frame's parts that are the same for every visitor (home/frame.py), dropped on every change
+# The frame's parts that are the same for every visitor (helpers/frame.py), dropped on every change
 FRAME_CACHE_SECONDS = int(env.get("FRAME_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
 # Parts of pages kept under the page cache's tags for the renders it does not serve (signed-in
 # readers, the first reader after a purge: home/templatetags/fragment_tags.py); 0 turns them off

@@ -5,7 +5,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 import dj_database_url
 
-from cocity import env, observability
+from cocity import observability
+from helpers import env
 
 from .base import *  # noqa: F403
 

@@ -19,6 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 # the signals (queryset updates, frozen clocks) and read pages again; tests/home/
 # test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
-# ... and so is the frame cache (home/frame.py); tests/home/test_query_budget.py turns it on.
+# ... and so is the frame cache (helpers/frame.py); tests/home/test_query_budget.py turns it on.
 FRAME_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0

@@ -74,7 +74,7 @@ class TaxReceiptSettings(BaseGenericSetting):
     signatory_quality = models.CharField(
         _("signatory's quality"), max_length=100, blank=True, help_text=_("e.g. Treasurer")
     )
-    # Private storage, never served: the PDF embeds it as a data: URI (home/pdf.py).
+    # Private storage, never served: the PDF embeds it as a data: URI (helpers/pdf.py).
     signature = models.FileField(
         _("signature image (PNG or JPEG)"), upload_to="private/signatures/", blank=True
     )

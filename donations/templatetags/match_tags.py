@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from home.money import format_money
+from helpers.money import format_money
 
 from .. import matching
 

@@ -1,4 +1,4 @@
-"""Dates, times and numbers in the reader's language (CLDR via Babel, home/formats.py), and
+"""Dates, times and numbers in the reader's language (CLDR via Babel, helpers/formats.py), and
 user text isolated for right-to-left pages: ``{% load cldr %}``.
 
     {{ story.date|day }}              7 décembre 2026 · 7 ديسمبر 2026 · 2026年12月7日
@@ -13,7 +13,7 @@ user text isolated for right-to-left pages: ``{% load cldr %}``.
 from django import template
 from django.utils.html import format_html
 
-from home import formats
+from helpers import formats
 
 register = template.Library()
 

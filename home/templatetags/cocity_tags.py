@@ -6,11 +6,11 @@ from django.utils.translation import get_language_bidi
 
 from wagtail.templatetags.wagtailcore_tags import richtext
 
-from home import frame
-from home.i18n import localize_pages, path_languages
+from helpers import frame
+from helpers.i18n import localize_pages, path_languages
+from helpers.money import format_money
+from helpers.visibility import is_public
 from home.models import Footer, MainMenu, SiteContact
-from home.money import format_money
-from home.visibility import is_public
 
 register = template.Library()
 
@@ -56,7 +56,7 @@ def main_menu(context):
 @register.inclusion_tag("navigation/footer.html", takes_context=True)
 def site_footer(context):
     """The footer in the reader's language, with the site's contact details (the same for
-    every visitor: kept in the frame cache, home/frame.py)."""
+    every visitor: kept in the frame cache, helpers/frame.py)."""
     request = context["request"]
 
     def build():
@@ -93,7 +93,7 @@ def localized_url(context, page):
 
 @register.filter
 def public(page):
-    """``page`` if the public may see it, else None (home/visibility.py):
+    """``page`` if the public may see it, else None (helpers/visibility.py):
     ``{% with campaign=story.campaign|public %}``."""
     return page if is_public(page) else None
 
@@ -103,4 +103,4 @@ def money(cents):
     """Integer cents as money in the reader's locale: {{ campaign.goal_cents|money }}."""
     if cents in (None, ""):
         return ""
-    return format_money(int(cents))  # remembered per amount and language (home/money.py)
+    return format_money(int(cents))  # remembered per amount and language (helpers/money.py)

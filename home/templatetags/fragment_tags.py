@@ -9,7 +9,7 @@ cache does not serve (docs/deployment.md, "Caching").
 The page cache (cocity/page_cache.py) serves anonymous readers whole pages; everybody else
 (a signed-in editor or project leader, a visitor with a session or credentials) and the
 first reader after a purge get the page rendered. A fragment keeps the rendered HTML of a
-part of the page under the page cache's rules (cocity/cache_tags.py ``kept``): it carries
+part of the page under the page cache's rules (helpers/cache_tags.py ``kept``): it carries
 tags — ``all``, the page's ``page:<translation key>``, the ``page:`` tag of every page the
 view's context holds, and those the template names (a literal tag such as ``"home"`` or
 ``"totals"``, ``campaign=<key>`` for a campaign's totals, ``fund_room=<key>`` for what is
@@ -37,7 +37,7 @@ from django.utils.translation import get_language
 
 from wagtail.models import Page
 
-from cocity.cache_tags import (
+from helpers.cache_tags import (
     EVERYTHING,
     campaign_tag,
     fund_room_tag,

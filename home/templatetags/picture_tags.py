@@ -1,5 +1,5 @@
 """``{% kept_picture %}``: Wagtail's ``{% picture %}`` (same arguments, same HTML), whose HTML
-is kept with the frame (home/frame.py) per image, sizes, formats and attributes.
+is kept with the frame (helpers/frame.py) per image, sizes, formats and attributes.
 
 A picture is the same for every visitor, and building it is most of what a card costs: the
 filters parsed, each rendition looked for among the image's renditions, the URLs and the
@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.images.templatetags import wagtailimages_tags
 
-from home import frame
+from helpers import frame
 
 register = template.Library()
 

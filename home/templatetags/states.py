@@ -8,9 +8,9 @@ from django.utils.http import urlencode
 
 from wagtail.models import Page
 
-from home.i18n import active_locale
+from helpers.i18n import active_locale
+from helpers.visibility import public_pages
 from home.models import ListingPage
-from home.visibility import public_pages
 
 register = template.Library()
 

@@ -13,10 +13,10 @@ from wagtail.models import Locale
 import pytest
 
 from campaigns.models import CampaignPage
+from helpers.formats import format_day, format_when
+from helpers.money import format_money
 from home.factories import ImageFactory, StandardPageFactory
-from home.formats import format_day, format_when
 from home.locales import create_language_aliases
-from home.money import format_money
 from tests.api.helpers import api
 
 PAGE_TYPES = [

@@ -21,8 +21,8 @@ from campaigns.factories import (
 )
 from campaigns.models import BudgetLine, CampaignStatus, FundingRule
 from donations import ledger
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 
 NOW = timezone.now()
 DAY = datetime.timedelta(days=1)

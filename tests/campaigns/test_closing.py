@@ -27,8 +27,8 @@ from campaigns.models import CampaignIndexPage, CampaignPage, CampaignStatus, Fu
 from campaigns.tasks import CLOSING_GRACE, close_campaign, due_campaign_keys
 from donations import ledger
 from donations.models import Donation, DonationStatus
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 from stories.models import LeaderProfile
 
 NOW = timezone.now()

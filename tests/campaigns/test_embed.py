@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from campaigns.factories import CampaignPageFactory
 from campaigns.models import CampaignPage
 from donations import ledger
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 from tests.stories.helpers import make_leader
 from tests.stories.helpers import url as space_url
 
@@ -243,7 +243,7 @@ def test_leaders_find_the_snippet_of_their_campaigns_in_their_space(
 
 @pytest.mark.django_db
 def test_snippet_stays_valid_and_readable_with_quotes_in_the_title(rf, campaign):
-    from home.embed import embed_snippet
+    from helpers.embed import embed_snippet
 
     campaign.title = 'L\'atelier "Vélo & co" <à> Belleville'
     snippet = embed_snippet(campaign, "fr", rf.get("/admin/"))

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from campaigns.impact import impact_figures
 from donations import ledger
-from home.money import format_money
+from helpers.money import format_money
 from tests.campaigns.impact_activity import activity_fixture  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,8 @@ from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
 from campaigns.funding import days_left, format_percent, percent_of
 from campaigns.models import CampaignIndexPage, CampaignStatus, FundingRule
 from donations import ledger
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 from stories.models import LeaderProfile
 
 NOW = timezone.now()

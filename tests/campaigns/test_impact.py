@@ -18,9 +18,9 @@ from campaigns.impact import impact_figures
 from campaigns.templatetags.impact_tags import BAR_SPAN, WIDTH, bar_geometry
 from donations import ledger
 from donations.models import CampaignTally, DonationStatus
+from helpers.money import format_money
 from home import figures
 from home.locales import create_language_aliases
-from home.money import format_money
 from tests.campaigns.impact_activity import activity_fixture, pay  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

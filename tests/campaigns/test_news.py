@@ -20,7 +20,7 @@ from donations import ledger
 from donations.forms import DonationForm
 from donations.models import Donation, DonationStatus
 from donations.unsubscribe import unsubscribe_token
-from home.demo import translate
+from helpers.demo import translate
 from home.locales import create_language_aliases
 from stories.workflow import REVIEWERS_GROUP, ensure_groups
 from tests.stories.helpers import make_leader, photo

@@ -27,9 +27,9 @@ from campaigns.models import BudgetLine, CampaignPage
 from campaigns.payouts import Expense, Payout, money_use
 from campaigns.receipts import RECEIPTS_COLLECTION
 from donations import ledger
+from helpers.money import format_money
 from home.factories import HomePageFactory
 from home.locales import create_language_aliases
-from home.money import format_money
 from tests.stories.helpers import make_leader
 
 PAYOUTS_URL = "/admin/payouts/"

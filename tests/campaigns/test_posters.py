@@ -25,11 +25,11 @@ from bs4 import BeautifulSoup
 from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
 from campaigns.posters import poster_url
 from donations import ledger
+from helpers.money import format_money
+from helpers.pdf import BASE_URL, RefusedURL, local_fetcher
 from home.factories import ImageFactory
 from home.locales import create_language_aliases
 from home.models import SiteContact
-from home.money import format_money
-from home.pdf import BASE_URL, RefusedURL, local_fetcher
 from tests.stories.helpers import make_leader
 from tests.stories.helpers import url as space_url
 

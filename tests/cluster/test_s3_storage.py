@@ -21,7 +21,7 @@ import pytest
 from moto import mock_aws
 from PIL import Image
 
-from home.pdf import RefusedURL, local_fetcher
+from helpers.pdf import RefusedURL, local_fetcher
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "cocity-test-media"

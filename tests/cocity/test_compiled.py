@@ -1,4 +1,4 @@
-"""cocity/compiled.py: a query compiled once per thread and key, then run afresh each time
+"""helpers/compiled.py: a query compiled once per thread and key, then run afresh each time
 (fresh rows, Django's conversions, the current moment put in its place)."""
 
 import datetime
@@ -14,8 +14,8 @@ from wagtail.images.tests.utils import get_test_image_file
 
 import pytest
 
-from cocity import compiled
 from donations.models import Donation, DonationStatus, MatchFund
+from helpers import compiled
 
 pytestmark = pytest.mark.django_db
 

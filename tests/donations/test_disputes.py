@@ -23,7 +23,7 @@ from donations.models import (
     WebhookEvent,
 )
 from donations.payments import StripeBackend
-from home.money import format_money
+from helpers.money import format_money
 from tests.donations.test_admin import online_gift, speaks, staff_client
 from tests.donations.test_payments import deliver, give
 

@@ -12,9 +12,9 @@ import pytest
 
 from donations.forms import CUSTOM, DonationForm
 from donations.models import Donation, DonationStatus
+from helpers.money import format_money
 from home.factories import StandardPageFactory
 from home.locales import create_language_aliases
-from home.money import format_money
 
 LANGUAGES = ["fr", "ar", "en", "pt", "zh-hans"]
 TYPED = [  # what a donor types in "Other amount" → cents

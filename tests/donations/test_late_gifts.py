@@ -16,7 +16,7 @@ import pytest
 from campaigns.models import CampaignPage, CampaignStatus, FundingRule
 from donations import ledger
 from donations.models import Donation, DonationStatus
-from home.money import format_money
+from helpers.money import format_money
 from tests.donations.test_admin import speaks
 from tests.donations.test_payments import deliver, give
 

@@ -15,8 +15,8 @@ import pytest
 from campaigns.factories import CampaignPageFactory, CategoryFactory, DistrictFactory
 from donations import ledger, matching
 from donations.models import Donation, DonationSource, DonationStatus, MatchFund
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 
 DAY = datetime.timedelta(days=1)
 

@@ -16,7 +16,7 @@ import pytest
 from campaigns.factories import CategoryFactory, DistrictFactory
 from donations import ledger
 from donations.models import Donation, DonationSource, DonationStatus, MatchFund
-from home.money import format_money
+from helpers.money import format_money
 from tests.donations.test_admin import speaks
 
 INDEX_URL = reverse("match_funds:index")

@@ -18,7 +18,7 @@ import pytest
 from donations import ledger, tax_receipts
 from donations.models import TaxReceipt, TaxReceiptKind, TaxReceiptStatus
 from donations.receipt_pdf import TEMPLATE, amount_in_words, receipt_context, render_receipt
-from home.pdf import FONT_STACK
+from helpers.pdf import FONT_STACK
 from tests.donations.receipt_fixtures import (  # noqa: F401
     ADDRESS,
     offline_gift_with_receipt,

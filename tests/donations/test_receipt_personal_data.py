@@ -14,7 +14,7 @@ import pytest
 from donations import personal_data as donor_data
 from donations import tax_receipts
 from donations.models import Donation, TaxReceipt
-from home import personal_data
+from helpers import personal_data
 from tests.donations.receipt_fixtures import (  # noqa: F401 - receipts_on is a fixture
     ADDRESS,
     offline_gift_with_receipt,

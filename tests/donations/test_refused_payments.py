@@ -19,7 +19,7 @@ from donations.models import (
     RefusedReason,
     WebhookEvent,
 )
-from home.money import format_money
+from helpers.money import format_money
 from tests.donations.test_admin import staff_client
 from tests.donations.test_payments import deliver, give
 

@@ -17,8 +17,8 @@ import pytest
 from donations import ledger
 from donations.models import Donation, DonationStatus
 from donations.tasks import send_donation_confirmation
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
 
 LANGUAGES = ["fr", "ar", "en", "pt", "zh-hans"]

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from home.embed import CARD_HEIGHT, CARD_WIDTH
+from helpers.embed import CARD_HEIGHT, CARD_WIDTH
 from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.test_giving import (
     campaign_path,

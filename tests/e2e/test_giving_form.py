@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from home.money import format_money
+from helpers.money import format_money
 from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.test_giving import (
     MONEY,

@@ -18,6 +18,8 @@ import pytest
 
 from campaigns.models import CampaignPage
 from donations.blocks import DonationBlock
+from helpers.money import format_money
+from helpers.visibility import public_pages
 from home.blocks import (
     CallToActionBlock,
     CaptionedImageBlock,
@@ -25,8 +27,6 @@ from home.blocks import (
     LinkBlock,
     VideoBlock,
 )
-from home.money import format_money
-from home.visibility import public_pages
 from stories.blocks import GalleryBlock
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Dates, times and numbers from CLDR (home/formats.py, {% load cldr %}), the Arabic plural
+"""Dates, times and numbers from CLDR (helpers/formats.py, {% load cldr %}), the Arabic plural
 forms of the listings' counts, and names isolated with <bdi> inside sentences."""
 
 import datetime as dt
@@ -10,7 +10,7 @@ from django.utils import translation
 import pytest
 from bs4 import BeautifulSoup
 
-from home import formats
+from helpers import formats
 from home.locales import create_language_aliases
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from workshops.factories import VenueFactory, WorkshopIndexPageFactory, WorkshopPageFactory
@@ -113,7 +113,7 @@ def test_an_event_over_two_days_shows_its_start():
         ("en", "1,234,567.5"),
         ("pt", "1.234.567,5"),
         ("zh-hans", "1,234,567.5"),
-        # Latin digits in Arabic, as the amounts of home/money.py
+        # Latin digits in Arabic, as the amounts of helpers/money.py
         ("ar", "1,234,567.5"),
     ],
 )
@@ -122,7 +122,7 @@ def test_numbers(language, expected):
 
 
 def test_arabic_numbers_use_the_digits_of_the_amounts():
-    from home.money import format_money
+    from helpers.money import format_money
 
     with translation.override("ar"):
         assert formats.format_number(1250) == "1,250"

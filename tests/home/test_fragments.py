@@ -19,9 +19,9 @@ import pytest
 from campaigns.models import BudgetLine, CampaignIndexPage, CampaignPage
 from cocity import page_cache
 from donations import ledger
+from helpers.money import format_money
+from helpers.visibility import public_pages
 from home.models import HomePage
-from home.money import format_money
-from home.visibility import public_pages
 from tests.home.test_page_cache_tags import campaigns_a_and_b, fr, pay, shared_fund
 
 CREDENTIALS = {"HTTP_AUTHORIZATION": "Bearer reader"}  # never served by the page cache
@@ -143,7 +143,7 @@ def test_a_part_that_holds_a_csrf_token_is_never_kept(demo_site, fragments_on):
 
 @pytest.mark.django_db
 def test_a_render_whose_parts_are_kept_runs_only_the_frames_queries(demo_site, fragments_on):
-    """With credentials (never the page cache) and the frame cache on (home/frame.py, as in
+    """With credentials (never the page cache) and the frame cache on (helpers/frame.py, as in
     production), a warm render of each page reads little more than the page itself; from
     scratch they run 6 (campaign page), 3 (index) and 7 (home) under the production
     settings: tests/home/test_query_budget.py."""

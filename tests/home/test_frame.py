@@ -17,7 +17,7 @@ from wagtail.models import Page, Revision
 import pytest
 from bs4 import BeautifulSoup
 
-from cocity import env
+from helpers import env
 from home import blocks
 from home.models import Footer, MainMenu
 

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 from campaigns.impact import impact_figures
 from donations import ledger
 from donations.models import DonationStatus
+from helpers.money import format_money
 from home import figures
-from home.money import format_money
 from tests.campaigns.impact_activity import activity_fixture, pay  # noqa: F401 - fixture
 from tests.donations.conftest import home_page  # noqa: F401 - fixture
 

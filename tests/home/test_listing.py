@@ -4,7 +4,7 @@ from wagtail.models import Locale
 
 import pytest
 
-from home.listing import ListingFilter, filter_and_paginate
+from helpers.listing import ListingFilter, filter_and_paginate
 
 
 def language_filter(strict):

@@ -18,7 +18,7 @@ import pytest
 from campaigns.models import CampaignIndexPage, CampaignPage
 from cocity.page_cache import PageCacheMiddleware
 from donations import ledger
-from home.money import format_money
+from helpers.money import format_money
 from tests.redis_keys import clear_prefix, own_prefix
 from workshops.models import WorkshopPage
 

@@ -18,9 +18,9 @@ from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
 from cocity import page_cache
 from cocity.cache import DegradingRedisCache
 from donations import ledger
+from helpers.money import format_money
+from helpers.visibility import public_pages
 from home.models import HomePage
-from home.money import format_money
-from home.visibility import public_pages
 from stories.models import StoryIndexPage, StoryPage
 from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
 from tests.redis_keys import clear_prefix, own_prefix

@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page, Site
 import pytest
 from bs4 import BeautifulSoup
 
-from home import featured
+from helpers import featured
 from home.factories import HomePageFactory, ImageFactory, StandardPageFactory
 from home.locales import create_language_aliases
 

@@ -23,7 +23,7 @@ import pytest
 
 from donations import ledger
 from donations.models import DisplayChoice, Donation, DonationStatus, OfflineMethod
-from home import personal_data
+from helpers import personal_data
 from home.demo_content import STANDARD_PAGES
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
 from stories.proposals import Proposal, ProposalSource

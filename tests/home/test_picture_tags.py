@@ -10,7 +10,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 import pytest
 
-from home import frame
+from helpers import frame
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_each_text_of_its_own(frame_on):
 
 def test_an_image_saved_shows_at_once(frame_on):
     """A new file, as the admin's edit view saves it (its old renditions deleted): a new
-    generation of the frame cache (home/frame.py), the picture built again."""
+    generation of the frame cache (helpers/frame.py), the picture built again."""
     image = photo()
     render(KEPT, image)
     image.file = get_test_image_file(filename="potager.png", colour="green", size=(600, 900))

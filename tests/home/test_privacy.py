@@ -22,8 +22,8 @@ import pytest
 
 from campaigns.models import CampaignPage
 from donations.models import Donation
+from helpers.visibility import is_public, public_pages
 from home.factories import StandardPageFactory
-from home.visibility import is_public, public_pages
 from workshops.models import Registration, WorkshopPage
 
 # pt: a language with untranslated copies (aliases) in the demo: the newest news item and the

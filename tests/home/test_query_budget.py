@@ -10,7 +10,7 @@ through the degrading backend: Wagtail's site root paths, the frame's cached par
 rate limits live there), the session engine, the middleware and the task backend. The
 database stays the test database (SQLite, or PostgreSQL with DATABASE_URL); requests come
 as through the load balancer (HTTPS in X-Forwarded-Proto). ``PAGE_CACHE_SECONDS`` stays 0:
-these budgets are what a miss of the page cache costs (the frame's parts, home/frame.py, stay
+these budgets are what a miss of the page cache costs (the frame's parts, helpers/frame.py, stay
 cached as in production).
 
 Redis database: QUERY_BUDGET_REDIS_URL, default redis://127.0.0.1:6379/4 (each test deletes
@@ -32,8 +32,8 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from campaigns.models import CampaignIndexPage, CampaignPage
+from helpers.visibility import public_pages
 from home.models import HomePage, MainMenu
-from home.visibility import public_pages
 from stories.models import StoryPage
 from tests.redis_keys import clear_prefix, own_prefix
 from workshops.models import WorkshopPage
@@ -104,7 +104,7 @@ def production(settings):
     values = production_values()
     for name, value in values.items():
         setattr(settings, name, value)
-    # the frame's parts are kept as in production (home/frame.py), whole pages are not
+    # the frame's parts are kept as in production (helpers/frame.py), whole pages are not
     settings.FRAME_CACHE_SECONDS = values["PAGE_CACHE_SECONDS"]
     settings.PAGE_CACHE_SECONDS = 0
     # this process's own keys: the other CI run shares this Redis (tests/redis_keys.py)
@@ -118,7 +118,7 @@ def production(settings):
 def warm_queries(client, url):
     """GET ``url`` three times (anonymous); return the last answer's queries. On the fresh
     demo the first render makes the pictures' renditions, which starts a new generation of
-    the frame cache (home/frame.py): the second rebuilds the frame, the third is warm."""
+    the frame cache (helpers/frame.py): the second rebuilds the frame, the third is warm."""
     for _ in range(2):
         first = client.get(url, **HTTPS)
         assert first.status_code == 200, (url, first.status_code)
@@ -199,7 +199,7 @@ def test_the_production_values_are_applied(demo_site, production):
     assert cache.get("query-budget-probe") == 1  # Redis answers: the cache really is used
 
 
-# --- the frame's parts kept in the cache (home/frame.py) stay right -----------------------
+# --- the frame's parts kept in the cache (helpers/frame.py) stay right -----------------------
 
 
 def menu_links(client, url="/fr/"):
@@ -340,7 +340,7 @@ def test_a_match_fund_opened_or_ended_shows_at_once_on_the_campaign_page(
 
 
 def test_a_campaign_published_enters_the_listing_at_once(demo_site, production, client):
-    """The listing's count and cards are compiled once (home/listing.py): their SQL runs
+    """The listing's count and cards are compiled once (helpers/listing.py): their SQL runs
     again on every request, so a new campaign is listed at once, filtered too."""
     from campaigns.factories import CampaignPageFactory
 

@@ -18,7 +18,7 @@ from django.test import RequestFactory
 import pytest
 from bs4 import BeautifulSoup
 
-from home import ratelimit
+from helpers import ratelimit
 from stories.workflow import ensure_groups
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from tests.stories.helpers import make_leader

@@ -1,10 +1,10 @@
-"""Rate limits read from the environment ("limit/seconds"): cocity/env.py `rate`."""
+"""Rate limits read from the environment ("limit/seconds"): helpers/env.py `rate`."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 import pytest
 
-from cocity import env
+from helpers import env
 
 
 def test_a_rate_is_read_as_limit_and_seconds(monkeypatch):

@@ -296,7 +296,7 @@ def test_password_reset_requests_are_limited_per_visitor(client, home_page, make
 def test_rate_limited_decorator_counts_per_key_and_only_posts(rf, home_page, django_user_model):
     from django.http import HttpResponse
 
-    from home.ratelimit import per_user, rate_limited
+    from helpers.ratelimit import per_user, rate_limited
 
     @rate_limited(per_user, 1, 60)
     def view(request):

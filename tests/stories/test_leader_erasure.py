@@ -18,7 +18,7 @@ from wagtail_localize.models import Translation
 
 import pytest
 
-from home import personal_data
+from helpers import personal_data
 from stories import proposal_actions
 from stories.access import leader_campaigns
 from stories.leader_admin import set_leader_campaigns

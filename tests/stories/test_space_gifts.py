@@ -7,8 +7,8 @@ import pytest
 from campaigns.factories import CampaignPageFactory
 from donations import ledger
 from donations.models import DisplayChoice, DonationStatus, OfflineMethod
+from helpers.money import format_money
 from home.locales import create_language_aliases
-from home.money import format_money
 from tests.stories.helpers import make_leader, url
 
 

@@ -171,7 +171,7 @@ import json
 from django.db.models import Sum
 from donations import ledger, ledger_audit
 from donations.models import CampaignTally, Donation, DonationStatus, WebhookEvent
-from home.money import format_money
+from helpers.money import format_money
 from workshops.models import Registration, RegistrationStatus, WorkshopPage
 key, workshop_key = %(key)r, %(workshop_key)r
 raised, donors = ledger.tally(key)

@@ -20,8 +20,7 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import TranslationSource
 
-from cocity import env
-from home import demo
+from helpers import demo, env
 from home import demo_content as content
 from home.factories import (
     FooterFactory,

@@ -6,7 +6,7 @@ Shared helper: imports no app. Templates use it through ``{% load cldr %}``
 
 - Times are shown in the site's time zone (Europe/Paris, ``timezone.localtime``).
 - Digits: Latin digits in every language, Arabic included. That is CLDR's default numbering
-  system for ``ar`` (Babel's ``numbering_system="default"``), the choice home/money.py and
+  system for ``ar`` (Babel's ``numbering_system="default"``), the choice helpers/money.py and
   home/figures.py already make for amounts and key figures; dates and numbers follow it so a
   page never mixes two sets of digits.
 - Punctuation and order come from CLDR too: "الاثنين، 7 ديسمبر 2026" (Arabic comma),
@@ -126,7 +126,7 @@ def format_month(value, language=None):
 def format_number(value, language=None):
     """A number with the language's grouping and decimal signs: "1 250", "1,250", "1.250".
 
-    In the same CLDR locale as the amounts of home/money.py and the key figures of
+    In the same CLDR locale as the amounts of helpers/money.py and the key figures of
     home/figures.py (the bare language), so a count and an amount on one page group alike."""
     if value in (None, ""):
         return ""

@@ -15,7 +15,6 @@ from wagtail.models import Page
 
 from rest_framework import serializers
 
-from .blocks import IMAGE_RENDITION_SPECS
 from .i18n import localize_pages
 
 # Fields too heavy for listings (StreamFields, related lists): detail view only.
@@ -27,6 +26,16 @@ DETAIL_ONLY_FIELDS = [
     "related_campaigns",
     "hero_cta",
 ]
+
+
+# Renditions the block templates ask for ({% picture … format-{webp,jpeg} width-{480,800,1200} %}),
+# prefetched with the images so that a page with thirty images costs the same number of
+# queries as a page with three.
+IMAGE_RENDITION_SPECS = tuple(
+    f"format-{image_format}|width-{width}"
+    for image_format in ("webp", "jpeg")
+    for width in (480, 800, 1200)
+)
 
 
 def absolute(request, url):
@@ -148,7 +157,7 @@ class CodeNameField(serializers.Field):
 
 class PageLinkField(serializers.Field):
     """A page another page points at, as id/title/html_url in the language being served;
-    null (or left out of a list) when the public may not see it (home/visibility.py).
+    null (or left out of a list) when the public may not see it (helpers/visibility.py).
     Pages already localized by ``api_prefetch`` are used as they are (see LINKS_ATTRIBUTE)."""
 
     def __init__(self, **kwargs):

@@ -93,7 +93,7 @@ def active_locale():
 
     Remembered for the rest of the request (the menu, the footer and every list of links
     ask for it, and each ``Locale.get_active()`` is a query) and kept in the shared cache
-    until a locale or page changes (home/frame.py)."""
+    until a locale or page changes (helpers/frame.py)."""
     from . import frame
 
     language = get_language()

@@ -1,6 +1,6 @@
 """Limit how often a form may be submitted: counts kept in the shared cache, 429 beyond.
 
-    from home.ratelimit import per_user, rate_limited
+    from helpers.ratelimit import per_user, rate_limited
 
     @rate_limited(per_user)                               # settings.LEADER_RATE_LIMIT, read live
     @rate_limited(per_user, *settings.LEADER_RATE_LIMIT)  # or fixed: (limit, window in seconds)
@@ -220,7 +220,7 @@ def _note_sign_in(sender, request=None, **kwargs):
         setattr(request, SIGNED_IN, True)
 
 
-user_logged_in.connect(_note_sign_in, dispatch_uid="home.ratelimit.note_sign_in")
+user_logged_in.connect(_note_sign_in, dispatch_uid="helpers.ratelimit.note_sign_in")
 
 
 def _dotted_name(view):

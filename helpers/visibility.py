@@ -14,7 +14,7 @@ Cost: one query when no page is restricted; with restrictions, one more per leve
 aliases found (usually two or three in all), whatever the number of pages, restrictions or
 languages; and only once per request (the sections are remembered until the request ends or
 a page or restriction is saved), and then kept in the shared cache until the next page or
-restriction change (home/frame.py; not in the test settings). The result is a filter on
+restriction change (helpers/frame.py; not in the test settings). The result is a filter on
 ``path``, so it works in searches and on the querysets of specific page types.
 """
 
@@ -80,16 +80,16 @@ def _tree_changed(instance=None, **kwargs):
         remembered.clear()
 
 
-request_started.connect(_request_starts, dispatch_uid="home.visibility.start")
-request_finished.connect(forget_request, dispatch_uid="home.visibility.end")
+request_started.connect(_request_starts, dispatch_uid="helpers.visibility.start")
+request_finished.connect(forget_request, dispatch_uid="helpers.visibility.end")
 for _signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
-    _signal.connect(_tree_changed, dispatch_uid=f"home.visibility.{id(_signal)}")
+    _signal.connect(_tree_changed, dispatch_uid=f"helpers.visibility.{id(_signal)}")
 
 
 def remember_for_request(key, fetch):
     """Return ``fetch()``, remembered under ``key`` for the rest of the request (a page or
     restriction saved meanwhile forgets it; outside a request: not remembered). Other
-    modules keep their per-request values here too (home/i18n.py: the active Locale)."""
+    modules keep their per-request values here too (helpers/i18n.py: the active Locale)."""
     remembered = _this_request.get()
     if remembered is None:
         return fetch()
@@ -101,7 +101,7 @@ def remember_for_request(key, fetch):
 def private_sections():
     """Return the PrivateSections of the whole page tree (remembered for the rest of the
     request; a restriction or page saved meanwhile makes it ask again). Kept in the shared
-    cache between requests too (home/frame.py: forgotten whenever a page or a restriction is
+    cache between requests too (helpers/frame.py: forgotten whenever a page or a restriction is
     saved, moved or deleted, and again when that change commits)."""
     return remember_for_request("sections", _shared_private_sections)
 

@@ -4,7 +4,7 @@
 A page's `get_context` describes its filters and calls `filter_and_paginate`; the template
 includes "components/filters.html" and "components/pagination.html". With a ``key``, the
 listing's two queries (how many, and the page's items) are compiled once per thread for
-each set of filters and page number (cocity/compiled.py).
+each set of filters and page number (helpers/compiled.py).
 """
 
 from collections.abc import Callable
@@ -14,7 +14,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from cocity import compiled
+from helpers import compiled
 
 
 @dataclass
@@ -59,7 +59,7 @@ def filter_and_paginate(request, queryset, filters, per_page, key=None):
     With ``key``, ``queryset`` is a function returning the queryset, and ``key`` names
     everything that queryset depends on (the listing page, the private sections…; the
     filters' values and the page number are added here): the count and the page's items
-    are then compiled once per thread (cocity/compiled.py).
+    are then compiled once per thread (helpers/compiled.py).
     """
     bound = []
     for listing_filter in filters:

@@ -4,7 +4,7 @@ the contact details), kept in the shared cache per host and language.
 Every page shows them, and building them costs about ten queries (the snippets, the pages
 their links point to in the reader's language, the private sections, the site setting).
 What is kept holds only what the public may see: the links are resolved through
-``localize_pages`` (home/visibility.py rules), so a link to a private or unpublished page is
+``localize_pages`` (helpers/visibility.py rules), so a link to a private or unpublished page is
 never in it.
 
 Entries are keyed on a *generation* that changes whenever something they show may have
@@ -66,8 +66,8 @@ def _request_ends(**kwargs):
     _this_request.set(None)
 
 
-request_started.connect(_request_starts, dispatch_uid="home.frame.start")
-request_finished.connect(_request_ends, dispatch_uid="home.frame.end")
+request_started.connect(_request_starts, dispatch_uid="helpers.frame.start")
+request_finished.connect(_request_ends, dispatch_uid="helpers.frame.end")
 
 
 def _generation():
@@ -149,24 +149,23 @@ _watched = []
 
 def watch(*models):
     """Start a new generation whenever a row of one of ``models`` is saved or deleted (an
-    app whose kept parts show them: campaigns/apps.py, the districts and categories)."""
+    app whose kept parts show them: home/apps.py, the menu, footer and contact details;
+    campaigns/apps.py, the districts and categories)."""
     _watched.extend(model for model in models if model not in _watched)
 
 
 def _model_changed(sender, instance=None, **kwargs):
     from wagtail.images.models import AbstractImage, AbstractRendition
 
-    from .models import Footer, MainMenu, SiteContact
-
     # A rendition made or deleted: a kept part may hold its image's renditions (the sponsors'
     # logos, donations/matching.py), which would otherwise miss it and make it every time.
-    kinds = (Page, PageViewRestriction, MainMenu, Footer, SiteContact, Site, Locale)
+    kinds = (Page, PageViewRestriction, Site, Locale)
     kinds += (AbstractImage, AbstractRendition)
     if isinstance(instance, kinds) or (_watched and isinstance(instance, tuple(_watched))):
         _changed()
 
 
 for _signal in (post_save, post_delete):
-    _signal.connect(_model_changed, dispatch_uid=f"home.frame.{id(_signal)}")
+    _signal.connect(_model_changed, dispatch_uid=f"helpers.frame.{id(_signal)}")
 for _signal in (page_published, page_unpublished, post_page_move):
-    _signal.connect(_changed, dispatch_uid=f"home.frame.{id(_signal)}")
+    _signal.connect(_changed, dispatch_uid=f"helpers.frame.{id(_signal)}")

@@ -24,7 +24,7 @@ class FeaturedItem:
     image: object = None
     image_alt: str = ""
     meta: str = ""
-    # home.i18n.ContentLanguage of a title and text in another language than the page's
+    # helpers.i18n.ContentLanguage of a title and text in another language than the page's
     language: object = None
     # What an app adds under the text (e.g. a campaign's progress bar): a template it owns,
     # included with the card's context (``item``; ``item.extra`` is that app's object).
@@ -45,7 +45,7 @@ class FeaturedSection:
 
 def listing_url(name, page, request, find):
     """The URL of a section's "see them all" page: ``find()`` returns that page (or None),
-    kept in the frame cache (home/frame.py: a new generation on every page or restriction
+    kept in the frame cache (helpers/frame.py: a new generation on every page or restriction
     change) per page ``page``, scheme, host and language; "" when there is none."""
 
     def build():

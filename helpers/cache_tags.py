@@ -149,7 +149,7 @@ def shown_pages_tags(context):
     """page:<key> of the pages the context holds besides the page (links of the body, a
     story's campaign, a workshop's campaigns…): their titles and addresses are shown."""
     # type(), not isinstance(): isinstance() on a lazy value (the CSRF token of Django's
-    # context processor, home/lazy.py's Once) would compute it
+    # context processor, helpers/lazy.py's Once) would compute it
     tags = set()
     for value in context.values():
         values = value.values() if issubclass(type(value), dict) else value
