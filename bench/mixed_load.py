@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.system.harness import check_totals, mixed_load, running_site  # noqa: E402
+from tests.system.harness import check_totals, mixed_load, running_site
 
 
 def main():

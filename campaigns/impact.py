@@ -47,7 +47,8 @@ def public_campaigns():
     (plus the private sections, remembered per request), compiled once per language and
     set of private sections (helpers/compiled.py). A campaign read in several languages
     counts once (its translation key); untranslated copies (aliases) are left out."""
-    from .models import CampaignPage, District  # campaigns.models imports this module
+    # campaigns.models imports this module
+    from .models import CampaignPage, District  # noqa: PLC0415
 
     def district_name(language):
         names = District.objects.filter(

@@ -137,7 +137,8 @@ def budget_lines_by_page(campaign_keys):
     one query. The original is the first page written (not a language copy): expenses name
     their budget line by its label there."""
     # models.py imports this module for its models: read the budget lines from there lazily
-    from .models import BudgetLine
+    # campaigns.models imports this module
+    from .models import BudgetLine  # noqa: PLC0415
 
     rows = (
         BudgetLine.objects.filter(campaign__translation_key__in=list(campaign_keys))

@@ -81,7 +81,8 @@ def metrics_view(request):
     """Prometheus' text format, to loopback or the holder of METRICS_TOKEN; 404 to others."""
     if not (_from_loopback_directly(request) or _has_token(request)):
         raise Http404
-    from django_prometheus.exports import ExportToDjangoView
+    # django-prometheus only when METRICS=1
+    from django_prometheus.exports import ExportToDjangoView  # noqa: PLC0415
 
     return ExportToDjangoView(request)
 
@@ -107,7 +108,8 @@ def scrub(value):
 def scrub_event(event, hint=None):
     """Sentry's before_send (and before_send_transaction): the event without emails or
     phones, tagged with the request id the visitor got in X-Request-ID and the logs show."""
-    from cocity.request_id import current_request_id
+    # the settings import this module: no app code at import
+    from cocity.request_id import current_request_id  # noqa: PLC0415
 
     event = scrub(event)
     request_id = current_request_id()
@@ -121,8 +123,9 @@ def init_sentry(dsn=None, **options):
     dsn = dsn or env.get("SENTRY_DSN")
     if not dsn:
         return False
-    import sentry_sdk
-    from sentry_sdk.integrations.django import DjangoIntegration
+    # sentry-sdk only when SENTRY_DSN is set
+    import sentry_sdk  # noqa: PLC0415
+    from sentry_sdk.integrations.django import DjangoIntegration  # noqa: PLC0415
 
     sentry_sdk.init(
         dsn=dsn,

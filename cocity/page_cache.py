@@ -81,12 +81,18 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request
 
+from modelcluster.fields import ParentalKey
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
+from donations.models import CampaignTally, MatchFund
 from helpers.cache_tags import (  # noqa: F401 - the names the tests and callers use here
     API,
     CLOCK_KEY,
@@ -117,6 +123,10 @@ from helpers.cache_tags import (  # noqa: F401 - the names the tests and callers
 from helpers.cache_tags import (
     shown_pages_tags as _shown_pages_tags,
 )
+from helpers.visibility import is_public
+from home.models import Footer, HomePage, MainMenu, SiteContact
+from stories.models import StoryPage
+from workshops.models import WorkshopIndexPage, WorkshopPage
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +236,6 @@ def _header(request, name):
 def _shows_private_page(response):
     """True if the response renders a page the public may not see (never with the checks
     above, which keep out whoever may see one: defence in depth)."""
-    from helpers.visibility import is_public
 
     page = (getattr(response, "context_data", None) or {}).get("page")
     return isinstance(page, Page) and not is_public(page)
@@ -311,10 +320,6 @@ def _page_type_tags(page):
     """What a page of this type shows besides itself and its children (their changes purge
     it as their parent): the totals of campaigns, the seats of workshops, the home's
     sections."""
-    from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
-    from home.models import HomePage
-    from stories.models import StoryPage
-    from workshops.models import WorkshopIndexPage
 
     if isinstance(page, CampaignPage):
         key = page.translation_key
@@ -358,9 +363,9 @@ class PageCacheMiddleware:
                 isinstance(entry, tuple)
                 and len(entry) == 7  # not an entry of an older release
                 and self._is_fresh(cache, entry, found, key)
+                and _same_variant(request, entry[6])
             ):
-                if _same_variant(request, entry[6]):
-                    return self._from_entry(request, entry)
+                return self._from_entry(request, entry)
         except Exception:  # a cache that fails: serve uncached
             logger.exception("Page cache unavailable")
             return compress(request, self.get_response(request))
@@ -493,7 +498,6 @@ def page_change_tags(page, parents=()):
     such as the one it left), the home pages, the API, open data and the rest, what its type
     shows it on (a story on its campaign's page, a campaign in the totals), and everything
     when a menu, the footer or the contact details link to it (every page shows those)."""
-    from home.models import Footer, MainMenu, SiteContact
 
     key = page.translation_key
     tags = {page_tag(key), *PAGE_LISTS}
@@ -525,10 +529,6 @@ def _linked_page_ids(links):
 
 
 def _page_type_change_tags(page):
-    from campaigns.models import CampaignPage
-    from stories.models import StoryPage
-    from workshops.models import WorkshopPage
-
     model = page.specific_class
     if model is not None and issubclass(model, StoryPage):
         story = page if isinstance(page, StoryPage) else StoryPage.objects.filter(pk=page.pk)
@@ -574,8 +574,6 @@ def _fund_room_tags(fund_id):
     """``fund-room:<key>`` of every campaign a sponsor's fund covers (donations/matching.py
     ``covers``: chosen by hand, or by district and category): each page says what is left in
     the fund, which a match on any of them lowers."""
-    from campaigns.models import CampaignPage
-    from donations.models import MatchFund
 
     fund = MatchFund.objects.filter(pk=fund_id).first()
     if fund is None:
@@ -594,7 +592,6 @@ def _fund_room_tags(fund_id):
 def _parent_page_key(instance):
     """The translation key of the page ``instance`` is a part of (a ParentalKey to a page),
     or None; "" when that page is gone."""
-    from modelcluster.fields import ParentalKey
 
     for field in instance._meta.concrete_fields:
         if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
@@ -654,9 +651,6 @@ def _page_moved(instance, parent_page_before=None, parent_page_after=None, **kwa
 def connect_signals():
     """Connect the purges (called by cocity.apps.CocityConfig.ready: every process, web or
     worker, purges what it changes)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"cocity.page_cache.{id(signal)}")
@@ -670,10 +664,6 @@ def connect_signals():
 
 
 def _connect_cdn_purge():
-    from django.db.models.signals import post_save
-
-    from donations.models import CampaignTally
-
     post_save.connect(
         _tally_saved, sender=CampaignTally, dispatch_uid="cocity.page_cache.cdn_tally"
     )
@@ -688,10 +678,6 @@ def _tally_saved(instance, **kwargs):
 def purge_campaign_from_cdn(campaign_key):
     """Purge from the CDN what shows a campaign's totals: its pages in every language, their
     cards, the campaign indexes and the home pages (Wagtail's front-end cache backends)."""
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-    from campaigns.models import CampaignIndexPage, CampaignPage
-    from home.models import HomePage
 
     try:
         batch = PurgeBatch()

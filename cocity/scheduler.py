@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from cocity.models import Heartbeat, JobStatus, ScheduledJob
 from cocity.tasks import record_task_worker_heartbeat
@@ -149,7 +150,6 @@ ping_task_worker.command_line = "cocity.tasks.record_task_worker_heartbeat"
 def uses_database_tasks():
     """Whether tasks go through django-tasks' database queue (production), which keeps
     finished results until they are pruned."""
-    from django_tasks_db.backend import DatabaseBackend
 
     return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
@@ -351,7 +351,7 @@ def run_job(job, node, now=None):
     output = io.StringIO()
     try:
         job.run(output)
-    except Exception:  # noqa: BLE001 - recorded on the job's row; the other jobs go on
+    except Exception:
         logger.exception("Scheduled job %s failed", job.name)
         finish(job, node, started, JobStatus.FAILED, output.getvalue(), traceback.format_exc())
         return JobStatus.FAILED

@@ -11,16 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from helpers import compiled
+from helpers.api import absolute, page_link
 from helpers.block_previews import preview
 from helpers.i18n import localize_pages
 from helpers.money import format_money
+
+from .views import MAX_PRESET_EUROS, MAX_PRESETS
 
 DEFAULT_AMOUNTS = [10, 25, 50]
 
 
 def amount_limits():
     """(how many suggested amounts, largest one in euros) the donation page accepts."""
-    from .views import MAX_PRESET_EUROS, MAX_PRESETS  # the page that offers them again
 
     return MAX_PRESETS, MAX_PRESET_EUROS
 
@@ -219,7 +221,6 @@ class DonationBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         """The campaign (in the language being served) with its status, the suggested
         amounts and the address where the donation starts."""
-        from helpers.api import absolute, page_link
 
         request = (context or {}).get("request")
         page = value.get("campaign")

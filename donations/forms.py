@@ -187,16 +187,22 @@ class DonationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._clean_amount(cleaned)
-        if cleaned.get("wants_news") and not cleaned.get("donor_email"):
-            if "donor_email" not in self.errors:  # an invalid address already says so
-                # Said where the address goes, not only "required": the news needs it.
-                self.add_error("donor_email", _("Give your email to receive the campaign's news."))
+        # (an invalid address already says so)
+        if (
+            cleaned.get("wants_news")
+            and not cleaned.get("donor_email")
+            and "donor_email" not in self.errors
+        ):
+            # Said where the address goes, not only "required": the news needs it.
+            self.add_error("donor_email", _("Give your email to receive the campaign's news."))
         display = cleaned.get("display")
-        if display and display != DisplayChoice.ANONYMOUS and not cleaned.get("donor_name"):
-            if "donor_name" not in self.errors:
-                self.add_error(
-                    "donor_name", _("Give a name to show, or choose to give anonymously.")
-                )
+        if (
+            display
+            and display != DisplayChoice.ANONYMOUS
+            and not cleaned.get("donor_name")
+            and "donor_name" not in self.errors
+        ):
+            self.add_error("donor_name", _("Give a name to show, or choose to give anonymously."))
         if self.receipts:
             self._clean_receipt(cleaned)
         return cleaned

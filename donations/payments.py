@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.models import Page
+
 import stripe
 
 from . import ledger
@@ -307,8 +309,6 @@ def object_id(value):
 
 
 def donation_label(donation):
-    from wagtail.models import Page
-
     page = Page.objects.filter(translation_key=donation.campaign_key).first()
     return page.title if page else "Co-city"
 

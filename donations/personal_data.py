@@ -129,7 +129,7 @@ def erase(records, by_user):
         gifts = list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         for gift in gifts:
             identifiers = [gift.donor_name, gift.donor_email, gift.receipt_name]
-            update = {name: "" for name in PERSONAL_FIELDS}
+            update = dict.fromkeys(PERSONAL_FIELDS, "")
             update["wants_news"] = False
             update["evidence"] = personal_data.scrub(gift.evidence, identifiers)
             if gift.display == DisplayChoice.NAME:

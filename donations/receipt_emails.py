@@ -52,7 +52,8 @@ def send_receipt(receipt_id):
     if not _claim(receipt_id, "emailed_at", status=TaxReceiptStatus.ISSUED, purged_at__isnull=True):
         return False
     try:
-        from .receipt_pdf import render_receipt  # helper B's module (WeasyPrint)
+        # WeasyPrint takes ~0.5 s to load: only when a PDF is drawn
+        from .receipt_pdf import render_receipt  # noqa: PLC0415
 
         with translation.override(receipt.language):
             context = {

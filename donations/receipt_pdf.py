@@ -166,7 +166,8 @@ def receipt_context(receipt):
 def _layout(context, density):
     """The WeasyPrint document of the receipt laid out at ``density`` (as helpers/pdf.py's
     render_pdf does: same fonts, same fetcher that refuses the network)."""
-    from weasyprint import HTML
+    # WeasyPrint takes ~0.5 s to load: only when a PDF is drawn
+    from weasyprint import HTML  # noqa: PLC0415
 
     html = render_to_string(TEMPLATE, {"pdf_font_stack": FONT_STACK, "density": density, **context})
     return HTML(string=html, base_url=BASE_URL, url_fetcher=local_fetcher()).render()

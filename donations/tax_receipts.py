@@ -42,6 +42,7 @@ from .models import (
     TaxReceiptSettings,
     TaxReceiptStatus,
 )
+from .tasks import send_tax_receipt, send_tax_receipt_cancellation
 
 logger = logging.getLogger(__name__)
 
@@ -477,7 +478,7 @@ def purge_expired(now=None):
     cutoff = timezone.make_aware(
         datetime.datetime.combine(cutoff_day, datetime.time.min), timezone.get_current_timezone()
     )
-    blank = {name: "" for name in (*DONOR_FIELDS, "donor_email")}
+    blank = dict.fromkeys((*DONOR_FIELDS, "donor_email"), "")
     with transaction.atomic():
         purged = TaxReceipt.objects.filter(issued_at__lt=cutoff, purged_at__isnull=True).update(
             purged_at=now, **blank
@@ -487,7 +488,7 @@ def purge_expired(now=None):
         still_kept = TaxReceipt.objects.filter(donations=OuterRef("pk"), purged_at__isnull=True)
         Donation.objects.filter(tax_receipts__purged_at__isnull=False).exclude(
             Exists(still_kept)
-        ).exclude(receipt_name="", address_line="").update(**{name: "" for name in ADDRESS_FIELDS})
+        ).exclude(receipt_name="", address_line="").update(**dict.fromkeys(ADDRESS_FIELDS, ""))
     return purged
 
 
@@ -495,8 +496,6 @@ def purge_expired(now=None):
 
 
 def _email(receipt_id):
-    from .tasks import send_tax_receipt
-
     try:
         send_tax_receipt.enqueue(receipt_id)
     except Exception:  # the receipt stays issued; staff can send it again from the admin
@@ -504,8 +503,6 @@ def _email(receipt_id):
 
 
 def _email_cancellation(receipt_id):
-    from .tasks import send_tax_receipt_cancellation
-
     try:
         send_tax_receipt_cancellation.enqueue(receipt_id)
     except Exception:

@@ -16,6 +16,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from wagtail.models import Page
+
 from helpers.i18n import localize_pages
 from helpers.visibility import public_pages
 
@@ -52,8 +54,6 @@ def stop_news(email, campaign_key):
 
 
 def _campaign_title(campaign_key):
-    from wagtail.models import Page
-
     page = public_pages(Page.objects.filter(translation_key=campaign_key)).first()
     if page is None:
         return ""

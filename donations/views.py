@@ -1,5 +1,6 @@
 """Giving: the donation form, the demo checkout, thank-you and cancelled pages, webhooks."""
 
+import contextlib
 import datetime
 import json
 import logging
@@ -226,10 +227,9 @@ def thanks(request, donation_uuid):
         and donation.provider == "stripe"
         and may_ask_stripe(request, donation)
     ):
-        try:
+        # unavailable: the webhook or reconcile_donations will settle it
+        with contextlib.suppress(payments.PaymentUnavailable):
             donation = payments.StripeBackend().settle(donation)
-        except payments.PaymentUnavailable:
-            pass  # the webhook or reconcile_donations will settle it
     context = _donation_context(donation, campaign_required=False)
     if donation.status == DonationStatus.PAID:
         context["receipt"] = outlook = receipt_outlook(donation)

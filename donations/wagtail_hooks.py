@@ -251,9 +251,13 @@ TaxReceiptSettings.base_form_class = TaxReceiptSettingsForm
 @hooks.register("before_edit_setting")
 def warn_of_missing_receipt_details(request, instance):
     """Receipts turned on while a required detail is missing issue nothing: say which."""
-    if isinstance(instance, TaxReceiptSettings) and request.method == "GET":
-        if instance.enabled and instance.missing():
-            messages.warning(request, receipt_settings_missing_message(instance.missing()))
+    if (
+        isinstance(instance, TaxReceiptSettings)
+        and request.method == "GET"
+        and instance.enabled
+        and instance.missing()
+    ):
+        messages.warning(request, receipt_settings_missing_message(instance.missing()))
 
 
 @hooks.register("register_log_actions")

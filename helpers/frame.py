@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
+from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -118,7 +119,7 @@ def _kept(name, build):
     now = time.monotonic()
     kept = _local.get(key) if _local_generation[0] == generation else None
     if kept is not None and now - kept[1] < seconds:
-        return pickle.loads(kept[0])  # noqa: S301 - bytes this process pickled itself
+        return pickle.loads(kept[0])
     value = cache.get(key)
     if value is None:
         value = build()
@@ -155,8 +156,6 @@ def watch(*models):
 
 
 def _model_changed(sender, instance=None, **kwargs):
-    from wagtail.images.models import AbstractImage, AbstractRendition
-
     # A rendition made or deleted: a kept part may hold its image's renditions (the sponsors'
     # logos, donations/matching.py), which would otherwise miss it and make it every time.
     kinds = (Page, PageViewRestriction, Site, Locale)

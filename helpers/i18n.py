@@ -11,6 +11,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Locale, Page
 
+from . import frame
 from .visibility import is_public, private_sections, public_pages, remember_for_request
 
 
@@ -94,7 +95,6 @@ def active_locale():
     Remembered for the rest of the request (the menu, the footer and every list of links
     ask for it, and each ``Locale.get_active()`` is a query) and kept in the shared cache
     until a locale or page changes (helpers/frame.py)."""
-    from . import frame
 
     language = get_language()
     return remember_for_request(

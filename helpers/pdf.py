@@ -57,7 +57,7 @@ def _static_file(name):
     """An open file for the static file ``name``, or None."""
     found = finders.find(name)
     if found:
-        return open(found, "rb")  # noqa: SIM115 - closed by WeasyPrint after reading
+        return open(found, "rb")
     if staticfiles_storage.exists(name):
         return staticfiles_storage.open(name, "rb")
     return None
@@ -74,7 +74,8 @@ def _media_file(name):
 def _fetcher_class():
     """``LocalFetcher``, made on first use: WeasyPrint loads Pango when imported, and a server
     without it should lose its PDF documents only, not every page."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    # WeasyPrint takes ~0.5 s to load: only when a PDF is drawn
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
     class LocalFetcher(URLFetcher):
         """Serves ``data:`` URIs and the site's own static and media files; refuses the rest."""
@@ -124,6 +125,7 @@ def render_pdf(template_name, context, request=None):
     html = render_to_string(
         template_name, {"pdf_font_stack": FONT_STACK, **context}, request=request
     )
-    from weasyprint import HTML
+    # WeasyPrint takes ~0.5 s to load: only when a PDF is drawn
+    from weasyprint import HTML  # noqa: PLC0415
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=local_fetcher()).write_pdf()

@@ -16,6 +16,7 @@ Sign-in forms use ``limit_logins`` instead: two counts, one per address across u
 one per username across addresses, where a successful sign-in is refunded.
 """
 
+import contextlib
 import hashlib
 import ipaddress
 import math
@@ -113,10 +114,8 @@ def hit(scope, key, limit, window):
 
 def refund(scope, key, window):
     """Take back one request counted by ``hit`` in the current window (if it is still there)."""
-    try:
+    with contextlib.suppress(ValueError):  # ValueError: the window has ended since
         cache.decr(_cache_key(scope, key, window, int(time.time() // window)))
-    except ValueError:  # the window has ended since
-        pass
 
 
 def _cache_key(scope, key, window, bucket):

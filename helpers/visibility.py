@@ -30,6 +30,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import frame
+
 
 def _outermost(paths):
     """The paths of ``paths`` that no other one contains (a tree path is the prefix of its
@@ -107,8 +109,6 @@ def private_sections():
 
 
 def _shared_private_sections():
-    from . import frame
-
     return frame.shared("private-sections", _fetch_private_sections)
 
 

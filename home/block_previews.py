@@ -7,7 +7,10 @@ first live public campaign, an embed already fetched once. No look-up leaves the
 oEmbed request), and an empty database gives a preview too, only without image or campaign.
 """
 
+from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
+
+from .images import PRIVATE_PREFIX
 
 PREVIEW_TEMPLATE = "home/block_preview.html"
 
@@ -15,7 +18,6 @@ PREVIEW_TEMPLATE = "home/block_preview.html"
 def preview_images(count=1):
     """Up to ``count`` images of the library, oldest first, leaving out private photos
     (a project leader's upload not yet published, home/images.py)."""
-    from .images import PRIVATE_PREFIX
 
     images = get_image_model().objects.exclude(file__startswith=PRIVATE_PREFIX)
     return list(images.order_by("pk")[:count])
@@ -30,7 +32,6 @@ def preview_image():
 def preview_embed_url():
     """The address of a video the site already embeds (its oEmbed answer stored by Wagtail),
     or "" — the preview never asks a video site for one."""
-    from wagtail.embeds.models import Embed
 
     embed = Embed.objects.filter(type="video").order_by("pk").first()
     return embed.url if embed else ""

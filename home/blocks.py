@@ -19,7 +19,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import Image
 
 from donations.blocks import DonationBlock
-from helpers.api import IMAGE_RENDITION_SPECS
+from helpers.api import IMAGE_RENDITION_SPECS, absolute_links, image_data, localized_link
 from helpers.block_previews import preview
 
 from . import figures
@@ -106,8 +106,6 @@ class ParagraphBlock(blocks.RichTextBlock):
         preview_value = staticmethod(paragraph_preview)
 
     def get_api_representation(self, value, context=None):
-        from helpers.api import absolute_links  # helpers.api imports this module
-
         html = super().get_api_representation(value, context)
         return absolute_links(html, (context or {}).get("request"))
 
@@ -142,8 +140,6 @@ class CaptionedImageBlock(blocks.StructBlock):
         preview_value = staticmethod(captioned_image_preview)
 
     def get_api_representation(self, value, context=None):
-        from helpers.api import image_data  # helpers.api imports this module
-
         request = (context or {}).get("request")
         return {
             "image": image_data(value.get("image"), value.get("alt_text"), request),
@@ -215,8 +211,6 @@ class VideoBlock(blocks.StructBlock):
         preview_value = staticmethod(video_preview)
 
     def get_api_representation(self, value, context=None):
-        from helpers.api import absolute_links  # helpers.api imports this module
-
         representation = super().get_api_representation(value, context)
         representation["transcript"] = absolute_links(
             representation.get("transcript"), (context or {}).get("request")
@@ -259,8 +253,6 @@ class CallToActionBlock(blocks.StructBlock):
         return value
 
     def get_api_representation(self, value, context=None):
-        from helpers.api import localized_link  # helpers.api imports this module
-
         return {
             "label": value.get("label"),
             "text": value.get("text"),
@@ -397,8 +389,6 @@ class FAQBlock(blocks.StructBlock):
         preview_value = staticmethod(faq_preview)
 
     def get_api_representation(self, value, context=None):
-        from helpers.api import absolute_links  # helpers.api imports this module
-
         representation = super().get_api_representation(value, context)
         request = (context or {}).get("request")
         for item in representation.get("items", []):

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.images import get_image_model
+from wagtail.models import ReferenceIndex
 from wagtail.utils.file import hash_filelike
 
 from PIL import Image as PILImage
@@ -223,7 +224,6 @@ def make_public(image):
 
 def publish_page_images(sender, instance, **kwargs):
     """``page_published``: the private images the published page uses become public."""
-    from wagtail.models import ReferenceIndex
 
     Image = get_image_model()
     image_type = ReferenceIndex._get_base_content_type(Image)

@@ -33,6 +33,8 @@ from wagtail.models import Page
 
 from helpers.i18n import content_language
 
+from .models import HomePage, ListingPage, StandardPage
+
 SEARCH_SYNTAX = str.maketrans({'"': " "})
 
 # Results of one search, all result pages together (the backend's best first): a visitor
@@ -151,7 +153,6 @@ class SearchResult:
 def _is_site_page(page):
     """True for the site's own pages (home, listings, standard pages), whose kind and date
     say nothing to a visitor."""
-    from .models import HomePage, ListingPage, StandardPage
 
     return isinstance(page, (HomePage, ListingPage, StandardPage)) or type(page) is Page
 

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.images.fields import WagtailImageField
+from wagtail.images.models import Image
 from wagtail.images.utils import get_allowed_image_extensions
 
 from babel import Locale
@@ -238,7 +239,6 @@ def kept_photos_from(data, user, count):
     page being edited), by slot number 1..``count``; a forged or foreign signature is
     ignored. The signature, bound to this user, is the permission: the server only signs
     the leader's own uploads and the photos already in the page they are editing."""
-    from wagtail.images.models import Image
 
     ids = {}
     for number in range(1, count + 1):

@@ -208,7 +208,6 @@ class StoryPage(BasePage):
         reader's), whatever language the story is written in: ``card_campaign`` (None when
         not public) and ``card_district``. Two queries (three with private sections), whatever
         the number of stories; list them with ``select_related("campaign", "district")``."""
-        from campaigns.models import District
 
         stories = list(stories)
         campaigns = localize_pages(

@@ -114,9 +114,12 @@ def after_review(page, revision):
 
 
 def _on_published(sender, instance, revision=None, **kwargs):
-    if page_leader(instance) is not None and is_original(instance):
-        if after_review(instance, revision):
-            notify_leader.enqueue(instance.pk, PUBLISHED)
+    if (
+        page_leader(instance) is not None
+        and is_original(instance)
+        and after_review(instance, revision)
+    ):
+        notify_leader.enqueue(instance.pk, PUBLISHED)
 
 
 def _on_rejected(sender, instance, user=None, **kwargs):

@@ -28,10 +28,12 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.models import EditingSession, FormState
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import (
+    APIToken,
     Comment,
     CommentReply,
     Page,
@@ -41,9 +43,22 @@ from wagtail.models import (
     WorkflowState,
 )
 from wagtail.search import index
+from wagtail.users.models import UserProfile
+from wagtail_localize.models import (
+    SegmentOverride,
+    String,
+    StringSegment,
+    StringTranslation,
+    Template,
+    TemplateSegment,
+    TranslationSource,
+)
 
+from campaigns.news import CampaignNewsPage
 from helpers import personal_data
 
+from .access import leader_campaigns, originals
+from .leader_admin import set_leader_campaigns
 from .models import LeaderProfile, StoryPage
 from .proposals import Proposal
 
@@ -164,9 +179,6 @@ def find(email, phone):
     """Proposals made with this email or phone (or by the leader with this email), the
     leader's account and the stories and campaign news they wrote (as first written: their
     language copies and translations are versions of the same story)."""
-    from campaigns.news import CampaignNewsPage
-
-    from .access import originals
 
     users = _accounts_with_email(email)
     query = Q(leader__in=users)
@@ -353,7 +365,6 @@ def scrub_pages(pages, scrubber, by_user):
 
 def _forget_previews(pages):
     """Admin form states (previews being edited) of these pages hold their old text."""
-    from wagtail.admin.models import FormState
 
     for page in pages:
         FormState.objects.for_instance(page).delete()
@@ -362,15 +373,6 @@ def _forget_previews(pages):
 def _scrub_translation_sources(pages, scrubber):
     """wagtail-localize keeps a copy of a translated page's source text (its content, the
     strings to translate and their translations): scrub them too."""
-    from wagtail_localize.models import (
-        SegmentOverride,
-        String,
-        StringSegment,
-        StringTranslation,
-        Template,
-        TemplateSegment,
-        TranslationSource,
-    )
 
     sources = TranslationSource.objects.filter(
         object_id__in={page.translation_key for page in pages}
@@ -432,11 +434,6 @@ def _scrubber_for(proposals, users):
 def _close_account(user, by_user):
     """Close and empty ``user``'s account: sign-in details, names, groups, permissions,
     public name, campaigns led, sessions, API tokens, admin editing sessions and avatar."""
-    from wagtail.admin.models import EditingSession, FormState
-    from wagtail.models import APIToken
-    from wagtail.users.models import UserProfile
-
-    from .leader_admin import set_leader_campaigns
 
     set_leader_campaigns(user, [])  # in every language and in their latest revisions
     user.username = ERASED_USERNAME.format(pk=user.pk)
@@ -471,7 +468,6 @@ def _delete_sessions(user):
 def _leader_pages(users, proposals):
     """The pages to take the person out of: those they own (stories, news, drafts), the
     campaigns drafted from their proposals and the campaigns they led."""
-    from .access import leader_campaigns
 
     pages = list(Page.objects.filter(owner__in=users))
     pages += list(Page.objects.filter(pk__in=[p.campaign_id for p in proposals if p.campaign_id]))

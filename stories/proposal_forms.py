@@ -1,6 +1,8 @@
 """Forms of the proposals: propose a project (leaders' space and public form), and the
 leader's draft campaign (title, summary, text, budget lines)."""
 
+import contextlib
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -240,8 +242,6 @@ def running_total(lines):
     """The sum in cents of the lines whose amount reads well (for "Goal: …" while editing)."""
     total = 0
     for _label, amount in lines:
-        try:
+        with contextlib.suppress(ValidationError):  # the form says what is wrong with it
             total += amount_to_cents(amount) if str(amount).strip() else 0
-        except ValidationError:
-            pass
     return total

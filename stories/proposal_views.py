@@ -1,6 +1,7 @@
 """Propose a project (leaders' space and public form), and the leader's draft campaign:
 edit its text and budget lines, preview it, submit it for review."""
 
+import contextlib
 from html import unescape
 
 from django.core.exceptions import ValidationError
@@ -214,10 +215,8 @@ def campaign_edit(request, page_id):
             lines.append(("", ""))
             focus = len(lines) - 1
         elif "remove_line" in request.POST:
-            try:
+            with contextlib.suppress(ValueError, IndexError):  # not a line: nothing removed
                 lines.pop(int(request.POST["remove_line"]))
-            except (ValueError, IndexError):
-                pass
             focus = None
         form = CampaignDraftForm(initial=lines_data(request.POST, lines), line_count=len(lines))
         if focus is not None:

@@ -76,9 +76,12 @@ def _photo_step(request, form):
     shown.errors.clear()  # the other fields are checked when the story is saved
     if failed:
         shown.add_error(f"photo_{next_slot}", failed[0])
-    elif "add_photo" in form.data and len(photos) == len(form.kept_photos):
-        if next_slot <= settings.STORY_MAX_PHOTOS:
-            shown.add_error(f"photo_{next_slot}", _("Choose a photo to add."))
+    elif (
+        "add_photo" in form.data
+        and len(photos) == len(form.kept_photos)
+        and next_slot <= settings.STORY_MAX_PHOTOS
+    ):
+        shown.add_error(f"photo_{next_slot}", _("Choose a photo to add."))
     for error in form.non_field_errors():
         shown.add_error(None, error)
     added = not shown.errors and len(photos) > len(form.kept_photos)

@@ -22,6 +22,8 @@ from home.groups import COMMUNICATIONS as REVIEWERS_GROUP
 from home.groups import LEADERS as LEADERS_GROUP
 from home.groups import group
 
+from .models import StoryIndexPage
+
 WORKFLOW_NAME = gettext_noop("Story review")
 TASK_NAME = gettext_noop("Review by the communications team")
 
@@ -57,8 +59,6 @@ def assign_to_story_listing(page):
 
 
 def _on_publish(sender, instance, **kwargs):
-    from .models import StoryIndexPage
-
     if isinstance(instance, StoryIndexPage):
         assign_to_story_listing(instance)
 

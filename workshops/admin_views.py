@@ -35,7 +35,7 @@ from helpers.spreadsheets import spreadsheet_safe
 
 from . import registrations
 from .admin_forms import PhoneRegistrationForm
-from .models import Registration, RegistrationStatus, WorkshopPage
+from .models import Registration, RegistrationStatus, WorkshopPage, WorkshopSeats
 
 URL_NAMESPACE = "workshop_registrations"
 ANY_REGISTRATION_PERMISSION = ["add", "change", "view"]
@@ -94,7 +94,7 @@ def default_language_workshops():
         )
         .select_related("venue")
         .annotate(
-            **registrations.seat_annotations(),
+            **WorkshopSeats.objects.annotation(),
             waiting_count=Coalesce(
                 Subquery(waiting.annotate(n=Count("pk")).values("n")[:1]),
                 Value(0),
@@ -190,7 +190,7 @@ class WorkshopMixin:
 
     def dispatch(self, request, *args, **kwargs):
         pages = WorkshopPage.objects.select_related("venue").annotate(
-            **registrations.seat_annotations()
+            **WorkshopSeats.objects.annotation()
         )
         self.workshop = get_object_or_404(pages, pk=kwargs["page_id"])
         return super().dispatch(request, *args, **kwargs)
@@ -341,7 +341,7 @@ class PhoneRegistrationView(
             WorkshopPage.objects.filter(
                 translation_key=self.workshop.translation_key, locale__language_code=language
             )
-            .annotate(**registrations.seat_annotations())
+            .annotate(**WorkshopSeats.objects.annotation())
             .first()
         )
         return page or self.workshop
@@ -420,7 +420,7 @@ class ConfirmWaitingView(RegistrationPermissionMixin, WorkshopMixin, View):
             registrations.confirm_waiting(registration, self.workshop)
         except registrations.NotEnoughSeats:
             free = max(
-                self.workshop.capacity - registrations.seats_taken(registration.workshop_key), 0
+                self.workshop.capacity - WorkshopSeats.objects.taken(registration.workshop_key), 0
             )
             messages.error(
                 request,

@@ -9,8 +9,7 @@ from helpers.featured import FeaturedItem, FeaturedSection, listing_url
 from helpers.formats import format_when
 from helpers.visibility import private_sections, public_pages
 
-from .models import WorkshopIndexPage, WorkshopPage
-from .registrations import seat_annotations
+from .models import WorkshopIndexPage, WorkshopPage, WorkshopSeats
 
 HOW_MANY = 3
 
@@ -60,7 +59,7 @@ def next_workshops_section(home_page, request):
             public_pages(WorkshopPage.objects.descendant_of(home_page), private)
             .filter(starts_at__gt=now)
             .select_related("venue", "hero_image")
-            .annotate(**seat_annotations())
+            .annotate(**WorkshopSeats.objects.annotation())
             .order_by("starts_at", "pk")[:HOW_MANY]
         ),
         at=timezone.now(),

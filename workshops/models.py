@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -40,6 +41,8 @@ from helpers.i18n import localize_pages
 from helpers.visibility import public_pages
 from home.blocks import BodyStreamBlock
 from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+
+from .listing import listing_context
 
 MAX_SEATS_PER_REGISTRATION = 5
 
@@ -125,17 +128,14 @@ class WorkshopIndexPage(ListingPage):
 
     def workshops(self):
         """The live workshops under this listing, with venue, district and seats taken."""
-        from .registrations import seat_annotations
 
         return (
             public_pages(WorkshopPage.objects.child_of(self))
             .select_related("venue__district", "hero_image")
-            .annotate(**seat_annotations())
+            .annotate(**WorkshopSeats.objects.annotation())
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import listing_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(self, request))
         return context
@@ -284,11 +284,14 @@ class WorkshopPage(BasePage):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("A workshop must end after it starts.")
-        if self.registration_deadline and self.starts_at:
-            if self.registration_deadline > self.starts_at:
-                errors["registration_deadline"] = _(
-                    "Registrations must close before the workshop starts."
-                )
+        if (
+            self.registration_deadline
+            and self.starts_at
+            and self.registration_deadline > self.starts_at
+        ):
+            errors["registration_deadline"] = _(
+                "Registrations must close before the workshop starts."
+            )
         unknown = set(self.languages or []) - set(SPOKEN_LANGUAGE_NAMES)
         if unknown:
             errors["languages"] = _("Unknown language.")
@@ -300,12 +303,11 @@ class WorkshopPage(BasePage):
     @classmethod
     def api_queryset(cls, queryset):
         """Listing of the API: venue, district and confirmed seats in the same query."""
-        from .registrations import seat_annotations
 
         return with_image(
             queryset.select_related("venue", "venue__district")
             .prefetch_related("related_campaigns")
-            .annotate(**seat_annotations())
+            .annotate(**WorkshopSeats.objects.annotation())
         )
 
     @classmethod
@@ -347,9 +349,8 @@ class WorkshopPage(BasePage):
         once per instance)."""
         if hasattr(self, "taken_seats"):
             return self.taken_seats or 0
-        from .registrations import seats_taken
 
-        return seats_taken(self.translation_key)
+        return WorkshopSeats.objects.taken(self.translation_key)
 
     @property
     def seats_left(self):
@@ -385,6 +386,19 @@ class WorkshopPage(BasePage):
         return context
 
 
+class WorkshopSeatsQuerySet(models.QuerySet):
+    def taken(self, workshop_key):
+        """The confirmed seats of the workshop ``workshop_key`` (0 before any registration)."""
+        seats = self.filter(workshop_key=workshop_key).values_list("taken", flat=True).first()
+        return seats or 0
+
+    def annotation(self):
+        """For a workshop pages' ``annotate(**…)``: each page's confirmed seats
+        (``taken_seats``), in the same query."""
+        taken = self.filter(workshop_key=OuterRef("translation_key")).values("taken")
+        return {"taken_seats": Subquery(taken[:1], output_field=models.PositiveIntegerField())}
+
+
 class WorkshopSeats(models.Model):
     """One row per workshop (all its languages): confirmed seats and a lock.
 
@@ -396,6 +410,8 @@ class WorkshopSeats(models.Model):
     workshop_key = models.UUIDField(_("workshop"), unique=True)
     taken = models.PositiveIntegerField(_("confirmed seats"), default=0)
     version = models.PositiveBigIntegerField(default=0)
+
+    objects = WorkshopSeatsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("workshop seats")

@@ -9,17 +9,21 @@ The waiting list is first come, first served: while anyone is waiting, newcomers
 and freed seats go to the oldest waiting registration that fits (never past it).
 """
 
-import time
+import contextlib
 
-from django.core import signing
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import Registration, RegistrationSource, RegistrationStatus, WorkshopSeats
+from wagtail.models import Page
 
-CANCEL_SALT = "workshops.cancel"
-VIEW_SALT = "workshops.registration"
+from .models import (
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    WorkshopPage,
+    WorkshopSeats,
+)
+from .tasks import send_registration_email
 
 
 class RegistrationClosed(Exception):
@@ -30,27 +34,11 @@ class NotEnoughSeats(Exception):
     """Staff tried to confirm a waiting registration that does not fit in the room."""
 
 
-def seat_annotations():
-    """Annotations giving each workshop page its confirmed seats, in the same query."""
-    taken = WorkshopSeats.objects.filter(workshop_key=OuterRef("translation_key")).values("taken")
-    return {"taken_seats": Subquery(taken[:1], output_field=models.PositiveIntegerField())}
-
-
-def seats_taken(workshop_key):
-    return (
-        WorkshopSeats.objects.filter(workshop_key=workshop_key)
-        .values_list("taken", flat=True)
-        .first()
-        or 0
-    )
-
-
 def _lock(workshop_key):
     """Lock the workshop's seat row (creating it the first time) and return it fresh."""
-    try:
+    # IntegrityError: created meanwhile by a concurrent first registration
+    with contextlib.suppress(IntegrityError):
         WorkshopSeats.objects.get_or_create(workshop_key=workshop_key)
-    except IntegrityError:  # created meanwhile by a concurrent first registration
-        pass
     WorkshopSeats.objects.filter(workshop_key=workshop_key).update(version=models.F("version") + 1)
     return WorkshopSeats.objects.get(workshop_key=workshop_key)
 
@@ -109,7 +97,6 @@ def cancel(registration):
 
     Returns the registrations promoted from the waiting list (already emailed on commit).
     """
-    from wagtail.models import Page
 
     with transaction.atomic():
         counter = _lock(registration.workshop_key)
@@ -177,62 +164,14 @@ def _notify(registration, kind):
         return
 
     def send():
-        from .tasks import send_registration_email
-
         send_registration_email.enqueue(registration.pk, kind)
 
     transaction.on_commit(send)
 
 
-# Signed links: the confirmation page and the cancel link in the email
-
-
-def cancel_token(registration, workshop):
-    """A link to cancel, valid until the workshop starts."""
-    expires = int(workshop.starts_at.timestamp())
-    return signing.dumps({"r": registration.pk, "e": expires}, salt=CANCEL_SALT, compress=True)
-
-
-def view_token(registration):
-    return signing.dumps({"r": registration.pk}, salt=VIEW_SALT, compress=True)
-
-
-class BadLink(Exception):
-    """A tampered or unknown link."""
-
-
-class ExpiredLink(Exception):
-    """A genuine link whose time is over (the workshop has started)."""
-
-
-def registration_from_cancel_token(token):
-    try:
-        data = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature as error:
-        raise BadLink from error
-    registration = Registration.objects.filter(pk=data.get("r")).first()
-    if registration is None:
-        raise BadLink
-    if time.time() >= data.get("e", 0):
-        raise ExpiredLink
-    return registration
-
-
-def registration_from_view_token(token):
-    try:
-        data = signing.loads(token, salt=VIEW_SALT, max_age=60 * 60 * 24 * 365)
-    except signing.BadSignature as error:
-        raise BadLink from error
-    registration = Registration.objects.filter(pk=data.get("r")).first()
-    if registration is None:
-        raise BadLink
-    return registration
-
-
 def on_workshop_published(sender, instance, **kwargs):
     """page_published: after staff raise the capacity, the people waiting who now fit are
     confirmed (and emailed). Harmless when nothing changed."""
-    from .models import WorkshopPage
 
     if isinstance(instance, WorkshopPage) and _waiting(instance.translation_key).exists():
         fill_from_waiting_list(instance)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Registration, RegistrationStatus, WorkshopPage
+from .tasks import send_registration_email
 
 
 def due(now=None):
@@ -42,7 +43,6 @@ def due(now=None):
 
 def send_due(now=None):
     """Queue the reminders that are due; returns how many this run claimed."""
-    from .tasks import send_registration_email
 
     now = now or timezone.now()
     sent = 0

@@ -9,8 +9,8 @@ from helpers.email_retry import email_task
 from helpers.emails import render_subject, render_text
 
 from .calendar import calendar_for
+from .links import cancel_token
 from .models import Registration, RegistrationStatus, WorkshopPage
-from .registrations import cancel_token
 
 KINDS = {"confirmed", "waitlisted", "promoted", "reminder"}
 

@@ -12,7 +12,7 @@ from helpers.i18n import active_locale, localize_pages
 from helpers.ratelimit import per_ip, rate_limited
 from helpers.visibility import public_pages
 
-from . import limits, registrations
+from . import limits, links, registrations
 from .calendar import calendar_for
 from .forms import RegistrationForm
 from .models import RegistrationStatus, WorkshopPage
@@ -87,7 +87,7 @@ def register(request, page_id):
     except registrations.RegistrationClosed:
         form.add_error(None, closed_message(workshop))
         return _page_with_form(request, workshop, form, 400)
-    return redirect("workshops:registration", token=registrations.view_token(registration))
+    return redirect("workshops:registration", token=links.view_token(registration))
 
 
 def closed_message(workshop):
@@ -102,8 +102,8 @@ def closed_message(workshop):
 def registration(request, token):
     """What the registrant sees after registering: confirmed, or on the waiting list."""
     try:
-        item = registrations.registration_from_view_token(token)
-    except registrations.BadLink:
+        item = links.registration_from_view_token(token)
+    except links.BadLink:
         return _bad_link(request)
     workshop = _workshop_of(item)
     if workshop is None:
@@ -111,7 +111,7 @@ def registration(request, token):
     context = {
         "registration": item,
         "workshop": workshop,
-        "cancel_token": registrations.cancel_token(item, workshop),
+        "cancel_token": links.cancel_token(item, workshop),
         "can_cancel": item.status != RegistrationStatus.CANCELLED
         and workshop.starts_at > timezone.now(),
     }
@@ -124,13 +124,13 @@ def registration(request, token):
 def cancel(request, token):
     """The link in the email: GET asks to confirm (mail scanners follow links), POST cancels."""
     try:
-        item = registrations.registration_from_cancel_token(token)
-    except registrations.ExpiredLink:
+        item = links.registration_from_cancel_token(token)
+    except links.ExpiredLink:
         return _bad_link(
             request,
             _("This link has expired: the workshop has started. Call us if you need help."),
         )
-    except registrations.BadLink:
+    except links.BadLink:
         return _bad_link(request)
     workshop = _workshop_of(item)
     if request.method == "POST" and item.status != RegistrationStatus.CANCELLED:

@@ -77,7 +77,7 @@ def site_footer(context):
         }
 
     parts = frame.part("footer", request, build)
-    return {**parts, "about": mark_safe(parts["about"]), "request": request}  # noqa: S308
+    return {**parts, "about": mark_safe(parts["about"]), "request": request}
 
 
 @register.simple_tag(takes_context=True)
