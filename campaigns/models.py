@@ -27,7 +27,14 @@ from helpers.listing import ListingFilter, filter_and_paginate
 from helpers.money import format_money
 from helpers.visibility import private_sections, public_pages
 from home.blocks import BodyStreamBlock
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+from home.models import (
+    HERO_IMAGE_TRANSLATION_FIELDS,
+    PAGE_TRANSLATABLE_FIELDS,
+    BasePage,
+    HeroImageMixin,
+    ListingPage,
+    hero_image_panels,
+)
 
 from . import closing as closings
 from . import payouts
@@ -214,19 +221,14 @@ def closing_time(campaign_key):
     return pages.values_list("closes_at", flat=True).first()
 
 
-class CampaignPage(BasePage):
+class CampaignPage(HeroImageMixin, BasePage):
     """A civic project raising money: story, budget, donations, progress."""
 
+    # How its progress is drawn, for the pages of the layers below that show a campaign
+    # (the donation form and thank-you page: donations/templates/donations/)
+    progress_template = "campaigns/includes/progress.html"
+
     summary = models.TextField(_("summary"), max_length=300)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
     district = models.ForeignKey(
         District,
         verbose_name=_("district"),
@@ -268,9 +270,7 @@ class CampaignPage(BasePage):
     base_form_class = CampaignPageForm
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
-        MultiFieldPanel(
-            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
-        ),
+        MultiFieldPanel(hero_image_panels(), heading=_("Image")),
         FieldRowPanel([FieldPanel("district"), FieldPanel("category")]),
         MultiFieldPanel(
             [
@@ -294,8 +294,7 @@ class CampaignPage(BasePage):
     ]
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("summary"),
-        SynchronizedField("hero_image"),
-        TranslatableField("hero_image_alt"),
+        *HERO_IMAGE_TRANSLATION_FIELDS,
         TranslatableField("district"),
         TranslatableField("category"),
         SynchronizedField("leaders"),

@@ -38,6 +38,42 @@ PAGE_TRANSLATABLE_FIELDS = [
 ]
 
 
+class HeroImageMixin(models.Model):
+    """The image at the top of a page and its text for people who cannot see it: one
+    definition for the home, campaign, story and workshop pages (their panels use
+    ``hero_image_panels()``, their translations ``HERO_IMAGE_TRANSLATION_FIELDS``)."""
+
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it; empty if decorative."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def hero_image_panels():
+    """The image and its alternative text, side by side in the editor."""
+    return [FieldPanel("hero_image"), FieldPanel("hero_image_alt")]
+
+
+# The image is the same in every language; its description is translated.
+HERO_IMAGE_TRANSLATION_FIELDS = [
+    SynchronizedField("hero_image"),
+    TranslatableField("hero_image_alt"),
+]
+
+
 class BasePage(Page):
     """Abstract base of every public page: SEO and social fields, language context.
 
@@ -136,25 +172,11 @@ class ListingPage(BasePage):
         abstract = True
 
 
-class HomePage(BasePage):
+class HomePage(HeroImageMixin, BasePage):  # noqa: DJ008 - Page gives __str__ (the title)
     """The home page of one language: hero, key figures, featured sections, free body."""
 
     hero_heading = models.CharField(_("hero heading"), max_length=120)
     hero_text = models.TextField(_("hero text"), blank=True, max_length=400)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("hero image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(
-        _("hero image alternative text"),
-        max_length=250,
-        blank=True,
-        help_text=_("Describe the image for people who cannot see it; empty if decorative."),
-    )
     hero_cta_label = models.CharField(_("hero button text"), max_length=60, blank=True)
     hero_cta_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -177,8 +199,7 @@ class HomePage(BasePage):
             [
                 FieldPanel("hero_heading"),
                 FieldPanel("hero_text"),
-                FieldPanel("hero_image"),
-                FieldPanel("hero_image_alt"),
+                *hero_image_panels(),
                 FieldPanel("hero_cta_label"),
                 FieldPanel("hero_cta_page"),
             ],
@@ -195,8 +216,7 @@ class HomePage(BasePage):
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("hero_heading"),
         TranslatableField("hero_text"),
-        SynchronizedField("hero_image"),
-        TranslatableField("hero_image_alt"),
+        *HERO_IMAGE_TRANSLATION_FIELDS,
         TranslatableField("hero_cta_label"),
         SynchronizedField("hero_cta_page"),
         TranslatableField("key_figures"),

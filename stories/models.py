@@ -18,7 +18,14 @@ from helpers.i18n import copied_from_language, localize_pages
 from helpers.listing import ListingFilter, filter_and_paginate
 from helpers.visibility import private_sections, public_pages
 from home.blocks import BodyStreamBlock
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+from home.models import (
+    HERO_IMAGE_TRANSLATION_FIELDS,
+    PAGE_TRANSLATABLE_FIELDS,
+    BasePage,
+    HeroImageMixin,
+    ListingPage,
+    hero_image_panels,
+)
 
 from .blocks import GalleryBlock
 
@@ -126,7 +133,7 @@ class StoryIndexPage(ListingPage):
         return sorted(names.items(), key=lambda option: option[1].casefold())
 
 
-class StoryPage(BasePage):
+class StoryPage(HeroImageMixin, BasePage):
     """A story: what a funded project did, with photos, in the leader's own words."""
 
     introduction = models.TextField(_("introduction"), max_length=500)
@@ -147,23 +154,12 @@ class StoryPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
     body = StreamField(StoryStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = BasePage.content_panels + [
         FieldPanel("introduction"),
         FieldRowPanel([FieldPanel("date"), FieldPanel("campaign"), FieldPanel("district")]),
-        MultiFieldPanel(
-            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
-        ),
+        MultiFieldPanel(hero_image_panels(), heading=_("Image")),
         FieldPanel("body"),
     ]
     search_fields = BasePage.search_fields + [
@@ -176,8 +172,7 @@ class StoryPage(BasePage):
         SynchronizedField("date"),
         SynchronizedField("campaign"),
         TranslatableField("district"),
-        SynchronizedField("hero_image"),
-        TranslatableField("hero_image_alt"),
+        *HERO_IMAGE_TRANSLATION_FIELDS,
         TranslatableField("body"),
     ]
     parent_page_types = ["stories.StoryIndexPage"]

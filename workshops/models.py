@@ -40,7 +40,14 @@ from helpers.api import (
 from helpers.i18n import localize_pages
 from helpers.visibility import public_pages
 from home.blocks import BodyStreamBlock
-from home.models import PAGE_TRANSLATABLE_FIELDS, BasePage, ListingPage
+from home.models import (
+    HERO_IMAGE_TRANSLATION_FIELDS,
+    PAGE_TRANSLATABLE_FIELDS,
+    BasePage,
+    HeroImageMixin,
+    ListingPage,
+    hero_image_panels,
+)
 
 from .listing import listing_context
 
@@ -152,19 +159,10 @@ class WorkshopPageForm(WagtailAdminPageForm):
     )
 
 
-class WorkshopPage(BasePage):
+class WorkshopPage(HeroImageMixin, BasePage):
     """A workshop or meeting: when, where, in which languages, how many seats."""
 
     summary = models.TextField(_("summary"), max_length=300)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(_("image alternative text"), max_length=250, blank=True)
     starts_at = models.DateTimeField(_("starts at"), help_text=_("Paris time."))
     ends_at = models.DateTimeField(_("ends at"), help_text=_("Paris time."))
     venue = models.ForeignKey(
@@ -200,9 +198,7 @@ class WorkshopPage(BasePage):
     base_form_class = WorkshopPageForm
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
-        MultiFieldPanel(
-            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Image")
-        ),
+        MultiFieldPanel(hero_image_panels(), heading=_("Image")),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
@@ -229,8 +225,7 @@ class WorkshopPage(BasePage):
     ]
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("summary"),
-        SynchronizedField("hero_image"),
-        TranslatableField("hero_image_alt"),
+        *HERO_IMAGE_TRANSLATION_FIELDS,
         SynchronizedField("starts_at"),
         SynchronizedField("ends_at"),
         TranslatableField("venue"),
