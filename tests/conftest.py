@@ -1,13 +1,21 @@
 """Fixtures shared by every test folder."""
 
+import importlib
 import io
 
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from wagtail.models import Page
 
 import pytest
+
+from helpers.visibility import forget_request
 
 DEMO_FIXTURE = "demo_site"
 SHARED_DEMO = pytest.StashKey()
@@ -130,8 +138,6 @@ def demo_site(_shared_demo, db):
 def _no_request_memo():
     """helpers.visibility remembers the private sections until the request ends; a test that
     leaves a streamed response unread never ends its request: start each test without."""
-    from helpers.visibility import forget_request
-
     forget_request()
     yield
     forget_request()
@@ -140,8 +146,6 @@ def _no_request_memo():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counts never leak between tests."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -151,9 +155,6 @@ def _fresh_cache():
 def _default_language():
     """Each test starts in the site's default language: a request through the test client
     leaves its language active in the thread, which a later test would inherit."""
-    from django.conf import settings
-    from django.utils import translation
-
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
@@ -174,15 +175,12 @@ PERMISSION_MIGRATIONS = (
         "create_submit_translation_permission",
     ),
     ("stories.migrations.0004_groups_and_review_workflow", "groups_and_workflow"),
+    ("stories.migrations.0005_campaign_review_workflow", "campaign_review_workflow"),
     ("workshops.migrations.0004_registration_permissions", "grant"),
 )
 
 
 def restore_migrated_groups(sender, plan=None, **kwargs):
-    import importlib
-
-    from django.apps import apps
-
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if plan is not None or sender is not with_models[-1]:  # once, after every app's own
         return
@@ -191,8 +189,6 @@ def restore_migrated_groups(sender, plan=None, **kwargs):
 
 
 def _connect_restore():
-    from django.db.models.signals import post_migrate
-
     post_migrate.connect(restore_migrated_groups, dispatch_uid="tests.restore_migrated_groups")
 
 

@@ -26,6 +26,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from wagtail.models import Page
+
+from campaigns.models import CampaignPage
+from stories.models import StoryPage
+from workshops.models import WorkshopPage
+
 HUGE = "99999999999999999999"
 
 MALFORMED = [
@@ -249,12 +255,6 @@ class Report:
 
 def targets():
     """Every public route of the demo with the parameters it reads, in a stable order."""
-    from wagtail.models import Page
-
-    from campaigns.models import CampaignPage
-    from stories.models import StoryPage
-    from workshops.models import WorkshopPage
-
     languages = [code for code, _name in settings.LANGUAGES]
     pages = list(Page.objects.live().filter(depth__gte=2).order_by("pk"))
     campaigns = list(CampaignPage.objects.live().order_by("pk"))

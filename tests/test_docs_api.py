@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from campaigns.models import CampaignPage
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
 CURL = re.compile(r'^\$ curl (?P<options>[^"]*)"(?P<url>[^"]+)"', re.MULTILINE)
@@ -54,8 +56,6 @@ def test_the_docs_have_examples_of_every_part():
 
 @pytest.mark.django_db
 def test_every_documented_example_works_on_the_demo_data(client, demo_site):
-    from campaigns.models import CampaignPage
-
     # The card's example names a campaign by id: ids differ from one database to another
     demo_campaign = CampaignPage.objects.live().get(
         slug="jardin-des-couronnes", locale__language_code="fr"

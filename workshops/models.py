@@ -422,6 +422,23 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class RegistrationEmail(models.TextChoices):
+    """The emails a registrant gets (workshops/tasks.py), a branch each of its templates
+    (never shown as a choice: no label to translate)."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"  # a seat became free: now confirmed
+    REMINDER = "reminder"  # the day before
+
+    @property
+    def status(self):
+        """The registration's status this email is written for: sent only while it holds."""
+        if self is RegistrationEmail.WAITLISTED:
+            return RegistrationStatus.WAITLISTED
+        return RegistrationStatus.CONFIRMED
+
+
 class RegistrationSource(models.TextChoices):
     ONLINE = "online", _("Online")
     PHONE = "phone", _("By phone (staff)")

@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from .models import (
     Registration,
+    RegistrationEmail,
     RegistrationSource,
     RegistrationStatus,
     WorkshopPage,
@@ -88,7 +89,10 @@ def register(
             counter.taken += seats
             counter.save(update_fields=["taken"])
         if notify:
-            _notify(registration, "confirmed" if confirmed else "waitlisted")
+            _notify(
+                registration,
+                RegistrationEmail.CONFIRMED if confirmed else RegistrationEmail.WAITLISTED,
+            )
     return registration
 
 
@@ -156,7 +160,7 @@ def _confirm(registration, counter):
     registration.confirmed_at = timezone.now()
     registration.save(update_fields=["status", "confirmed_at"])
     counter.taken += registration.seats
-    _notify(registration, "promoted")
+    _notify(registration, RegistrationEmail.PROMOTED)
 
 
 def _notify(registration, kind):

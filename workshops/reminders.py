@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Registration, RegistrationStatus, WorkshopPage
+from .models import Registration, RegistrationEmail, RegistrationStatus, WorkshopPage
 from .tasks import send_registration_email
 
 
@@ -54,6 +54,8 @@ def send_due(now=None):
             if claimed:
                 sent += 1
                 transaction.on_commit(
-                    lambda pk=registration.pk: send_registration_email.enqueue(pk, "reminder")
+                    lambda pk=registration.pk: send_registration_email.enqueue(
+                        pk, RegistrationEmail.REMINDER
+                    )
                 )
     return sent

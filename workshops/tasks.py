@@ -10,9 +10,7 @@ from helpers.emails import render_subject, render_text
 
 from .calendar import calendar_for
 from .links import cancel_token
-from .models import Registration, RegistrationStatus, WorkshopPage
-
-KINDS = {"confirmed", "waitlisted", "promoted", "reminder"}
+from .models import Registration, RegistrationEmail, WorkshopPage
 
 
 def _absolute(path, workshop):
@@ -26,12 +24,10 @@ def send_registration_email(registration_id, kind):
     became free: now confirmed, with the .ics) or "reminder" (the day before, with the .ics;
     workshops/reminders.py). Returns True when sent."""
     registration = Registration.objects.filter(pk=registration_id).first()
-    if registration is None or not registration.email or kind not in KINDS:
+    if registration is None or not registration.email or kind not in RegistrationEmail.values:
         return False
-    expected = (
-        RegistrationStatus.WAITLISTED if kind == "waitlisted" else RegistrationStatus.CONFIRMED
-    )
-    if registration.status != expected:
+    kind = RegistrationEmail(kind)
+    if registration.status != kind.status:
         return False  # changed since (cancelled, promoted): this email would be wrong
     with translation.override(registration.language):
         pages = WorkshopPage.objects.live().filter(translation_key=registration.workshop_key)
@@ -53,7 +49,7 @@ def send_registration_email(registration_id, kind):
         subject = render_subject("workshops/email/subject.txt", context)
         body = render_text("workshops/email/registration.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
-        if kind != "waitlisted":
+        if kind != RegistrationEmail.WAITLISTED:
             message.attach(f"{workshop.slug}.ics", calendar_for([workshop], None), "text/calendar")
     message.send()
     return True

@@ -13,7 +13,7 @@ import pytest
 
 from campaigns.factories import CampaignPageFactory
 from donations import ledger
-from home.factories import StandardPageFactory
+from home.factories import ImageFactory, StandardPageFactory
 from home.locales import create_language_aliases
 from stories.models import StoryPage
 from tests.api.helpers import walk
@@ -177,8 +177,6 @@ def test_live_page_shows_its_published_version_only(client, private_site, campai
 @pytest.mark.django_db
 def test_images_of_public_pages_are_listed(client, home_page):
     """The other side of the leak test: an image used by a live page is in the API."""
-    from home.factories import ImageFactory
-
     used, unused = ImageFactory(title="used"), ImageFactory(title="unused")
     StandardPageFactory(
         parent=home_page,

@@ -13,11 +13,14 @@ from wagtail.models import Locale
 import pytest
 
 from campaigns.models import CampaignPage
+from donations import ledger
 from helpers.formats import format_day, format_when
 from helpers.money import format_money
 from home.factories import ImageFactory, StandardPageFactory
 from home.locales import create_language_aliases
 from tests.api.helpers import api
+from workshops.factories import WorkshopPageFactory
+from workshops.registrations import register
 
 PAGE_TYPES = [
     "home.HomePage",
@@ -89,8 +92,6 @@ def test_api_detail_matches_the_html_page_for_every_page_type_in_fr_and_ar(clien
 
 @pytest.mark.django_db
 def test_campaign_totals_come_from_the_ledger(client, campaign):
-    from donations import ledger
-
     ledger.record_offline(
         campaign_key=campaign.translation_key, amount_cents=2_550, offline_method="cash"
     )
@@ -200,9 +201,6 @@ def test_blocks_serialize_to_clean_json_in_the_page_language(client, home_page, 
 
 @pytest.mark.django_db
 def test_workshop_exposes_times_venue_and_seats_left(client, workshop_index, campaign):
-    from workshops.factories import WorkshopPageFactory
-    from workshops.registrations import register
-
     workshop = WorkshopPageFactory(parent=workshop_index, title="Atelier", capacity=5)
     workshop.related_campaigns.add(campaign)
     workshop.save()

@@ -11,7 +11,7 @@ from stories.factories import StoryIndexPageFactory, StoryPageFactory
 
 
 @pytest.fixture
-def index(home_page):  # noqa: F811 - tests/api/conftest.py
+def index(home_page):
     listing = StoryIndexPageFactory(parent=home_page)
     create_language_aliases(listing)
     return listing

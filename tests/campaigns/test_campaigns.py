@@ -13,14 +13,23 @@ from wagtail.models import Locale
 import pytest
 from bs4 import BeautifulSoup
 
+from campaigns.closing import CampaignClosing
 from campaigns.factories import (
     CampaignIndexPageFactory,
     CampaignPageFactory,
     CategoryFactory,
     DistrictFactory,
 )
-from campaigns.models import BudgetLine, CampaignStatus, FundingRule
+from campaigns.models import (
+    BudgetLine,
+    CampaignIndexPage,
+    CampaignPage,
+    CampaignStatus,
+    FundingRule,
+)
+from campaigns.payouts import Payout
 from donations import ledger
+from donations.models import Donation, MatchFund
 from helpers.money import format_money
 from home.locales import create_language_aliases
 
@@ -212,8 +221,6 @@ def test_campaign_page_queries_do_not_grow_with_donations(client, campaign):
 
 @pytest.mark.django_db
 def test_listing_queries_do_not_grow_with_campaigns(client, home_page, monkeypatch):
-    from campaigns.models import CampaignIndexPage
-
     monkeypatch.setattr(CampaignIndexPage, "per_page", 50)
     index = CampaignIndexPageFactory(parent=home_page)
     fr = Locale.objects.get(language_code="fr")
@@ -235,9 +242,6 @@ def test_listing_queries_do_not_grow_with_campaigns(client, home_page, monkeypat
 
 @pytest.mark.django_db
 def test_demo_has_campaigns_in_every_status_with_online_and_offline_gifts(client, demo_site):
-    from campaigns.models import CampaignPage
-    from donations.models import Donation
-
     french = CampaignPage.objects.filter(locale__language_code="fr")
     assert {campaign.status for campaign in french} >= {
         CampaignStatus.LIVE,
@@ -265,10 +269,6 @@ def test_demo_has_campaigns_in_every_status_with_online_and_offline_gifts(client
 
     # The money after the gift: a closed campaign that succeeded and was paid out, a failed
     # all-or-nothing one whose gifts were all refunded, and a match fund.
-    from campaigns.closing import CampaignClosing
-    from campaigns.payouts import Payout
-    from donations.models import MatchFund
-
     succeeded = [c for c in french if c.status == CampaignStatus.SUCCEEDED]
     assert CampaignClosing.objects.filter(campaign_key=succeeded[0].translation_key).exists()
     assert Payout.objects.filter(campaign_key__in=[c.translation_key for c in succeeded]).exists()

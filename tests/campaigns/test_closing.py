@@ -24,7 +24,7 @@ from campaigns import closing as closings
 from campaigns.closing import CampaignClosing, ClosingEmail, ClosingResult
 from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
 from campaigns.models import CampaignIndexPage, CampaignPage, CampaignStatus, FundingRule
-from campaigns.tasks import CLOSING_GRACE, close_campaign, due_campaign_keys
+from campaigns.tasks import CLOSING_GRACE, ClosingIncomplete, close_campaign, due_campaign_keys
 from donations import ledger
 from donations.models import Donation, DonationStatus
 from helpers.money import format_money
@@ -330,8 +330,6 @@ def test_each_leader_and_donor_is_told_once_in_their_language(index, django_user
 
 
 def closings_incomplete():
-    from campaigns.tasks import ClosingIncomplete
-
     return ClosingIncomplete
 
 

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from campaigns.factories import CampaignPageFactory
 from campaigns.models import CampaignPage
 from donations import ledger
+from helpers.embed import embed_snippet
 from helpers.money import format_money
 from home.locales import create_language_aliases
 from tests.stories.helpers import make_leader
@@ -243,8 +244,6 @@ def test_leaders_find_the_snippet_of_their_campaigns_in_their_space(
 
 @pytest.mark.django_db
 def test_snippet_stays_valid_and_readable_with_quotes_in_the_title(rf, campaign):
-    from helpers.embed import embed_snippet
-
     campaign.title = 'L\'atelier "Vélo & co" <à> Belleville'
     snippet = embed_snippet(campaign, "fr", rf.get("/admin/"))
     assert "L'atelier" in snippet.code  # apostrophes need no escaping in "…"

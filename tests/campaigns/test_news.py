@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from wagtail.models import Locale, Page, WorkflowState
 
@@ -192,8 +193,6 @@ def test_a_news_written_in_arabic_reaches_french_donors_with_a_notice(
     claire = emails["claire@example.org"]
     assert "جاء عشرون جارًا." in claire.body
     with translation.override("fr"):
-        from django.utils.translation import gettext
-
         notice = gettext(
             "This news has not been translated into your language yet: here it is in its "
             "original language (%(language)s)."

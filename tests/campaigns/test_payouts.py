@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -473,9 +475,6 @@ def test_money_use_costs_one_query_per_kind(garden, django_assert_num_queries):
 def test_the_campaign_pages_queries_do_not_grow_with_expenses(
     client, garden, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     pay(garden, 90_000)
     record(garden, payouts=[(1_000, "VIR-1")], expenses=[(100, "Bacs", "Achat")])
     with CaptureQueriesContext(connection) as few:
@@ -555,9 +554,6 @@ def test_open_data_has_paid_out_and_spent_per_campaign(client, garden, kitchen):
 
 @pytest.mark.django_db
 def test_open_data_queries_do_not_grow_with_payouts_and_expenses(client, garden, kitchen):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/open-data/campaigns.csv").status_code == 200

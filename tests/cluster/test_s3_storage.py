@@ -16,6 +16,8 @@ from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from wagtail.images import get_image_model
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -87,8 +89,6 @@ def jpeg_with_location():
 
 @pytest.mark.django_db
 def test_an_upload_reaches_the_bucket_renamed_without_location_and_its_renditions_too(s3):
-    from wagtail.images import get_image_model
-
     image = get_image_model().objects.create(
         title="Garden", file=ImageFile(io.BytesIO(jpeg_with_location()), name="IMG_0001.jpg")
     )

@@ -31,6 +31,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from PIL import Image
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTPS = {"X-Forwarded-Proto": "https"}  # what the balancer tells a node
@@ -353,8 +354,6 @@ def test_a_private_photo_uploaded_through_node_a_is_shown_through_node_b_to_its_
 
 
 def test_node_b_draws_a_poster_with_the_campaign_photo_from_s3(cluster, campaign):
-    from pypdf import PdfReader
-
     answer = Browser(cluster.certificate).get(
         f"{cluster.nodes['b']}/campaign-poster/fr/{campaign['id']}.pdf"
     )

@@ -7,12 +7,13 @@ of CI (DATABASE_URL=postgres://…), where each thread has its own connection an
 import threading
 
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client, RequestFactory
 
 import pytest
 
 from donations import ledger
 from donations.models import Donation, DonationStatus, WebhookEvent
+from donations.payments import StripeBackend
 from tests.donations.conftest import WEBHOOK_SECRET
 
 DELIVERIES = 20
@@ -91,10 +92,6 @@ def test_concurrent_deliveries_count_the_gift_once(campaign, stripe_server):
 
 def stripe_server_session(donation):
     """Create the donation's Checkout Session the way the site does; return its id."""
-    from django.test import RequestFactory
-
-    from donations.payments import StripeBackend
-
     StripeBackend().start_checkout(donation, RequestFactory().get("/"))
     donation.refresh_from_db()
     return donation.provider_session_id

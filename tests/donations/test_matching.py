@@ -3,16 +3,19 @@ ledger in the same transaction, never beyond a cap; a refund or a lost dispute t
 the campaign page and the donation form say what is left in the fund."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 import pytest
 
+from campaigns import match_demo
 from campaigns.factories import CampaignPageFactory, CategoryFactory, DistrictFactory
+from campaigns.models import CampaignPage
 from donations import ledger, matching
 from donations.models import Donation, DonationSource, DonationStatus, MatchFund
 from helpers.money import format_money
@@ -381,13 +384,6 @@ def test_nothing_is_said_when_the_fund_is_empty_or_over(client, campaign):
 
 @pytest.mark.django_db
 def test_the_demo_fund_matches_the_live_campaigns_gifts_once(demo_site):
-    from types import SimpleNamespace
-
-    from wagtail.models import Locale
-
-    from campaigns import match_demo
-    from campaigns.models import CampaignPage
-
     sponsor = MatchFund.objects.get(sponsor_name="Fondation Solidarité Paris")
     assert (sponsor.ratio_percent, sponsor.total_cap_cents) == (100, 500_000)
     assert (sponsor.per_campaign_cap_cents, sponsor.per_gift_cap_cents) == (100_000, 10_000)

@@ -3,12 +3,20 @@ donor_count counts people (one email, or one offline donor's name, once), gift_c
 counts gifts; a lost dispute is a ledger entry that takes its amount out of the total;
 an offline gift given back is refunded in full with who and when."""
 
+from django.db.models import Count
 from django.utils import timezone
 
 import pytest
 
 from donations import ledger
-from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
+from donations.models import (
+    CampaignTally,
+    Dispute,
+    DisputeStatus,
+    Donation,
+    DonationSource,
+    DonationStatus,
+)
 
 
 def paid(campaign, cents, email="", name="", **fields):
@@ -194,8 +202,6 @@ def test_mark_returned_refuses_an_online_gift(campaign, admin_user):
 
 @pytest.mark.django_db
 def test_person_key_counts_people_in_any_query(campaign):
-    from django.db.models import Count
-
     paid(campaign, 1000, email="x@example.org")
     paid(campaign, 1000, email="X@example.org")
     offline(campaign, 1000, name="Zoé")
@@ -209,8 +215,6 @@ def test_person_key_counts_people_in_any_query(campaign):
 
 @pytest.mark.django_db
 def test_recompute_all_gives_back_the_ledger_figures(campaign):
-    from donations.models import CampaignTally
-
     paid(campaign, 1000, email="x@example.org")
     paid(campaign, 2000, email="x@example.org")
     CampaignTally.objects.update(raised_cents=1, donor_count=7, gift_count=0)

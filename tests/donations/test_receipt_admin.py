@@ -571,7 +571,7 @@ def test_a_receipt_needs_the_name_and_full_address(admin, campaign, receipts_on,
 
 @pytest.mark.django_db
 def test_a_gift_without_receipt_needs_no_address(admin, campaign, receipts_on):  # noqa: F811
-    blank = {name: "" for name in ADDRESS}
+    blank = dict.fromkeys(ADDRESS, "")
     response = admin.post(ADD_GIFT_URL, gift_data(campaign, wants_receipt=None, **blank))
     assert response.status_code == 302
     assert not Donation.objects.get().wants_receipt

@@ -60,7 +60,7 @@ def at_once(calls):
         try:
             barrier.wait(timeout=30)
             results.append(call())
-        except Exception as error:  # noqa: BLE001 - reported by the test
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -7,6 +7,7 @@ import datetime
 import re
 import socket
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,12 +16,26 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from donations import ledger, tax_receipts
-from donations.models import TaxReceipt, TaxReceiptKind, TaxReceiptStatus
-from donations.receipt_pdf import TEMPLATE, amount_in_words, receipt_context, render_receipt
+from donations import ledger, receipt_demo, tax_receipts
+from donations.models import (
+    Donation,
+    ReceiptCounter,
+    TaxReceipt,
+    TaxReceiptKind,
+    TaxReceiptSettings,
+    TaxReceiptStatus,
+)
+from donations.receipt_pdf import (
+    TEMPLATE,
+    amount_in_words,
+    receipt_context,
+    render_receipt,
+    signature_data_uri,
+)
 from helpers.pdf import FONT_STACK
 from tests.donations.receipt_fixtures import (  # noqa: F401
     ADDRESS,
+    PNG_1PX,
     offline_gift_with_receipt,
     receipts_on,
 )
@@ -325,11 +340,6 @@ def test_a_missing_signature_file_leaves_the_signature_out(
 
 
 def test_only_a_png_or_jpeg_signature_is_embedded():
-    from django.core.files.base import ContentFile
-
-    from donations.receipt_pdf import signature_data_uri
-    from tests.donations.receipt_fixtures import PNG_1PX
-
     png = default_storage.save("private/signatures/test-sig.png", ContentFile(PNG_1PX))
     fake = default_storage.save("private/signatures/test-fake.png", ContentFile(b"<svg/>"))
     try:
@@ -364,9 +374,6 @@ def test_the_receipt_loads_nothing_from_the_network(
 
 
 def test_the_demo_issues_its_receipts_once_and_resets_them(demo_site):
-    from donations import receipt_demo
-    from donations.models import Donation, ReceiptCounter, TaxReceiptSettings
-
     current = TaxReceiptSettings.load()
     assert tax_receipts.receipts_offered() and current.identifier == "W751000000"
     assert current.signature.name.startswith("private/")

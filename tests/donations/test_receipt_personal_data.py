@@ -7,6 +7,7 @@ import io
 import json
 
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -150,8 +151,6 @@ def test_the_purge_takes_the_gifts_copy_of_the_name_and_address_too(donor):
 
 def test_the_erase_confirmation_says_the_receipt_stays_and_until_when(donor, admin_client):
     """Staff see, before erasing, what stays and why (a tax receipt, the legal period)."""
-    from django.urls import reverse
-
     data = {"email": EMAIL, "phone": ""}
     page = admin_client.post(reverse("personal_data:erase"), data).content.decode()
     kept = page[page.index('class="personal-data-kept"') :]

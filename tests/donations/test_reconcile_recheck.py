@@ -10,6 +10,8 @@ from django.utils import timezone
 
 import pytest
 
+from campaigns import closing as closings
+from campaigns.models import CampaignPage, FundingRule
 from donations import ledger, recheck
 from donations.models import Dispute, DisputeStatus, Donation, DonationStatus
 from tests.donations.test_payments import deliver, give
@@ -160,9 +162,6 @@ def test_gifts_are_read_by_pages(client, campaign, stripe_server, donation_form)
 def test_a_refund_asked_at_closing_whose_webhook_is_lost_is_confirmed_by_reconcile(
     client, campaign, stripe_server, donation_form
 ):
-    from campaigns import closing as closings
-    from campaigns.models import CampaignPage, FundingRule
-
     (gift,) = paid_gifts(client, campaign, stripe_server, donation_form)
     # the campaign ended two days ago, all or nothing, far below its threshold
     closes_at = timezone.now() - datetime.timedelta(days=2)

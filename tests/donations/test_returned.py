@@ -15,6 +15,9 @@ from wagtail.models import ModelLogEntry
 import pytest
 from bs4 import BeautifulSoup
 
+from campaigns import closing as closings
+from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
+from campaigns.models import FundingRule
 from donations import ledger, returns
 from donations.models import Donation, DonationStatus
 from tests.donations.test_admin import online_gift, speaks, staff_client
@@ -49,8 +52,6 @@ def failed(campaign):
 
 @pytest.fixture
 def other_campaign(campaign):
-    from campaigns.factories import CampaignPageFactory
-
     return CampaignPageFactory(parent=campaign.get_parent(), title="Ressourcerie Belleville")
 
 
@@ -246,10 +247,6 @@ def test_pages_speak_the_staff_members_language(admin_client, admin_user, failed
 def test_the_campaign_app_says_which_campaigns_failed(admin, home_page):
     """With the lookup the campaign app registers: an all-or-nothing campaign closed as
     failed has its offline gifts listed; one that succeeded has not."""
-    from campaigns import closing as closings
-    from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
-    from campaigns.models import FundingRule
-
     index = CampaignIndexPageFactory(parent=home_page)
     now = timezone.now()
     pages = {}

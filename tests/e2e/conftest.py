@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
@@ -238,8 +239,6 @@ def site_url(chromium_executable, tmp_path_factory, pytestconfig):
 # started once for the whole e2e package and stopped when its last test is done.
 @pytest.fixture(scope="package")
 def playwright_instance(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         yield playwright
 

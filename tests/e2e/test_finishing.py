@@ -12,6 +12,7 @@
 Screenshots: test-artifacts/finishing-<page>-<lang>-<width>.png.
 """
 
+import json
 import urllib.request
 
 import pytest
@@ -197,8 +198,6 @@ NATURAL_HEIGHT = """() => {
 
 @pytest.fixture(scope="module")
 def demo_campaigns(site_url):
-    import json
-
     with urllib.request.urlopen(site_url + "/open-data/campaigns.json", timeout=10) as response:
         return json.load(response)["campaigns"]
 

@@ -492,9 +492,9 @@ class FakeStripe:
             return self._list_disputes(params)
         if method == "POST" and parts == ["v1", "checkout", "sessions"]:
             return self._create_session(params)
-        if method == "POST" and parts[:3] == ["v1", "checkout", "sessions"] and len(parts) == 5:
-            if parts[4] == "expire":
-                return self.expire(parts[3])
+        expire = ["v1", "checkout", "sessions", parts[3] if len(parts) == 5 else "", "expire"]
+        if method == "POST" and parts == expire:
+            return self.expire(parts[3])
         if method == "POST" and parts == ["v1", "refunds"]:
             return self._create_refund(params)
         kind = RETRIEVABLE.get("/".join(parts[1:-1]))

@@ -7,10 +7,13 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from wagtail.models import Locale
+
 import pytest
 from bs4 import BeautifulSoup
 
 from helpers import formats
+from helpers.money import format_money
 from home.locales import create_language_aliases
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from workshops.factories import VenueFactory, WorkshopIndexPageFactory, WorkshopPageFactory
@@ -122,8 +125,6 @@ def test_numbers(language, expected):
 
 
 def test_arabic_numbers_use_the_digits_of_the_amounts():
-    from helpers.money import format_money
-
     with translation.override("ar"):
         assert formats.format_number(1250) == "1,250"
         assert "1,250" in format_money(125000)
@@ -169,8 +170,6 @@ def monday_workshop(home_page):  # noqa: F811 - the shared fixture
 
 
 def page_in(page, language):
-    from wagtail.models import Locale
-
     return page.get_translation(Locale.objects.get(language_code=language))
 
 

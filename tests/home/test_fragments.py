@@ -7,6 +7,7 @@ holds a CSRF token is never kept; each language and each page of a list has its 
 and a render whose parts are kept runs only the frame's few queries."""
 
 from django.db import connection
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template import Template
 from django.template.context import RequestContext
 from django.test import Client, RequestFactory
@@ -123,8 +124,6 @@ def test_a_preview_neither_uses_nor_fills_the_fragments(editor, demo_site, fragm
 
 @pytest.mark.django_db
 def test_a_part_that_holds_a_csrf_token_is_never_kept(demo_site, fragments_on):
-    from django.middleware.csrf import CsrfViewMiddleware
-
     page = fr(HomePage).get()
 
     def render(source, text):

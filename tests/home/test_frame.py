@@ -2,11 +2,13 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import translation
@@ -111,8 +113,6 @@ def test_load_demo_is_idempotent_and_reset_rebuilds(demo_site):
 
 @pytest.mark.django_db
 def test_demo_admin_password_comes_from_the_environment(monkeypatch, demo_site):
-    from django.contrib.auth import authenticate, get_user_model
-
     # the shared demo build made `admin` already (random password): load_demo makes it again
     get_user_model().objects.filter(username="admin").delete()
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-demo-password-1")
@@ -243,8 +243,6 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
 
 
 def test_env_example_documents_every_variable_the_code_reads():
-    import re
-
     read = set()
     for path in [*ROOT.glob("cocity/**/*.py"), *ROOT.glob("*/management/**/*.py")]:
         source = path.read_text()

@@ -5,9 +5,13 @@ import re
 from io import BytesIO, StringIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from wagtail.images.models import Image
 
@@ -15,6 +19,7 @@ import pytest
 from PIL import ExifTags, PngImagePlugin
 from PIL import Image as PILImage
 
+from home.images import too_many_pixels_message
 from stories.models import StoryPage
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from tests.stories.conftest import leader, reviewer, story_index  # noqa: F401 - shared fixtures
@@ -182,8 +187,6 @@ def test_reencoding_an_existing_original_cleans_it_and_its_renditions(
     django_capture_on_commit_callbacks,
 ):
     """Images stored before this change: the management command re-encodes them."""
-    from django.core.management import call_command
-
     image = Image(title="old")
     image.file = photo_with_metadata()
     image.save()
@@ -220,9 +223,6 @@ def test_a_pixel_bomb_from_a_leader_is_refused_naming_the_cap_and_keeping_the_re
     campaign,  # noqa: F811
     story_index,  # noqa: F811
 ):
-    from django.utils import translation
-    from django.utils.html import escape
-
     client.force_login(leader)
     fine = photo_with_metadata()
     response = client.post(
@@ -231,7 +231,6 @@ def test_a_pixel_bomb_from_a_leader_is_refused_naming_the_cap_and_keeping_the_re
     )
     assert response.status_code == 400
     html = response.content.decode()
-    from home.images import too_many_pixels_message
 
     with translation.override("ar"):
         message = str(too_many_pixels_message())
@@ -246,8 +245,6 @@ def test_a_pixel_bomb_from_a_leader_is_refused_naming_the_cap_and_keeping_the_re
 
 @pytest.mark.django_db
 def test_a_pixel_bomb_is_refused_in_the_admin_and_by_the_model(admin_client):
-    from django.core.exceptions import ValidationError
-
     response = admin_client.post(
         reverse("wagtailimages:add"), {"title": "Bombe", "file": pixel_bomb()}
     )

@@ -3,9 +3,13 @@
 import re
 
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 
 import pytest
 from bs4 import BeautifulSoup
+
+from home import demo_content as content
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -131,8 +135,6 @@ def test_untranslated_page_shows_french_with_a_notice_in_the_readers_language(
 @pytest.mark.parametrize("language", ["pt", "zh-hans"])
 def test_the_demo_is_in_portuguese_and_chinese(client, demo_site, language):
     """Menu, home page, key figures, pages and footer in the reader's language, no notice."""
-    from home import demo_content as content
-
     home = parse(client.get(f"/{language}/"))
     assert home.select_one(".notice--translation") is None
     assert home.h1.get_text(strip=True) == content.HOME["hero_heading"].get(language)
@@ -179,9 +181,6 @@ def test_unknown_page_is_a_localized_404(client, demo_site):
 
 
 def test_server_error_page_is_localized_without_a_database():
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     with translation.override("ar"):
         html = render_to_string("500.html")
     soup = BeautifulSoup(html, "html.parser")

@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 import pytest
 
+from cocity import observability
 from cocity.logging_config import JsonFormatter, logging_config
 from cocity.observability import scrub, scrub_event
 from cocity.request_id import RequestIdFilter, request_id_from
@@ -55,7 +56,7 @@ class FakeSentry(http.server.ThreadingHTTPServer):
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
                 elif encoding == "br":
-                    import brotli
+                    import brotli  # noqa: PLC0415 - optional: only when the SDK compressed with br
 
                     body = brotli.decompress(body)
                 self.envelopes.append(body.decode())
@@ -305,8 +306,6 @@ def test_metrics_refused_through_a_proxy_unless_with_the_token(site):
 
 
 def test_metrics_off_by_default(monkeypatch):
-    from cocity import observability
-
     monkeypatch.delenv("METRICS", raising=False)
     assert observability.metrics_urls() == []
     assert observability.with_metrics(["a"], ["m"]) == (["a"], ["m"])

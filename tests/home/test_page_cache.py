@@ -1,15 +1,20 @@
 """The page cache for anonymous visitors and compressed HTML (cocity/page_cache.py)."""
 
 import gzip
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils import translation
 
 from wagtail.models import Page, PageViewRestriction
 
@@ -19,6 +24,7 @@ from campaigns.models import CampaignIndexPage, CampaignPage
 from cocity.page_cache import PageCacheMiddleware
 from donations import ledger
 from helpers.money import format_money
+from home.models import Footer
 from tests.redis_keys import clear_prefix, own_prefix
 from workshops.models import WorkshopPage
 
@@ -134,8 +140,6 @@ def view_with_a_message(request):
 
 
 def view_with_a_csrf_token(request):
-    from django.middleware.csrf import get_token
-
     return HttpResponse(f"<form>{get_token(request)}</form>" + "<p>filler</p>" * 50)
 
 
@@ -242,7 +246,6 @@ def test_a_paid_gift_shows_on_the_cached_page_and_card_within_two_seconds(
     paid = time.monotonic()
     raised = ledger.tally(page.translation_key)[0]
     assert raised >= raised_before + 123_400  # with the sponsors' match, if any
-    from django.utils import translation
 
     with translation.override("fr"):
         shown = format_money(raised)
@@ -304,8 +307,6 @@ def test_publish_unpublish_move_and_delete_purge(client, demo_site, page_cache):
 
 @pytest.mark.django_db
 def test_a_snippet_or_setting_saved_purges(client, demo_site, page_cache):
-    from home.models import Footer
-
     client.get("/fr/")
     assert client.get("/fr/")["X-Page-Cache"] == "hit"
     footer = Footer.objects.filter(locale__language_code="fr").first()
@@ -345,7 +346,6 @@ def redis_cache(settings):
             "KEY_PREFIX": prefix,
         }
     }
-    from django.core.cache import cache
 
     clear_prefix(REDIS_DB6, prefix)
     yield cache
@@ -369,13 +369,10 @@ def test_with_redis_a_paid_gift_purges_too(
 @pytest.fixture
 def purge_server():
     """A loopback HTTP server that records the PURGE requests it gets (a CDN's purge API)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     purged = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+        def do_PURGE(self):
             purged.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -3,14 +3,15 @@ seat taken retires the cached answers that show it, and leaves every other one s
 the cache, without a query. On the local-memory cache and on Redis (the production backend,
 where the tags' versions are shared by every node)."""
 
+import datetime
 import time
 
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 import pytest
 
@@ -18,9 +19,11 @@ from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
 from cocity import page_cache
 from cocity.cache import DegradingRedisCache
 from donations import ledger
+from donations.matching import active_funds, covers
+from donations.models import Donation, MatchFund
 from helpers.money import format_money
 from helpers.visibility import public_pages
-from home.models import HomePage
+from home.models import Footer, HomePage
 from stories.models import StoryIndexPage, StoryPage
 from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
 from tests.redis_keys import clear_prefix, own_prefix
@@ -63,7 +66,6 @@ def shared_cache(request, settings, page_cache_on):
                 "KEY_PREFIX": prefix,
             }
         }
-    from django.core.cache import cache
 
     if request.param == "redis":
         clear_prefix(REDIS_DB6, prefix)
@@ -97,10 +99,6 @@ def campaigns_a_and_b():
 
 
 def fund_covers_both(a, b):
-    from django.utils import timezone
-
-    from donations.matching import active_funds, covers
-
     return any(
         covers(fund, a.translation_key) and covers(fund, b.translation_key)
         for fund in active_funds(timezone.now())
@@ -109,9 +107,6 @@ def fund_covers_both(a, b):
 
 def not_covered_campaign():
     """A French campaign page no sponsor's fund covers."""
-    from donations.matching import covers
-    from donations.models import MatchFund
-
     funds = list(MatchFund.objects.all())
     return next(
         page
@@ -122,12 +117,6 @@ def not_covered_campaign():
 
 def shared_fund(a, b, sponsor):
     """A sponsor's fund of 5 000 € matching 1 € for 1 € the gifts to A and B, open now."""
-    import datetime
-
-    from django.utils import timezone
-
-    from donations.models import MatchFund
-
     now = timezone.now()
     return MatchFund.objects.create(
         sponsor_name=sponsor,
@@ -268,8 +257,6 @@ def test_a_seat_taken_purges_the_workshop_not_the_campaigns(
 
 @pytest.mark.django_db
 def test_a_snippet_saved_purges_everything(client, demo_site, shared_cache):
-    from home.models import Footer
-
     a, b = campaigns_a_and_b()
     warm(client, [a.url, b.url, "/open-data/campaigns.json"])
     Footer.objects.filter(locale__language_code="fr").first().save()
@@ -342,7 +329,6 @@ def test_a_gift_paid_through_stripe_shows_within_two_seconds(
     }
     response = donor.post(donate, form)
     assert response.status_code == 302, response.content[:500]
-    from donations.models import Donation
 
     donation = Donation.objects.order_by("-pk").first()
     session = stripe_server.complete(donation.provider_session_id)

@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -160,8 +161,6 @@ def test_every_page_type_renders_in_every_language(client, home):
 
 
 def test_every_page_type_has_a_factory():
-    from django.apps import apps
-
     project_apps = {"home", "campaigns", "donations", "stories", "workshops"}
     factory_modules = [
         importlib.import_module(f"{app}.factories")

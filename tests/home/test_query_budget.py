@@ -19,19 +19,28 @@ QUERY_BUDGET_SQL=1 to print the queries of each page, QUERY_BUDGET_SQL=trace for
 comes from.
 """
 
+import datetime as dt
 import importlib
 import os
 import sys
+import traceback
 from unittest import mock
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
 import pytest
 
+from campaigns.factories import CampaignPageFactory
 from campaigns.models import CampaignIndexPage, CampaignPage
+from campaigns.news import CampaignNewsPage
+from campaigns.payouts import Expense, Payout
+from donations.models import MatchFund
 from helpers.visibility import public_pages
 from home.models import HomePage, MainMenu
 from stories.models import StoryPage
@@ -126,8 +135,6 @@ def warm_queries(client, url):
 
     def trace(execute, sql, params, many, context):
         if os.environ.get("QUERY_BUDGET_SQL") == "trace":
-            import traceback
-
             frames = [
                 f"{frame.filename.split('/work/main/')[-1]}:{frame.lineno} {frame.name}"
                 for frame in traceback.extract_stack()
@@ -190,9 +197,6 @@ def test_api_listing_budget_constant_in_items(demo_site, production, client):
 
 
 def test_the_production_values_are_applied(demo_site, production):
-    from django.conf import settings
-    from django.core.cache import cache
-
     assert settings.DEBUG is False
     assert settings.CACHES["default"]["LOCATION"] == REDIS_URL
     cache.set("query-budget-probe", 1)
@@ -254,8 +258,6 @@ def test_a_district_renamed_shows_at_once_on_the_campaign_page(demo_site, produc
 
 
 def test_a_news_item_unpublished_leaves_the_campaign_page_at_once(demo_site, production, client):
-    from campaigns.news import CampaignNewsPage
-
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
     news = public_pages(CampaignNewsPage.objects.child_of(page)).first()
     assert news.title in campaign_html(client, page)
@@ -276,10 +278,6 @@ def test_a_story_unpublished_leaves_the_campaign_page_at_once(demo_site, product
 
 
 def test_a_payout_recorded_shows_at_once_on_the_campaign_page(demo_site, production, client):
-    import datetime as dt
-
-    from campaigns.payouts import Payout
-
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
     before = campaign_html(client, page)
     Payout.objects.create(
@@ -296,10 +294,6 @@ def test_a_payout_recorded_shows_at_once_on_the_campaign_page(demo_site, product
 def test_an_expense_recorded_shows_at_once_on_the_campaign_page(demo_site, production, client):
     """Whether a campaign has expenses is kept with the frame (campaigns/models.py
     _read_figures): a new one starts a new generation (campaigns/apps.py)."""
-    import datetime as dt
-
-    from campaigns.payouts import Expense
-
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
     assert "Sacs de terreau du test" not in campaign_html(client, page)
     Expense.objects.create(
@@ -316,12 +310,6 @@ def test_a_match_fund_opened_or_ended_shows_at_once_on_the_campaign_page(
 ):
     """The funds are kept with the frame (donations/matching.py _open_funds), what they
     matched is read afresh."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from donations.models import MatchFund
-
     page = page_of(CampaignPage, url_path__endswith="/jardin-des-couronnes/")
     assert "Mécène du test" not in campaign_html(client, page)
     now = timezone.now()
@@ -342,8 +330,6 @@ def test_a_match_fund_opened_or_ended_shows_at_once_on_the_campaign_page(
 def test_a_campaign_published_enters_the_listing_at_once(demo_site, production, client):
     """The listing's count and cards are compiled once (helpers/listing.py): their SQL runs
     again on every request, so a new campaign is listed at once, filtered too."""
-    from campaigns.factories import CampaignPageFactory
-
     index = page_of(CampaignIndexPage)
     live = index.url + "?status=live"
     before = client.get(index.url, **HTTPS).content.decode()

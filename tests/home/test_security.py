@@ -3,6 +3,7 @@ proxies, the site without its cache (Redis), the Content-Security-Policy and Per
 headers, gunicorn's configuration."""
 
 import logging
+import multiprocessing
 import os
 import runpy
 import shutil
@@ -13,7 +14,13 @@ from pathlib import Path
 
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.template import Context, Template
 from django.test import RequestFactory
+
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.format import embed_to_frontend_html
+from wagtail.embeds.models import Embed
 
 import pytest
 from bs4 import BeautifulSoup
@@ -63,7 +70,7 @@ def test_one_address_trying_many_usernames_is_stopped(
     client,
     accounts,
     small_login_limits,
-    login,  # noqa: F811
+    login,
 ):
     """One password tried on many accounts from one address: the 4th attempt is refused,
     even with the right password for a real account; other addresses are not affected."""
@@ -83,7 +90,7 @@ def test_many_addresses_trying_one_account_are_stopped(
     client,
     accounts,
     small_login_limits,
-    login,  # noqa: F811
+    login,
 ):
     """A distributed attack on one account: the 6th attempt on it is refused from any
     address, while the same addresses may still sign in to other accounts."""
@@ -101,7 +108,7 @@ def test_successful_sign_ins_are_not_counted(
     client,
     accounts,
     small_login_limits,
-    login,  # noqa: F811
+    login,
 ):
     """A team signing in from one office, or one account signing in again and again, is never
     refused: only failures add up."""
@@ -174,8 +181,6 @@ def test_behind_a_cdn_and_the_load_balancer_the_visitor_is_found(settings):
 
 
 def test_a_wrong_trusted_network_is_reported(settings):
-    from django.core.exceptions import ImproperlyConfigured
-
     settings.RATE_LIMIT_PROXY_HOPS = 1
     settings.RATE_LIMIT_TRUSTED_PROXIES = ["10.0.0.0/33"]
     with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_TRUSTED_PROXIES"):
@@ -187,7 +192,7 @@ def test_forged_forwarded_addresses_do_not_reset_the_sign_in_limit(
     client,
     accounts,
     small_login_limits,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.RATE_LIMIT_PROXY_HOPS = 1
     for number in range(3):
@@ -289,7 +294,7 @@ def test_the_site_keeps_serving_when_redis_stops(
     accounts,
     production_cache,
     settings,
-    caplog,  # noqa: F811
+    caplog,
 ):
     settings.LOGIN_RATE_LIMIT_PER_IP = (3, 60)
     urls = public_urls(campaign)
@@ -410,12 +415,6 @@ def test_no_page_of_the_demo_has_inline_script_or_style(admin_client, demo_site)
 
 @pytest.mark.django_db
 def test_embedded_videos_have_no_inline_style():
-    from django.template import Context, Template
-
-    from wagtail.embeds.embeds import get_embed_hash
-    from wagtail.embeds.format import embed_to_frontend_html
-    from wagtail.embeds.models import Embed
-
     url = "https://vimeo.com/76979871"
     Embed.objects.create(
         url=url,
@@ -440,8 +439,6 @@ def test_embedded_videos_have_no_inline_style():
 @pytest.mark.parametrize(("value", "expected"), [("", None), ("  ", None), ("3", 3)])
 def test_gunicorn_workers_may_be_left_empty(monkeypatch, value, expected):
     """.env.example leaves GUNICORN_WORKERS= empty: the default (2 × cores + 1) then."""
-    import multiprocessing
-
     monkeypatch.setenv("GUNICORN_WORKERS", value)
     monkeypatch.setenv("GUNICORN_THREADS", "")
     config = runpy.run_path(str(REPO_ROOT / "gunicorn.conf.py"))

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import to_locale
 
 import polib
@@ -55,8 +56,8 @@ def test_translations_keep_their_placeholders(language):
         # says the number) — one placeholder at most, one that counts — but nothing else.
         allowed = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
         counts = allowed & COUNT_PLACEHOLDERS
-        for translation in entry.msgstr_plural.values():
-            found = set(PLACEHOLDER.findall(translation))
+        for plural_form in entry.msgstr_plural.values():
+            found = set(PLACEHOLDER.findall(plural_form))
             assert found <= allowed, (language, entry.msgid)
             missing = allowed - found
             assert missing <= counts and len(missing) <= 1, (language, entry.msgid, missing)
@@ -83,8 +84,6 @@ def test_compiled_catalogue_matches_its_source(language):
 
 
 def test_interface_is_translated_at_runtime():
-    from django.utils import translation
-
     with translation.override("ar"):
         skip = translation.gettext("Skip to content")
     with translation.override("zh-hans"):

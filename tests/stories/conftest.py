@@ -5,6 +5,7 @@ from wagtail.models import Locale
 import pytest
 
 from campaigns.factories import DistrictFactory
+from home.locales import create_language_aliases
 from stories.factories import StoryIndexPageFactory
 from stories.workflow import REVIEWERS_GROUP, ensure_groups
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
@@ -13,8 +14,6 @@ from tests.stories.helpers import make_leader
 
 @pytest.fixture
 def story_index(home_page):  # noqa: F811 - the fixture above
-    from home.locales import create_language_aliases
-
     index = StoryIndexPageFactory(parent=home_page)
     create_language_aliases(index)
     return index

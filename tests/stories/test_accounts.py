@@ -6,6 +6,7 @@ import time
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,7 +15,9 @@ from wagtail.models import ModelLogEntry, Page
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers.ratelimit import per_user, rate_limited
 from stories.accounts import NOT_A_LEADER
+from stories.leader_admin import campaign_choices
 from stories.models import LeaderProfile
 from stories.workflow import LEADERS_GROUP, ensure_groups
 
@@ -294,10 +297,6 @@ def test_password_reset_requests_are_limited_per_visitor(client, home_page, make
 
 @pytest.mark.django_db
 def test_rate_limited_decorator_counts_per_key_and_only_posts(rf, home_page, django_user_model):
-    from django.http import HttpResponse
-
-    from helpers.ratelimit import per_user, rate_limited
-
     @rate_limited(per_user, 1, 60)
     def view(request):
         return HttpResponse("ok")
@@ -494,6 +493,4 @@ def test_leaders_are_not_let_into_the_admin(client, home_page, make_leader):
 
 @pytest.mark.django_db
 def test_campaign_choices_are_the_default_language_campaigns(campaign):
-    from stories.leader_admin import campaign_choices
-
     assert list(campaign_choices()) == [Page.objects.get(pk=campaign.pk)]

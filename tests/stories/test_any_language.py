@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from campaigns.demo import CAMPAIGNS
 from home.factories import ImageFactory
 from home.locales import alias_other_language_pages, create_language_aliases, sync_all_trees
+from stories.demo import DEMO_ARABIC_LEADER, WRITTEN_IN_ARABIC
 from stories.factories import StoryPageFactory
 from stories.models import StoryPage
 from tests.api.helpers import api
@@ -330,8 +331,6 @@ def test_a_listing_mixing_languages_runs_a_fixed_number_of_queries(
 
 @pytest.mark.django_db
 def test_the_demo_story_written_in_arabic_is_read_in_five_languages(client, demo_site):
-    from stories.demo import DEMO_ARABIC_LEADER, WRITTEN_IN_ARABIC
-
     story = StoryPage.objects.get(slug=WRITTEN_IN_ARABIC["slug"], locale__language_code="ar")
     assert story.live and story.owner.username == DEMO_ARABIC_LEADER["username"]
     assert story.owner.leader_profile.language == "ar"

@@ -8,13 +8,14 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 from wagtail_localize.models import Translation, TranslationSource
 
 import pytest
 from bs4 import BeautifulSoup
 
 from campaigns.factories import CampaignPageFactory
+from campaigns.models import District
 from home.locales import create_language_aliases
 from stories.factories import StoryPageFactory
 from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
@@ -123,8 +124,6 @@ def test_a_private_campaign_is_not_named(
     story_index,  # noqa: F811
     campaign,  # noqa: F811
 ):
-    from wagtail.models import PageViewRestriction
-
     translate(campaign, "ar", ARABIC_TITLE)
     for page in campaign.get_translations(inclusive=True):
         PageViewRestriction.objects.create(
@@ -229,8 +228,6 @@ def test_the_listing_filters_name_campaigns_and_districts_in_the_readers_languag
     campaign,  # noqa: F811
     district,  # noqa: F811
 ):
-    from campaigns.models import District
-
     arabic_campaign = translate(campaign, "ar", ARABIC_TITLE)
     District.objects.create(
         name="باريس 20",

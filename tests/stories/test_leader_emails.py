@@ -1,6 +1,7 @@
 """Review emails for leaders: the project's own, in their language, linking to the space;
 never Wagtail's moderation emails; "published" once per page, not per translation."""
 
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -18,7 +19,7 @@ from stories.notifications import (
     PUBLISHED,
     notify_leader,
 )
-from stories.workflow import assign_to_story_listing
+from stories.workflow import LEADERS_GROUP, assign_to_story_listing, ensure_groups
 from tests.stories.helpers import make_leader, story_data, url
 
 COMMENT = "Ajoutez le nombre de visiteurs, s'il vous plaît."
@@ -187,9 +188,6 @@ def test_leaders_never_get_wagtail_notifications(django_user_model, campaign, st
     user = django_user_model.objects.create_user("later", "later@example.org", "pw")
     profile = UserProfile.get_for_user(user)
     assert all(getattr(profile, flag) for flag in NOTIFICATION_FLAGS)
-    from django.contrib.auth.models import Group
-
-    from stories.workflow import LEADERS_GROUP, ensure_groups
 
     ensure_groups()
     Group.objects.get(name=LEADERS_GROUP).user_set.add(user)

@@ -3,6 +3,7 @@ emptied, their sessions end, and their name, email and phone leave every table, 
 revision, the public pages, the API and the staff exports — while the stories they wrote
 stay published without the author's name and the other leaders' space keeps working."""
 
+import contextlib
 import csv
 import io
 import json
@@ -76,10 +77,8 @@ def database_texts_holding(needles):
                         continue
                     texts = [value.lower()]
                     if value.lstrip()[:1] in ("[", "{", '"'):
-                        try:
+                        with contextlib.suppress(ValueError):  # text that only looks like JSON
                             texts.append(json.dumps(json.loads(value), ensure_ascii=False).lower())
-                        except ValueError:
-                            pass
                     if any(needle in text for text in texts for needle in lowered):
                         hits.append((table, column, value[:120]))
     return hits

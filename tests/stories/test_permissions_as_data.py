@@ -13,6 +13,7 @@ from wagtail.models import GroupPagePermission, Page, Workflow
 import pytest
 
 from home.groups import COMMUNICATIONS, LEADERS
+from stories.campaign_workflow import campaign_review_workflow
 from stories.workflow import ensure_groups, story_review_workflow
 from tests.conftest import restore_migrated_groups
 
@@ -61,6 +62,29 @@ def test_the_migrations_make_the_groups_and_the_workflow():
     task = workflow.tasks.get().specific
     assert [group.name for group in task.groups.all()] == [COMMUNICATIONS]
     assert story_review_workflow() == workflow  # found, not made again
+    # the leaders' draft campaigns have theirs too, made by stories/migrations/0005
+    campaigns = Workflow.objects.get(name="Campaign review")
+    task = campaigns.tasks.get().specific
+    assert [group.name for group in task.groups.all()] == [COMMUNICATIONS]
+    assert campaign_review_workflow() == campaigns
+    assert Workflow.objects.filter(name="Campaign review").count() == 1
+
+
+def test_a_workflow_staff_changed_stays_as_they_set_it(as_deployed):
+    """Staff rename the campaign review's task and give it to another group: a deploy's
+    migrate and the next submission keep it so."""
+    workflow = Workflow.objects.get(name="Campaign review")
+    task = workflow.tasks.get().specific
+    editors = Group.objects.create(name="Relecteurs de quartier")
+    task.groups.set([editors])
+    task.name = "Relecture par les éditeurs"
+    task.save()
+
+    call_command("migrate", verbosity=0)
+    assert campaign_review_workflow() == workflow
+    task = workflow.tasks.get().specific
+    assert task.name == "Relecture par les éditeurs"
+    assert [group.name for group in task.groups.all()] == ["Relecteurs de quartier"]
 
 
 def test_a_permission_taken_back_stays_taken_back(as_deployed):
@@ -109,3 +133,4 @@ def test_after_a_flush_the_tests_find_the_groups_as_migrated():
     call_command("flush", interactive=False, verbosity=0)
     assert permissions(COMMUNICATIONS) == COMMUNICATIONS_PERMISSIONS
     assert Workflow.objects.filter(name="Story review").exists()
+    assert Workflow.objects.filter(name="Campaign review").exists()

@@ -2,7 +2,9 @@
 staff, never at a public media URL; published, they are public under a name nobody could
 derive from the uploaded one."""
 
+import importlib.util
 import re
+import sys
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -143,9 +145,6 @@ def test_unknown_or_public_names_are_not_served_by_the_private_view(client, admi
 @pytest.mark.django_db
 def test_the_development_server_never_serves_the_private_media(settings, tmp_path, client):
     """`make run` (DEBUG) serves /media/ itself: not its private/ folder."""
-    import importlib.util
-    import sys
-
     (tmp_path / "private" / "original_images").mkdir(parents=True)
     (tmp_path / "private" / "original_images" / "secret.jpg").write_bytes(b"private photo")
     (tmp_path / "original_images").mkdir()

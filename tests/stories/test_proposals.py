@@ -3,9 +3,11 @@ draft campaign a leader writes and submits, its review and publication."""
 
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from wagtail.models import Page, WorkflowState
 
@@ -86,8 +88,6 @@ def test_amounts_are_read_as_people_type_them(text, cents):
 
 @pytest.mark.parametrize("text", ["abc", "-5", "1e5", "12,345,6", "1..5", "1,5,0", "12.34.567"])
 def test_unreadable_amounts_are_refused(text):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         amount_to_cents(text)
 
@@ -179,8 +179,6 @@ def test_malformed_posts_are_a_400_never_a_500(client, home_page, data):
 def test_errors_are_in_the_readers_language(client, home_page):
     response = client.post(url("propose", language="ar"), public_data(budget="beaucoup"))
     with translation.override("ar"):
-        from django.utils.translation import gettext
-
         expected = gettext("Enter an amount in euros, for example 1 500 or 12,50.")
     assert expected in response.content.decode()
 
@@ -356,8 +354,6 @@ def test_declining_needs_a_message_that_is_emailed_in_the_proposers_language(
     assert message.to == ["samira@example.org"]
     assert "Le budget est trop élevé." in message.body
     with translation.override("ar"):
-        from django.utils.translation import gettext
-
         assert gettext("Les Co-citoyens") in message.body
 
 
@@ -595,8 +591,6 @@ def test_leaders_writing_french_and_arabic(
     proposal = accept(client, reviewer, proposal, django_capture_on_commit_callbacks)
     decision = mail.outbox[-1]
     with translation.override(language):
-        from django.utils.translation import gettext
-
         assert gettext("Les Co-citoyens") in decision.body
         assert f"/{language}/space/" in decision.body
     client.force_login(leader)

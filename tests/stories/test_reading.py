@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from home.factories import ImageFactory
 from stories.factories import StoryPageFactory
+from stories.models import LeaderProfile, StoryIndexPage
 from stories.workflow import REVIEWERS_GROUP, WORKFLOW_NAME
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -44,8 +45,6 @@ def test_listing_filters_by_campaign_and_district(client, story_index, campaign,
 def test_story_page_shows_campaign_author_and_related_stories(
     client, story_index, campaign, django_user_model
 ):
-    from stories.models import LeaderProfile
-
     leader = django_user_model.objects.create_user("awa")
     LeaderProfile.objects.create(user=leader, public_name="Awa D.", language="ar")
     story = StoryPageFactory(parent=story_index, campaign=campaign, owner=leader)
@@ -124,8 +123,6 @@ def test_payloads_in_title_text_and_alt_text_are_escaped_everywhere(client, stor
 def test_listing_queries_do_not_grow_with_stories(
     client, story_index, campaign, district, monkeypatch
 ):
-    from stories.models import StoryIndexPage
-
     monkeypatch.setattr(StoryIndexPage, "per_page", 50)
 
     def add(count):

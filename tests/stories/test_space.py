@@ -6,11 +6,14 @@ import io
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wagtail.images.models import Image
 from wagtail.models import WorkflowState
 
 import pytest
+from bs4 import BeautifulSoup
 from PIL import Image as PILImage
 
+from campaigns.factories import CampaignPageFactory
 from stories.models import StoryPage
 from tests.stories.helpers import make_leader, photo, story_data, url
 
@@ -91,8 +94,6 @@ def test_another_leader_cannot_see_or_touch_a_draft(
 def test_a_leader_cannot_pick_a_campaign_that_is_not_theirs(
     client, django_user_model, leader, campaign, story_index
 ):
-    from campaigns.factories import CampaignPageFactory
-
     foreign = CampaignPageFactory(parent=campaign.get_parent(), title="Pas à moi")
     client.force_login(leader)
     page = client.get(url("story_new")).content.decode()
@@ -129,8 +130,6 @@ def bomb():
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad", [text_as_jpeg, too_big, bomb], ids=["text", "12MB", "bomb"])
 def test_bad_uploads_are_refused_and_nothing_is_created(client, leader, campaign, bad):
-    from wagtail.images.models import Image
-
     client.force_login(leader)
     images_before = Image.objects.count()
     response = client.post(url("story_new"), story_data(campaign, photo_1=bad()))
@@ -197,8 +196,6 @@ def test_payloads_are_escaped_in_the_leaders_story(client, leader, reviewer, cam
 
 def form_fields(html):
     """What a browser would send back for the story form, unchanged (no files)."""
-    from bs4 import BeautifulSoup
-
     form = BeautifulSoup(html, "html.parser").select_one("form.story-form")
     data = {}
     for field in form.select("input, textarea, select"):

@@ -6,6 +6,7 @@ leaders' sign-in pages with the right fields."""
 import io
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from wagtail.images.models import Image
 
@@ -421,10 +424,6 @@ def test_sign_in_fields_have_the_right_autocomplete_and_errors_next_to_them(clie
 
 @pytest.mark.django_db
 def test_choosing_a_password_asks_for_a_new_password(client, leader):
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     with translation.override("fr"):
         address = reverse(
             "stories:password_reset_confirm",

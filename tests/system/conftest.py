@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.system.harness import running_site
+
 PORT = int(os.environ.get("SYSTEM_TEST_PORT", "8850"))  # uses PORT … PORT+15
 
 
@@ -35,7 +37,6 @@ def site():
         if on_postgres and (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")):
             pytest.fail(reason)
         pytest.skip(reason)
-    from tests.system.harness import running_site
 
     with running_site(PORT) as site:
         yield site

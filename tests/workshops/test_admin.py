@@ -28,6 +28,7 @@ from workshops.models import (
     RegistrationStatus,
     Venue,
     WorkshopPage,
+    WorkshopSeats,
 )
 
 INDEX_URL = reverse("workshop_registrations:index")
@@ -303,7 +304,7 @@ def test_phone_registration_is_confirmed_and_recorded_as_taken_by_staff(
     # registered on the workshop's Arabic page, so that its emails and links are in Arabic
     assert item.workshop.locale.language_code == "ar"
     assert item.workshop_key == workshop.translation_key
-    assert registrations.seats_taken(workshop.translation_key) == 2
+    assert WorkshopSeats.objects.taken(workshop.translation_key) == 2
     assert [message.to for message in mail.outbox] == [["moussa@example.org"]]
 
     response = admin.get(url("workshop", workshop))
@@ -324,7 +325,7 @@ def test_phone_registration_when_full_and_closed_online_goes_to_the_waiting_list
     assert item.status == RegistrationStatus.WAITLISTED
     assert item.source == RegistrationSource.PHONE
     assert names_in(response, "waiting") == ["Bea", "Chloé", "Moussa Keita"]
-    assert registrations.seats_taken(full_workshop.translation_key) == 3
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 3
     assert "waiting list" in " ".join(str(message) for message in response.context["messages"])
 
 
@@ -352,7 +353,7 @@ def test_bad_phone_registration_is_refused_with_400_and_saves_nothing(
     # the message as the staff member reads it (in their admin language)
     assert error in response.content.decode().replace("&#x27;", "'")
     assert not Registration.objects.exists()
-    assert registrations.seats_taken(workshop.translation_key) == 0
+    assert WorkshopSeats.objects.taken(workshop.translation_key) == 0
 
 
 @pytest.mark.django_db
@@ -391,7 +392,7 @@ def test_cancelling_asks_first_then_gives_the_seats_to_the_first_waiting(
     # Bea (1 seat) and then Chloé (2 seats) fit in the 2 seats Ada left
     assert status_of(registration("Bea")) == RegistrationStatus.CONFIRMED
     assert status_of(registration("Chloé")) == RegistrationStatus.WAITLISTED
-    assert registrations.seats_taken(full_workshop.translation_key) == 2
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 2
     assert [message.to for message in mail.outbox] == [["bea@example.org"]]
     assert names_in(response, "waiting") == ["Chloé"]
     text = " ".join(str(message) for message in response.context["messages"])
@@ -400,7 +401,7 @@ def test_cancelling_asks_first_then_gives_the_seats_to_the_first_waiting(
     # a second click changes nothing
     response = admin.post(url("cancel", full_workshop, ada))
     assert response.status_code == 302
-    assert registrations.seats_taken(full_workshop.translation_key) == 2
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 2
 
 
 @pytest.mark.django_db
@@ -414,7 +415,7 @@ def test_confirming_from_the_waiting_list_when_it_does_not_fit_changes_nothing(
     errors = errors_of(response)
     assert len(errors) == 1 and "Chloé needs 2 seats and 0 are free" in errors[0]
     assert status_of(chloe) == RegistrationStatus.WAITLISTED
-    assert registrations.seats_taken(full_workshop.translation_key) == 3
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 3
     assert names_in(response, "waiting") == ["Bea", "Chloé"]
     assert not mail.outbox
 
@@ -430,13 +431,13 @@ def test_confirming_out_of_turn_when_the_capacity_was_raised(
     assert response.status_code == 302
     assert status_of(chloe) == RegistrationStatus.CONFIRMED
     assert status_of(registration("Bea")) == RegistrationStatus.WAITLISTED
-    assert registrations.seats_taken(full_workshop.translation_key) == 5
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 5
     assert [message.to for message in mail.outbox] == [["chloe@example.org"]]
     # confirming again, or by GET, changes nothing
     response = admin.post(url("confirm", full_workshop, chloe), follow=True)
     assert "not on the waiting list" in " ".join(map(str, response.context["messages"]))
     assert admin.get(url("confirm", full_workshop, registration("Bea"))).status_code == 405
-    assert registrations.seats_taken(full_workshop.translation_key) == 5
+    assert WorkshopSeats.objects.taken(full_workshop.translation_key) == 5
 
 
 # Export and attendance sheet

@@ -7,10 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wagtail.models import Locale
+
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
+from campaigns.factories import DistrictFactory
 from home.locales import create_language_aliases
 from workshops import registrations
 from workshops.factories import VenueFactory, WorkshopPageFactory
@@ -30,7 +33,7 @@ def events_of(response):
     calendar = icalendar.Calendar.from_ical(response.content)
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
     assert any(c.name == "VTIMEZONE" and c["TZID"] == "Europe/Paris" for c in calendar.walk())
-    return [component for component in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def test_ics_has_paris_times_on_both_sides_of_a_daylight_saving_change(client, workshop_index):
@@ -110,10 +113,6 @@ def test_listing_tabs_and_filters(client, workshop_index, district):
 
 @pytest.fixture
 def district():
-    from wagtail.models import Locale
-
-    from campaigns.factories import DistrictFactory
-
     return DistrictFactory(locale=Locale.objects.get(language_code="fr"), code="75020")
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Page
 import pytest
 from bs4 import BeautifulSoup
 
+from donations.models import CampaignTally, Donation
 from home.locales import create_language_aliases
 from home.management.commands.load_demo import Command as LoadDemo
 from workshops import demo, registrations
@@ -175,8 +176,6 @@ def test_demo_workshops_and_the_home_page(client, demo_site, django_assert_max_n
 
     # --reset leaves nothing behind before it builds again (the build is the one above):
     # neither workshops' registrations nor the demo campaigns' donations
-    from donations.models import CampaignTally, Donation
-
     assert Donation.objects.exists()
     LoadDemo().delete_demo()
     assert demo_counts() == {

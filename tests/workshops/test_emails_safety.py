@@ -21,6 +21,7 @@ from stories.models import StoryPage
 from stories.notifications import PUBLISHED, notify_leader
 from tests.stories.conftest import story_index  # noqa: F401 - shared fixture
 from tests.stories.helpers import make_leader, photo, story_data, url
+from workshops import registrations
 from workshops.models import Registration
 from workshops.tasks import send_registration_email
 
@@ -88,8 +89,6 @@ def test_subjects_are_one_line_even_when_a_title_has_line_breaks(
 def test_waiting_list_and_promotion_subjects_are_plain_text(
     titled_workshop, django_capture_on_commit_callbacks
 ):
-    from workshops import registrations
-
     titled_workshop.capacity = 1
     titled_workshop.save_revision().publish()
     with django_capture_on_commit_callbacks(execute=True):
