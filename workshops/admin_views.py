@@ -380,7 +380,7 @@ class CancelRegistrationView(
         registration = self.get_registration()
         if registration.status == RegistrationStatus.CANCELLED:
             return self.already_cancelled(registration)
-        promoted = registrations.cancel(registration)
+        promoted = registrations.cancel(registration, user=request.user)
         messages.success(
             request, _("The registration of %(name)s is cancelled.") % {"name": registration.name}
         )
@@ -417,7 +417,7 @@ class ConfirmWaitingView(RegistrationPermissionMixin, WorkshopMixin, View):
             )
             return redirect(self.workshop_url)
         try:
-            registrations.confirm_waiting(registration, self.workshop)
+            registrations.confirm_waiting(registration, self.workshop, user=request.user)
         except registrations.NotEnoughSeats:
             free = max(
                 self.workshop.capacity - WorkshopSeats.objects.taken(registration.workshop_key), 0

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from . import history
 from .models import (
     Registration,
     RegistrationEmail,
@@ -88,6 +89,8 @@ def register(
         if confirmed:
             counter.taken += seats
             counter.save(update_fields=["taken"])
+        if staff is not None:
+            history.record(registration, history.PHONE, user=staff)
         if notify:
             _notify(
                 registration,
@@ -96,8 +99,9 @@ def register(
     return registration
 
 
-def cancel(registration):
-    """Cancel ``registration`` (idempotent) and give its seats to those waiting.
+def cancel(registration, user=None):
+    """Cancel ``registration`` (idempotent) and give its seats to those waiting. ``user``:
+    the staff member who cancelled it (None: the registrant, with the email's link).
 
     Returns the registrations promoted from the waiting list (already emailed on commit).
     """
@@ -112,6 +116,8 @@ def cancel(registration):
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
+        by = "staff" if user is not None else "registrant"
+        history.record(registration, history.CANCELLED, user=user, by=by)
         workshop = Page.objects.filter(translation_key=registration.workshop_key).first()
         # a workshop deleted meanwhile: the cancellation stands, nobody is moved into it
         promoted = [] if workshop is None else _promote_waiting(counter, workshop.specific.capacity)
@@ -128,7 +134,7 @@ def fill_from_waiting_list(workshop):
     return promoted
 
 
-def confirm_waiting(registration, workshop):
+def confirm_waiting(registration, workshop, user=None):
     """Staff move one waiting registration into the room, out of turn if they choose to.
 
     Raises NotEnoughSeats when it does not fit: raise the capacity first.
@@ -142,6 +148,7 @@ def confirm_waiting(registration, workshop):
             raise NotEnoughSeats
         _confirm(registration, counter)
         counter.save(update_fields=["taken"])
+        history.record(registration, history.CONFIRMED, user=user)
     return registration
 
 
@@ -151,6 +158,7 @@ def _promote_waiting(counter, capacity):
         if waiting.seats > capacity - counter.taken:
             break  # first come, first served: nobody overtakes the head of the list
         _confirm(waiting, counter)
+        history.record(waiting, history.PROMOTED, by="waiting list")
         promoted.append(waiting)
     return promoted
 

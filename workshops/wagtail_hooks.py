@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import history
 from .admin_permissions import registration_permissions
 from .admin_views import (
     ANY_REGISTRATION_PERMISSION,
@@ -76,3 +77,8 @@ def register_registrations_viewset():
 def registration_permissions_for_groups():
     """Offer the registration permissions (contact details included) in the groups' settings."""
     return registration_permissions()
+
+
+@hooks.register("register_log_actions")
+def register_registration_log_actions(actions):
+    history.register_actions(actions)
