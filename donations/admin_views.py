@@ -36,7 +36,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from helpers.money import format_money
-from helpers.spreadsheets import spreadsheet_safe
+from helpers.spreadsheets import in_language, spreadsheet_safe
 
 from . import disputes, ledger, returns
 from .admin_forms import (
@@ -87,16 +87,6 @@ def cents_to_euros(cents):
 
 
 # Listing and export
-
-
-def in_language(rows, language, zone):
-    """Yield from the generator ``rows``, running each step in ``language`` and ``zone``."""
-    while True:
-        with translation.override(language), timezone.override(zone):
-            row = next(rows, None)
-        if row is None:
-            return
-        yield row
 
 
 class DonationIndexView(generic.IndexView):

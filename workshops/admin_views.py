@@ -6,17 +6,16 @@ goes through workshops/registrations.py, which keeps the seat counter right and 
 Contact details are shown only to staff with ``workshops.view_registrant_details``.
 """
 
-import csv
+import datetime
+from collections import OrderedDict
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -27,11 +26,12 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic import BaseListingView, PermissionCheckedMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.permissions import policy_registry
 
-from helpers.spreadsheets import spreadsheet_safe
+from helpers.spreadsheets import in_language, spreadsheet_safe
 
 from . import registrations
 from .admin_forms import PhoneRegistrationForm
@@ -247,6 +247,11 @@ class WorkshopRegistrationsView(
                 _("Export CSV"), url=admin_url("export", self.workshop.pk), icon_name="download"
             ),
             HeaderButton(
+                _("Export XLSX"),
+                url=admin_url("export", self.workshop.pk) + "?export=xlsx",
+                icon_name="download",
+            ),
+            HeaderButton(
                 _("Attendance sheet"),
                 url=admin_url("attendance", self.workshop.pk),
                 icon_name="doc-full",
@@ -444,36 +449,48 @@ class ConfirmWaitingView(RegistrationPermissionMixin, WorkshopMixin, View):
 # Export and attendance sheet
 
 
-def local_iso(value):
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+class RegistrationsExportView(
+    RegistrationPermissionMixin, WorkshopMixin, SpreadsheetExportMixin, View
+):
+    """The confirmed then waiting (in order) registrations of a workshop, as CSV
+    (``?export=csv``, the default) or XLSX (``?export=xlsx``) with Wagtail's
+    SpreadsheetExportMixin, in the user's language and time zone; email and phone only with
+    the contact details permission. What people typed never runs as a formula: CSV cells are
+    escaped (helpers/spreadsheets.py), XLSX cells written as text."""
 
+    export_headings = {
+        "status": _("Status"),
+        "position": _("Waiting list position"),
+        "name": _("Name"),
+        "seats": _("Seats"),
+        "language": _("Preferred language"),
+        "source": _("Source"),
+        "accessibility_needs": _("Accessibility needs"),
+        "created_at": _("Registered at"),
+        "confirmed_at": _("Confirmed at"),
+        "taken_by": _("Taken by"),
+        "email": _("Email"),
+        "phone": _("Phone"),
+    }
 
-class RegistrationsExportView(RegistrationPermissionMixin, WorkshopMixin, View):
-    """The confirmed then waiting (in order) registrations of a workshop, as CSV, in the
-    user's language and time zone; email and phone only with the contact details permission."""
+    @cached_property
+    def list_export(self):
+        fields = list(self.export_headings)
+        if can_see_contact_details(self.request.user):
+            return fields
+        return [field for field in fields if field not in ("email", "phone")]
+
+    def get_filename(self):
+        return f"registrations-{self.workshop.slug}"
 
     def get(self, request, *args, **kwargs):
-        contacts = can_see_contact_details(request.user)
-        headings = [
-            _("Status"),
-            _("Waiting list position"),
-            _("Name"),
-            _("Seats"),
-            _("Preferred language"),
-            _("Source"),
-            _("Accessibility needs"),
-            _("Registered at"),
-            _("Confirmed at"),
-            _("Taken by"),
-        ]
-        if contacts:
-            headings += [_("Email"), _("Phone")]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"registrations-{self.workshop.slug}.csv"
-        )
-        writer = csv.writer(response)
-        writer.writerow(headings)
+        spreadsheet_format = request.GET.get("export")
+        if spreadsheet_format not in self.FORMATS:
+            spreadsheet_format = self.FORMAT_CSV
+        return self.as_spreadsheet(self.rows(), spreadsheet_format)
+
+    def rows(self):
+        """Confirmed registrations, then those waiting in their order (``position``)."""
         rows = list(
             self.registrations()
             .exclude(status=RegistrationStatus.CANCELLED)
@@ -481,24 +498,41 @@ class RegistrationsExportView(RegistrationPermissionMixin, WorkshopMixin, View):
         )
         confirmed = [item for item in rows if item.status == RegistrationStatus.CONFIRMED]
         waiting = [item for item in rows if item.status == RegistrationStatus.WAITLISTED]
-        positions = [""] * len(confirmed) + list(range(1, len(waiting) + 1))
-        for position, item in zip(positions, confirmed + waiting, strict=True):
-            row = [
-                item.get_status_display(),
-                position,
-                item.name,
-                item.seats,
-                item.get_language_display(),
-                item.get_source_display(),
-                item.accessibility_needs,
-                local_iso(item.created_at),
-                local_iso(item.confirmed_at),
-                get_user_display_name(item.taken_by) if item.taken_by else "",
-            ]
-            if contacts:
-                row += [item.email, item.phone]
-            writer.writerow([spreadsheet_safe(value) for value in row])
-        return response
+        for item in confirmed:
+            item.position = ""
+        for position, item in enumerate(waiting, 1):
+            item.position = position
+        return confirmed + waiting
+
+    def to_row_dict(self, item):
+        return OrderedDict((field, self.export_value(item, field)) for field in self.list_export)
+
+    def export_value(self, item, field):
+        if field in ("status", "language", "source"):
+            return getattr(item, f"get_{field}_display")()
+        if field == "taken_by":
+            return get_user_display_name(item.taken_by) if item.taken_by else ""
+        value = getattr(item, field)
+        if field in ("created_at", "confirmed_at") and value is not None:
+            return timezone.localtime(value)  # the staff member's time zone
+        return "" if value is None else value
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):
+            if export_format == self.FORMAT_CSV:
+                return value.isoformat(timespec="seconds")  # with its offset
+            return value.replace(tzinfo=None)  # a spreadsheet date, in local time
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            value = spreadsheet_safe(value)
+        return value
+
+    def stream_csv(self, queryset):
+        return in_language(
+            super().stream_csv(queryset),
+            translation.get_language(),
+            timezone.get_current_timezone(),
+        )
 
 
 class AttendanceSheetView(RegistrationPermissionMixin, WorkshopMixin, TemplateView):

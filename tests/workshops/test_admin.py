@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wagtail.users.models import UserProfile
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
@@ -32,6 +33,7 @@ from workshops.models import (
 )
 
 INDEX_URL = reverse("workshop_registrations:index")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def url(name, workshop, registration=None):
@@ -115,7 +117,19 @@ def names_in(response, kind):
 def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(content.decode())))
+
+
+def xlsx_rows(response):
+    """The cells of the export's one sheet, and the formula-looking ones' types."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.worksheets[0]
+    return [[cell.value for cell in row] for row in sheet.iter_rows()], [
+        cell.data_type for row in sheet.iter_rows() for cell in row
+    ]
 
 
 def errors_of(response):
@@ -467,6 +481,28 @@ def test_csv_export_has_confirmed_then_waiting_rows_and_no_formulas(admin, full_
     registered = datetime.datetime.fromisoformat(body[0]["Registered at"])
     assert registered.utcoffset() is not None
     assert "attachment" in admin.get(url("export", full_workshop))["Content-Disposition"]
+    # an unknown format gives the CSV
+    assert csv_rows(admin.get(url("export", full_workshop) + "?export=pdf")) == rows
+
+
+@pytest.mark.django_db
+def test_xlsx_export_has_the_same_rows_as_text_and_local_dates(admin, full_workshop):
+    book(full_workshop, '=HYPERLINK("http://evil.example")', needs="@SUM(A1)", phone="+33 6 12")
+    csv_body = csv_rows(admin.get(url("export", full_workshop)))
+    response = admin.get(url("export", full_workshop) + "?export=xlsx")
+    assert f'filename="registrations-{full_workshop.slug}.xlsx"' in response["Content-Disposition"]
+    rows, types = xlsx_rows(response)
+    assert rows[0] == csv_body[0]  # the same headings
+    names = [row[2] for row in rows[1:]]
+    assert names == ["Ada", "Eve", "Bea", "Chloé", '=HYPERLINK("http://evil.example")']
+    assert "f" not in types  # kept as text: never run as a formula
+    assert [row[1] for row in rows[1:]] == [None, None, 1, 2, 3]
+    # dates are spreadsheet dates, in Paris time (what staff read on the page)
+    ada = Registration.objects.get(name="Ada")
+    registered_at = rows[1][rows[0].index("Registered at")]
+    assert isinstance(registered_at, datetime.datetime)
+    expected = timezone.localtime(ada.created_at).replace(tzinfo=None, microsecond=0)
+    assert abs(registered_at - expected) < datetime.timedelta(seconds=1)
 
 
 @pytest.mark.django_db
@@ -558,6 +594,9 @@ def test_contact_details_only_for_staff_allowed_to_see_them(django_user_model, f
     rows = csv_rows(viewer.get(url("export", full_workshop)))
     assert "Email" not in rows[0] and "Phone" not in rows[0]
     assert not any("@example.org" in cell or "06 12" in cell for row in rows for cell in row)
+    rows, _types = xlsx_rows(viewer.get(url("export", full_workshop) + "?export=xlsx"))
+    assert "Email" not in rows[0] and "Phone" not in rows[0]
+    assert not any("@example.org" in str(cell) for row in rows for cell in row)
 
     response = trusted.get(url("workshop", full_workshop))
     assert "ada@example.org" in response.content.decode()
