@@ -5,17 +5,27 @@ import io
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page, Site
+from wagtail.users.models import UserProfile
 
 import pytest
 
+from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory, DistrictFactory
 from helpers.visibility import forget_request
+from home.factories import HomePageFactory
+from home.locales import create_language_aliases
+from stories.factories import StoryIndexPageFactory
+from stories.workflow import REVIEWERS_GROUP, ensure_groups
+from tests.fakes.stripe_server import FakeStripe
+from tests.stories.helpers import make_leader
+from workshops.factories import WorkshopIndexPageFactory, WorkshopPageFactory
 
 DEMO_FIXTURE = "demo_site"
 SHARED_DEMO = pytest.StashKey()
@@ -193,3 +203,101 @@ def _connect_restore():
 
 
 _connect_restore()
+
+
+def speaks(user, language):
+    """Set the admin language of ``user`` (the Wagtail admin follows the user's profile)."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+@pytest.fixture
+def admin(admin_client, admin_user):
+    """A superuser's admin client whose labels read in English, whatever the catalogues
+    (a test module wanting another language defines its own ``admin``)."""
+    speaks(admin_user, "en")
+    return admin_client
+
+
+# The site most tests stand on, shared by every folder: a French home page mirrored in every
+# language, a live campaign, a story listing, a workshop listing and a workshop, a district,
+# a leader and a reviewer, and the fake Stripe server.
+
+WEBHOOK_SECRET = "whsec_test_cocity"
+
+
+@pytest.fixture
+def home_page(db):
+    """A French home page as the site root, mirrored in every language."""
+    # After a transactional test's flush, the root page and the default site that migrations
+    # create are gone (the locales come back with post_migrate): make them again.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    page = HomePageFactory(parent=root, locale=Locale.objects.get(language_code="fr"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": page}
+    )
+    create_language_aliases(page)
+    return page
+
+
+@pytest.fixture
+def campaign(home_page):
+    """A live campaign (goal 1 000 €) under a campaign listing, in every language."""
+    index = CampaignIndexPageFactory(parent=home_page)
+    create_language_aliases(index)
+    page = CampaignPageFactory(parent=index, title="Jardin des Couronnes")
+    create_language_aliases(page)
+    return page
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """The fake Stripe API on loopback, with the site configured to use it."""
+    with FakeStripe(hold_seconds=3) as server:
+        settings.PAYMENT_BACKEND = "stripe"
+        settings.STRIPE_SECRET_KEY = "sk_test_cocity"
+        settings.STRIPE_API_BASE = server.url
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_TIMEOUT = 1
+        yield server
+
+
+@pytest.fixture
+def story_index(home_page):
+    index = StoryIndexPageFactory(parent=home_page)
+    create_language_aliases(index)
+    return index
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory(locale=Locale.objects.get(language_code="fr"), code="75020")
+
+
+@pytest.fixture
+def leader(django_user_model, campaign, story_index):
+    return make_leader(django_user_model, "nadia", campaign)
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    ensure_groups()
+    user = django_user_model.objects.create_user("camille", "camille@example.org", "pw")
+    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def workshop_index(home_page):
+    index = WorkshopIndexPageFactory(parent=home_page)
+    create_language_aliases(index)
+    return index
+
+
+@pytest.fixture
+def workshop(workshop_index):
+    """A workshop in a week with 20 seats, in every language."""
+    page = WorkshopPageFactory(parent=workshop_index, title="Atelier des idées")
+    create_language_aliases(page)
+    return page

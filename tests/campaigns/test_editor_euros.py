@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from wagtail.blocks import StreamValue
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
-from wagtail.users.models import UserProfile
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,17 +17,12 @@ from donations.blocks import DonationBlock
 from home.factories import StandardPageFactory
 from home.locales import create_language_aliases
 from stories import workflow
+from tests.conftest import speaks
 
 pytestmark = pytest.mark.django_db
 
 EDIT = "/admin/pages/{}/edit/"
 NARROW_SPACE = "\u202f"  # what CLDR puts between thousands in French
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 @pytest.fixture

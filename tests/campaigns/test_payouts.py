@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page, Site
-from wagtail.users.models import UserProfile
 
 import pytest
 from bs4 import BeautifulSoup
@@ -32,6 +31,7 @@ from donations import ledger
 from helpers.money import format_money
 from home.factories import HomePageFactory
 from home.locales import create_language_aliases
+from tests.conftest import speaks
 from tests.stories.helpers import make_leader
 
 PAYOUTS_URL = "/admin/payouts/"
@@ -49,12 +49,6 @@ def pay(campaign, cents):
     )
     ledger.transition(donation.pk, ledger.PAID, paid_at=timezone.now() - DAY / 24)
     return donation
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def staff_client(django_user_model, username, *codenames, language="fr"):

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import Locale, ModelLogEntry, Page, Site
-from wagtail.users.models import UserProfile
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +21,7 @@ from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
 from donations import ledger
 from donations.models import Donation, DonationSource, DonationStatus
 from home.factories import HomePageFactory
+from tests.conftest import speaks
 
 INDEX_URL = reverse("donations_admin:index")
 ADD_URL = reverse("donations_admin:add")
@@ -38,19 +38,6 @@ def delete_url(donation):
 
 def inspect_url(donation):
     return reverse("donations_admin:inspect", args=[donation.pk])
-
-
-def speaks(user, language):
-    """Set the admin language of ``user`` (tests read English labels, whatever the catalogues)."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-
-
-@pytest.fixture
-def admin(admin_client, admin_user):
-    speaks(admin_user, "en")
-    return admin_client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import stripe
 
 from donations import ledger
 from donations.models import Donation, DonationStatus, RefusedPayment, WebhookEvent
-from tests.donations.conftest import WEBHOOK_SECRET
+from tests.conftest import WEBHOOK_SECRET
 
 AMOUNTS = [  # (amount_choice, custom_amount)
     ("", ""),

@@ -14,7 +14,7 @@ import pytest
 from donations import ledger
 from donations.models import Donation, DonationStatus, WebhookEvent
 from donations.payments import StripeBackend
-from tests.donations.conftest import WEBHOOK_SECRET
+from tests.conftest import WEBHOOK_SECRET
 
 DELIVERIES = 20
 
@@ -52,7 +52,7 @@ def deliver_concurrently(payloads):
 
 
 # Transactional: its flush removes the root page and site the migrations created; the
-# home_page fixture (tests/donations/conftest.py) makes them again for the next one.
+# home_page fixture (tests/conftest.py) makes them again for the next one.
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_count_the_gift_once(campaign, stripe_server):
     # the same event, delivered twenty times at once

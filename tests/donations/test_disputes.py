@@ -24,7 +24,8 @@ from donations.models import (
 )
 from donations.payments import StripeBackend
 from helpers.money import format_money
-from tests.donations.test_admin import online_gift, speaks, staff_client
+from tests.conftest import speaks
+from tests.donations.test_admin import online_gift, staff_client
 from tests.donations.test_payments import deliver, give
 
 

@@ -17,7 +17,7 @@ from campaigns.models import CampaignPage, CampaignStatus, FundingRule
 from donations import ledger
 from donations.models import Donation, DonationStatus
 from helpers.money import format_money
-from tests.donations.test_admin import speaks
+from tests.conftest import speaks
 from tests.donations.test_payments import deliver, give
 
 MINUTE = datetime.timedelta(minutes=1)

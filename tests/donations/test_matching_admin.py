@@ -17,7 +17,7 @@ from campaigns.factories import CategoryFactory, DistrictFactory
 from donations import ledger
 from donations.models import Donation, DonationSource, DonationStatus, MatchFund
 from helpers.money import format_money
-from tests.donations.test_admin import speaks
+from tests.conftest import speaks
 
 INDEX_URL = reverse("match_funds:index")
 ADD_URL = reverse("match_funds:add")

@@ -57,7 +57,7 @@ def net(rows):
 
 
 # Transactional: its flush removes the root page and site the migrations created; the
-# home_page fixture (tests/donations/conftest.py) makes them again for the next one.
+# home_page fixture (tests/conftest.py) makes them again for the next one.
 @pytest.mark.django_db(transaction=True)
 def test_fifty_gifts_at_once_never_pass_the_fund_caps(campaign):
     key = campaign.translation_key

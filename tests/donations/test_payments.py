@@ -12,7 +12,7 @@ import pytest
 
 from donations import ledger
 from donations.models import Donation, DonationStatus, WebhookEvent
-from tests.donations.conftest import WEBHOOK_SECRET
+from tests.conftest import WEBHOOK_SECRET
 
 
 def give(client, campaign, form, language="fr"):

@@ -27,7 +27,7 @@ pytestmark = [
         "(CI does)",
     ),
     # Transactional: its flush removes the root page and site the migrations created; the
-    # home_page fixture (tests/donations/conftest.py) makes them again for the next one.
+    # home_page fixture (tests/conftest.py) makes them again for the next one.
     pytest.mark.django_db(transaction=True),
 ]
 

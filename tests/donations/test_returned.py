@@ -20,7 +20,8 @@ from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
 from campaigns.models import FundingRule
 from donations import ledger, returns
 from donations.models import Donation, DonationStatus
-from tests.donations.test_admin import online_gift, speaks, staff_client
+from tests.conftest import speaks
+from tests.donations.test_admin import online_gift, staff_client
 
 LIST_URL = reverse("donations_give_back:index")
 
@@ -53,12 +54,6 @@ def failed(campaign):
 @pytest.fixture
 def other_campaign(campaign):
     return CampaignPageFactory(parent=campaign.get_parent(), title="Ressourcerie Belleville")
-
-
-@pytest.fixture
-def admin(admin_client, admin_user):
-    speaks(admin_user, "en")
-    return admin_client
 
 
 def not_found(client, response):

@@ -15,7 +15,6 @@ from bs4 import BeautifulSoup
 from helpers import formats
 from helpers.money import format_money
 from home.locales import create_language_aliases
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from workshops.factories import VenueFactory, WorkshopIndexPageFactory, WorkshopPageFactory
 
 # Monday 9 December 2030, 18:30–20:30 in Paris (UTC+1 in winter)
@@ -155,7 +154,7 @@ def test_the_bdi_filter_escapes():
 
 
 @pytest.fixture
-def monday_workshop(home_page):  # noqa: F811 - the shared fixture
+def monday_workshop(home_page):
     index = WorkshopIndexPageFactory(parent=home_page)
     create_language_aliases(index)
     page = WorkshopPageFactory(

@@ -21,8 +21,6 @@ from PIL import Image as PILImage
 
 from home.images import too_many_pixels_message
 from stories.models import StoryPage
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
-from tests.stories.conftest import leader, reviewer, story_index  # noqa: F401 - shared fixtures
 from tests.stories.helpers import story_data, url
 
 XMP = (
@@ -150,10 +148,10 @@ def test_every_format_saved_by_any_path_loses_its_metadata(fmt):
 @pytest.mark.django_db
 def test_a_leaders_photo_is_clean_on_the_published_story_and_in_the_api(
     client,
-    leader,  # noqa: F811 - the fixtures imported above
-    reviewer,  # noqa: F811
-    campaign,  # noqa: F811
-    story_index,  # noqa: F811
+    leader,
+    reviewer,
+    campaign,
+    story_index,
 ):
     client.force_login(leader)
     data = story_data(campaign, photo_1=photo_with_metadata(), photo_2=photo_with_metadata("PNG"))
@@ -219,9 +217,9 @@ def pixel_bomb():
 @pytest.mark.django_db
 def test_a_pixel_bomb_from_a_leader_is_refused_naming_the_cap_and_keeping_the_rest(
     client,
-    leader,  # noqa: F811 - the fixtures imported above
-    campaign,  # noqa: F811
-    story_index,  # noqa: F811
+    leader,
+    campaign,
+    story_index,
 ):
     client.force_login(leader)
     fine = photo_with_metadata()

@@ -17,7 +17,6 @@ from donations.models import DonationStatus
 from helpers.money import format_money
 from home import figures
 from tests.campaigns.impact_activity import activity_fixture, pay  # noqa: F401 - fixture
-from tests.donations.conftest import home_page  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from helpers.money import format_money
 from helpers.visibility import public_pages
 from home.models import Footer, HomePage
 from stories.models import StoryIndexPage, StoryPage
-from tests.donations.conftest import WEBHOOK_SECRET, stripe_server  # noqa: F401 - a fixture
+from tests.conftest import WEBHOOK_SECRET
 from tests.redis_keys import clear_prefix, own_prefix
 from workshops import registrations
 from workshops.models import WorkshopPage
@@ -303,7 +303,7 @@ def test_a_gift_paid_through_stripe_shows_within_two_seconds(
     client,
     demo_site,
     shared_cache,
-    stripe_server,  # noqa: F811
+    stripe_server,
     django_capture_on_commit_callbacks,
 ):
     """The donor gives through Stripe Checkout (the real SDK against the fake server), the

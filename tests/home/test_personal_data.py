@@ -27,8 +27,6 @@ from helpers import personal_data
 from home.demo_content import STANDARD_PAGES
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
 from stories.proposals import Proposal, ProposalSource
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
-from tests.workshops.conftest import workshop, workshop_index  # noqa: F401 - shared fixtures
 from workshops.models import Registration
 from workshops.registrations import register
 
@@ -55,7 +53,7 @@ def admin(admin_client, admin_user):
 
 
 @pytest.fixture
-def person(campaign, workshop):  # noqa: F811 - the shared fixtures above
+def person(campaign, workshop):
     """A donor (an online gift with a message, an offline gift), a registrant (with a phone)
     and a proposer: the same person; and another donor who must keep everything."""
     key = campaign.translation_key
@@ -227,7 +225,7 @@ def text_values_holding(needles):
     return hits
 
 
-def public_and_staff_texts(client, admin, workshop):  # noqa: F811 - the shared fixture
+def public_and_staff_texts(client, admin, workshop):
     """What the API, open data, the campaign page and the staff exports say."""
     texts = {}
     for path in (
@@ -245,7 +243,7 @@ def public_and_staff_texts(client, admin, workshop):  # noqa: F811 - the shared 
     ).decode()
     response = admin.get(reverse("workshop_registrations:export", args=[workshop.pk]))
     assert response.status_code == 200
-    texts["registrations export"] = response.content.decode()
+    texts["registrations export"] = b"".join(response.streaming_content).decode()
     return texts
 
 
@@ -272,8 +270,8 @@ def test_erasure_leaves_the_person_nowhere_and_the_ledger_equal(
     admin,
     admin_user,
     person,
-    campaign,  # noqa: F811 - shared fixture
-    workshop,  # noqa: F811 - shared fixture
+    campaign,
+    workshop,
 ):
     key = campaign.translation_key
     before = ledger.money(key)
@@ -369,7 +367,7 @@ def test_only_staff_with_the_permission_get_in(django_user_model, person):
 def test_a_staff_account_and_its_pages_are_listed_not_erased(
     admin,
     django_user_model,
-    home_page,  # noqa: F811 - shared fixture
+    home_page,
 ):
     leader = django_user_model.objects.create_user("nadia", EMAIL, "pw")
     index = StoryIndexPageFactory(parent=home_page)
@@ -398,7 +396,7 @@ def test_staff_hide_or_correct_what_a_campaign_page_shows_of_a_gift(
     admin_user,
     django_user_model,
     person,
-    campaign,  # noqa: F811 - shared fixture
+    campaign,
 ):
     gift = person["online"]
     url = reverse("donations_admin:public_display", args=[gift.pk])

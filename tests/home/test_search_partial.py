@@ -16,11 +16,10 @@ from home.factories import ImageFactory
 from home.locales import create_language_aliases
 from home.search import arabic_stem, partial_words
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture
-def story_index(home_page):  # noqa: F811 - the fixture above
+def story_index(home_page):
     index = StoryIndexPageFactory(parent=home_page)
     create_language_aliases(index)
     return index
@@ -119,7 +118,7 @@ def test_search_finds_only_what_the_public_may_see(client, story_index):
 
 
 @pytest.mark.django_db
-def test_a_result_shows_its_type_date_summary_and_image(client, story_index, image, campaign):  # noqa: F811
+def test_a_result_shows_its_type_date_summary_and_image(client, story_index, image, campaign):
     potager = story(
         story_index,
         "fr",

@@ -27,7 +27,6 @@ from bs4 import BeautifulSoup
 
 from helpers import ratelimit
 from stories.workflow import ensure_groups
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
 from tests.stories.helpers import make_leader
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +38,7 @@ LOGINS = {"admin": "/admin/login/", "leaders": "/fr/space/login/"}
 
 
 @pytest.fixture
-def accounts(home_page, django_user_model):  # noqa: F811 - the imported fixture
+def accounts(home_page, django_user_model):
     """A member of staff allowed into the admin and a project leader, both with PASSWORD."""
     staff = django_user_model.objects.create_user("claire", "claire@example.org", PASSWORD)
     staff.user_permissions.add(
@@ -273,7 +272,7 @@ def production_cache(settings, redis_server):
     cache.clear()
 
 
-def public_urls(campaign):  # noqa: F811 - the imported fixture's value
+def public_urls(campaign):
     return [
         "/fr/",
         campaign.url,
@@ -290,7 +289,7 @@ def public_urls(campaign):  # noqa: F811 - the imported fixture's value
 @pytest.mark.django_db
 def test_the_site_keeps_serving_when_redis_stops(
     client,
-    campaign,  # noqa: F811 - the imported fixture
+    campaign,
     accounts,
     production_cache,
     settings,
@@ -342,7 +341,7 @@ def policy_of(response):
 
 
 @pytest.mark.django_db
-def test_public_pages_have_a_strict_content_security_policy(client, campaign):  # noqa: F811
+def test_public_pages_have_a_strict_content_security_policy(client, campaign):
     for url in ["/fr/", campaign.url, "/fr/space/login/", "/fr/does-not-exist/"]:
         response = client.get(url)
         policy = policy_of(response)
@@ -361,7 +360,7 @@ def test_public_pages_have_a_strict_content_security_policy(client, campaign):  
 
 
 @pytest.mark.django_db
-def test_the_embed_card_keeps_the_policy_but_any_site_may_frame_it(client, campaign):  # noqa: F811
+def test_the_embed_card_keeps_the_policy_but_any_site_may_frame_it(client, campaign):
     policy = policy_of(client.get(f"/embed/campaign/{campaign.pk}/"))
     assert policy["frame-ancestors"] == ["*"]
     assert policy["default-src"] == policy["script-src"] == ["'self'"]
@@ -369,7 +368,7 @@ def test_the_embed_card_keeps_the_policy_but_any_site_may_frame_it(client, campa
 
 
 @pytest.mark.django_db
-def test_no_policy_where_no_html_is_rendered_nor_in_the_admin(admin_client, campaign):  # noqa: F811
+def test_no_policy_where_no_html_is_rendered_nor_in_the_admin(admin_client, campaign):
     """JSON, CSV: nothing for a browser to enforce. The Wagtail admin relies on inline
     scripts and styles (cocity/settings/base.py says why it is left out)."""
     for url in ["/api/v2/pages/", "/open-data/campaigns.csv", "/open-data/campaigns.json"]:

@@ -18,8 +18,6 @@ from campaigns.factories import CampaignPageFactory
 from campaigns.models import District
 from home.locales import create_language_aliases
 from stories.factories import StoryPageFactory
-from tests.donations.conftest import campaign, home_page  # noqa: F401 - shared fixtures
-from tests.stories.conftest import district, story_index  # noqa: F401 - shared fixtures
 from tests.stories.helpers import make_leader, url
 
 ARABIC_TITLE = "حديقة التيجان"
@@ -61,7 +59,7 @@ def campaign_names(card):
 
 
 @pytest.fixture
-def story(story_index, campaign):  # noqa: F811 - the shared fixtures
+def story(story_index, campaign):
     page = StoryPageFactory(parent=story_index, title="Le jardin a ouvert", campaign=campaign)
     create_language_aliases(page)
     return page
@@ -71,8 +69,8 @@ def story(story_index, campaign):  # noqa: F811 - the shared fixtures
 def test_a_story_card_names_the_campaign_in_the_readers_language(
     client,
     story,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
+    story_index,
+    campaign,
 ):
     translate(campaign, "ar", ARABIC_TITLE)
     for code, expected in [
@@ -88,8 +86,8 @@ def test_a_story_card_names_the_campaign_in_the_readers_language(
 def test_a_story_page_and_its_related_cards_name_the_campaign_in_the_readers_language(
     client,
     story,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
+    story_index,
+    campaign,
 ):
     translate(campaign, "ar", ARABIC_TITLE)
     other = StoryPageFactory(parent=story_index, title="La récolte", campaign=campaign)
@@ -106,8 +104,8 @@ def test_a_story_page_and_its_related_cards_name_the_campaign_in_the_readers_lan
 def test_an_unpublished_translation_is_not_named(
     client,
     story,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
+    story_index,
+    campaign,
 ):
     """The Arabic translation taken offline: the card names the French campaign (the page
     an Arabic reader is sent to), never the offline translation."""
@@ -121,8 +119,8 @@ def test_an_unpublished_translation_is_not_named(
 def test_a_private_campaign_is_not_named(
     client,
     story,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
+    story_index,
+    campaign,
 ):
     translate(campaign, "ar", ARABIC_TITLE)
     for page in campaign.get_translations(inclusive=True):
@@ -137,9 +135,9 @@ def test_a_private_campaign_is_not_named(
 @pytest.mark.django_db
 def test_cards_of_many_campaigns_run_a_fixed_number_of_queries(
     client,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
-    district,  # noqa: F811
+    story_index,
+    campaign,
+    district,
 ):
     listing = story_index.get_translation(locale("ar"))
     campaign_index = campaign.get_parent()
@@ -178,8 +176,8 @@ def test_cards_of_many_campaigns_run_a_fixed_number_of_queries(
 def test_the_author_of_a_story_is_isolated(
     client,
     django_user_model,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
+    story_index,
+    campaign,
     language,
 ):
     leader = make_leader(django_user_model, "awa", campaign)
@@ -197,7 +195,7 @@ def test_the_author_of_a_story_is_isolated(
 def test_a_leader_greeted_by_name_keeps_the_name_whole(
     client,
     django_user_model,
-    campaign,  # noqa: F811
+    campaign,
     language,
 ):
     """ "Awa D.!" in an Arabic sentence: the name in a <bdi>, the "!" outside it."""
@@ -224,9 +222,9 @@ def filter_options(client, page, name):
 def test_the_listing_filters_name_campaigns_and_districts_in_the_readers_language(
     client,
     story,
-    story_index,  # noqa: F811
-    campaign,  # noqa: F811
-    district,  # noqa: F811
+    story_index,
+    campaign,
+    district,
 ):
     arabic_campaign = translate(campaign, "ar", ARABIC_TITLE)
     District.objects.create(

@@ -37,7 +37,6 @@ from tests.home.test_personal_data import (
 )
 from tests.stories.helpers import make_leader, url
 from tests.stories.test_any_language import write_and_publish
-from tests.workshops.conftest import workshop, workshop_index  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +240,7 @@ def test_a_french_leader_is_erased_and_their_story_stays_without_their_name(
     french_leader,
     other_leader,
     french_story,
-    workshop,  # noqa: F811 - shared fixture
+    workshop,
 ):
     proposal = Proposal.objects.create(
         title="Un composteur de quartier",
@@ -331,7 +330,7 @@ def test_an_arabic_leader_from_a_proposal_is_erased_with_her_draft_campaign_scru
     arabic_leader,
     other_leader,
     arabic_story,
-    workshop,  # noqa: F811 - shared fixture
+    workshop,
 ):
     proposal = Proposal.objects.get(leader=arabic_leader)
     draft = proposal.campaign.specific

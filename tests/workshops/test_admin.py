@@ -13,13 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.users.models import UserProfile
-
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
 from home.locales import create_language_aliases
+from tests.conftest import speaks
 from workshops import registrations
 from workshops.admin_permissions import COMMUNICATIONS_GROUP
 from workshops.factories import VenueFactory, WorkshopPageFactory
@@ -39,19 +38,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def url(name, workshop, registration=None):
     args = [workshop.pk] if registration is None else [workshop.pk, registration.pk]
     return reverse(f"workshop_registrations:{name}", args=args)
-
-
-def speaks(user, language):
-    """Set the admin language of ``user`` (tests read English labels)."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-
-
-@pytest.fixture
-def admin(admin_client, admin_user):
-    speaks(admin_user, "en")
-    return admin_client
 
 
 def staff_client(django_user_model, username, *codenames):

@@ -19,7 +19,6 @@ from donations.tasks import send_donation_confirmation
 from stories.factories import StoryPageFactory
 from stories.models import StoryPage
 from stories.notifications import PUBLISHED, notify_leader
-from tests.stories.conftest import story_index  # noqa: F401 - shared fixture
 from tests.stories.helpers import make_leader, photo, story_data, url
 from workshops import registrations
 from workshops.models import Registration
@@ -112,7 +111,7 @@ def test_waiting_list_and_promotion_subjects_are_plain_text(
 def test_a_story_title_with_line_breaks_is_notified_in_one_plain_line(
     django_user_model,
     campaign,
-    story_index,  # noqa: F811 - the fixture imported above
+    story_index,
 ):
     leader = make_leader(django_user_model, "awa", campaign, language="fr")
     story = StoryPageFactory(
@@ -129,7 +128,7 @@ def test_story_titles_lose_their_line_breaks(
     client,
     django_user_model,
     campaign,
-    story_index,  # noqa: F811 - the fixture imported above
+    story_index,
 ):
     leader = make_leader(django_user_model, "awa", campaign)
     client.force_login(leader)

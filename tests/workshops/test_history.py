@@ -8,7 +8,6 @@ import json
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
-from wagtail.users.models import UserProfile
 
 import pytest
 
@@ -23,14 +22,6 @@ PERSONAL = ["Moussa Keita", "moussa@example.org", "06 11 22 33 44", "Awa Ba", "a
 def url(name, workshop, registration=None):
     args = [workshop.pk] if registration is None else [workshop.pk, registration.pk]
     return reverse(f"workshop_registrations:{name}", args=args)
-
-
-@pytest.fixture
-def admin(admin_client, admin_user):
-    profile = UserProfile.get_for_user(admin_user)
-    profile.preferred_language = "en"
-    profile.save()
-    return admin_client
 
 
 def set_capacity(workshop, capacity):
