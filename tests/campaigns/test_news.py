@@ -3,7 +3,6 @@ shows on the campaign page and is emailed once to each donor who asked, in their
 
 import re
 
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
@@ -23,18 +22,9 @@ from donations.models import Donation, DonationStatus
 from donations.unsubscribe import unsubscribe_token
 from helpers.demo import translate
 from home.locales import create_language_aliases
-from stories.workflow import REVIEWERS_GROUP, ensure_groups
 from tests.stories.helpers import make_leader, photo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    ensure_groups()
-    user = django_user_model.objects.create_user("camille", "camille@example.org", "pw")
-    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
-    return user
 
 
 @pytest.fixture

@@ -15,14 +15,7 @@ from bs4 import BeautifulSoup
 from home.factories import ImageFactory
 from home.locales import create_language_aliases
 from home.search import arabic_stem, partial_words
-from stories.factories import StoryIndexPageFactory, StoryPageFactory
-
-
-@pytest.fixture
-def story_index(home_page):
-    index = StoryIndexPageFactory(parent=home_page)
-    create_language_aliases(index)
-    return index
+from stories.factories import StoryPageFactory
 
 
 @pytest.fixture
