@@ -15,6 +15,9 @@ def _setting(name, default):
 bind = _setting("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(_setting("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(_setting("GUNICORN_THREADS", "2"))
+# gthread, but a worker leaving (max_requests below, a graceful stop) first serves the
+# connections it has accepted instead of resetting them (cocity/gunicorn_worker.py)
+worker_class = "cocity.gunicorn_worker.GracefulThreadWorker"
 timeout = 30
 graceful_timeout = 30
 max_requests = 2000

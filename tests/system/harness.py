@@ -369,7 +369,16 @@ class Visitor:
         self.host = urlsplit(self.base).netloc
 
     def headers(self, **extra):
-        return {"X-Forwarded-Proto": "https", "X-Forwarded-For": self.address, **extra}
+        # A connection per request, as the balancer makes them (haproxy's http-server-close,
+        # scripts/cluster.py): a kept-alive connection to a node whose worker is recycled
+        # (max_requests) may be closed just as the next request leaves on it, a reset the
+        # balancer never sees and no server avoids.
+        return {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
+            "Connection": "close",
+            **extra,
+        }
 
     def request(self, what, method, path, **options):
         url = path if path.startswith("http") else f"{self.base}{path}"
