@@ -75,12 +75,15 @@ CATEGORIES = [
     ("culture", T("Culture", "Culture", "الثقافة", pt="Cultura", zh_hans="文化")),
 ]
 
-# (slug, district, category, goal €, opens in days, closes in days, rule, texts, lines, gifts)
+# (slug, district, category, goal €, opens in days, closes in days, rule, texts, lines, gifts;
+# pb: the Participatory Budget edition and stage, for a campaign that is also a project)
 # gifts: (name, euros, display, message, source)
 CAMPAIGNS = [
     {
         "slug": "jardin-des-couronnes",
         "district": "75020",
+        # also a Paris Participatory Budget project (edition, stage): voted, now being built
+        "pb": (2024, "building"),
         "category": "nature",
         "goal": 3000,
         "opens": -20,
@@ -152,6 +155,7 @@ CAMPAIGNS = [
     {
         "slug": "repair-cafe-belleville",
         "district": "75019",
+        "pb": (2025, "voted"),
         "category": "solidarite",
         "goal": 1500,
         "opens": -5,
@@ -407,6 +411,8 @@ def build(site):
             hero_image_alt=spec["alt"].fr,
             district=districts[spec["district"]],
             category=categories[spec["category"]],
+            pb_edition=spec.get("pb", (None, ""))[0],
+            pb_stage=spec.get("pb", (None, ""))[1],
             goal_cents=spec["goal"] * 100,
             funding_rule=spec.get("rule", FundingRule.KEEP_IT_ALL),
             opens_at=now + datetime.timedelta(days=spec["opens"]),

@@ -35,6 +35,15 @@ from home.models import (
     ListingPage,
     hero_image_panels,
 )
+from home.participatory_budget import (
+    PARTICIPATORY_BUDGET_TRANSLATION_FIELDS,
+    ParticipatoryBudgetMixin,
+    ParticipatoryBudgetStage,
+    participatory_budget_panel,
+)
+from home.participatory_budget import (
+    api_representation as participatory_budget_data,
+)
 
 from . import closing as closings
 from . import payouts
@@ -133,6 +142,44 @@ class CampaignIndexPage(ListingPage):
         context.update(campaigns=Once(lambda: listing()[0]), filters=Once(lambda: listing()[1]))
         return context
 
+    def participatory_budget_editions(self):
+        """The editions of the Participatory Budget its public campaigns belong to, newest
+        first: kept with the frame (helpers/frame.py), per set of private sections."""
+        return frame.shared(
+            f"pb-editions:{self.pk}:{private_sections().paths}",
+            lambda: sorted(
+                set(
+                    public_pages(CampaignPage.objects.child_of(self))
+                    .filter(pb_edition__isnull=False)
+                    .values_list("pb_edition", flat=True)
+                ),
+                reverse=True,
+            ),
+        )
+
+    def participatory_budget_filters(self):
+        """The edition and stage filters, when a campaign of the listing is a Participatory
+        Budget project (none otherwise: no empty drop-down)."""
+        editions = self.participatory_budget_editions()
+        if not editions:
+            return []
+        return [
+            ListingFilter(
+                "pb",
+                _("Participatory Budget"),
+                [(str(edition), str(edition)) for edition in editions],
+                lambda qs, value: qs.filter(pb_edition=int(value)),
+                strict=True,
+            ),
+            ListingFilter(
+                "pb_stage",
+                _("Participatory Budget stage"),
+                ParticipatoryBudgetStage.choices,
+                lambda qs, value: qs.filter(pb_stage=value),
+                strict=True,
+            ),
+        ]
+
     def _listing(self, request):
         """(the page of campaigns, the filters) for the visitor's filters and page."""
         return filter_and_paginate(
@@ -159,6 +206,7 @@ class CampaignIndexPage(ListingPage):
                     code_names(Category, self.locale_id),
                     lambda qs, value: qs.filter(category__code=value),
                 ),
+                *self.participatory_budget_filters(),
             ],
             self.per_page,
             # compiled once per listing, private sections, filters and page (helpers/listing.py)
@@ -221,7 +269,7 @@ def closing_time(campaign_key):
     return pages.values_list("closes_at", flat=True).first()
 
 
-class CampaignPage(HeroImageMixin, BasePage):
+class CampaignPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
     """A civic project raising money: story, budget, donations, progress."""
 
     # How its progress is drawn, for the pages of the layers below that show a campaign
@@ -272,6 +320,7 @@ class CampaignPage(HeroImageMixin, BasePage):
         FieldPanel("summary"),
         MultiFieldPanel(hero_image_panels(), heading=_("Image")),
         FieldRowPanel([FieldPanel("district"), FieldPanel("category")]),
+        participatory_budget_panel(),
         MultiFieldPanel(
             [
                 FieldPanel("goal_cents"),
@@ -295,6 +344,7 @@ class CampaignPage(HeroImageMixin, BasePage):
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("summary"),
         *HERO_IMAGE_TRANSLATION_FIELDS,
+        *PARTICIPATORY_BUDGET_TRANSLATION_FIELDS,
         TranslatableField("district"),
         TranslatableField("category"),
         SynchronizedField("leaders"),
@@ -325,6 +375,10 @@ class CampaignPage(HeroImageMixin, BasePage):
         APIField("success_threshold_percent"),
         APIField("threshold_cents"),
         APIField("funding_rule"),
+        APIField(
+            "participatory_budget",
+            serializer=ComputedField(lambda page, request: participatory_budget_data(page)),
+        ),
         APIField("display", serializer=ComputedField(lambda page, request: page.api_display())),
         APIField(
             "donate_url",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from helpers.spreadsheets import spreadsheet_safe
 from helpers.visibility import public_pages
+from home.participatory_budget import ParticipatoryBudgetStage
 
 from .closing import ClosingResult
 from .impact import collect as collect_impact
@@ -90,6 +91,20 @@ FIELDS = {
     "opens_at": ("datetime", "When the campaign opens, ISO 8601 with the Paris offset."),
     "closes_at": ("datetime", "When the campaign closes, ISO 8601 with the Paris offset."),
     "url": ("url", "Address of the campaign's page (in French when it exists)."),
+    "pb_edition": (
+        "integer",
+        "Edition (year of the vote) of the Paris Participatory Budget the campaign is also a "
+        "project of; empty when it is not one.",
+    ),
+    "pb_stage": (
+        "string",
+        "Its stage in the Participatory Budget: "
+        + ", ".join(ParticipatoryBudgetStage.values)
+        + " (idea submitted, under study, on the ballot, voted, being built, built, not "
+        "retained); empty when it is not a project.",
+    ),
+    "pb_project_number": ("string", "Its number on the city's site, when known."),
+    "pb_url": ("url", "Its page on the city's site (decider.paris.fr), when known."),
 }
 JSON_ONLY_FIELDS = {
     "page_ids": (
@@ -227,6 +242,10 @@ def _row(entry):
         opens_at=local_iso(main.opens_at),
         closes_at=local_iso(main.closes_at),
         url=entry["url"],
+        pb_edition=main.pb_edition if main.pb_edition is not None else "",
+        pb_stage=main.pb_stage,
+        pb_project_number=main.pb_project_number,
+        pb_url=main.pb_url,
     )
     return row
 

@@ -13,7 +13,14 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from campaigns.models import CampaignPage, District
-from helpers.api import CodeNameField, ImageField, PageLinkField, prefetch_links, with_image
+from helpers.api import (
+    CodeNameField,
+    ComputedField,
+    ImageField,
+    PageLinkField,
+    prefetch_links,
+    with_image,
+)
 from helpers.i18n import copied_from_language, localize_pages
 from helpers.listing import ListingFilter, filter_and_paginate
 from helpers.visibility import private_sections, public_pages
@@ -25,6 +32,14 @@ from home.models import (
     HeroImageMixin,
     ListingPage,
     hero_image_panels,
+)
+from home.participatory_budget import (
+    PARTICIPATORY_BUDGET_TRANSLATION_FIELDS,
+    ParticipatoryBudgetMixin,
+    participatory_budget_panel,
+)
+from home.participatory_budget import (
+    api_representation as participatory_budget_data,
 )
 
 from .blocks import GalleryBlock
@@ -133,7 +148,7 @@ class StoryIndexPage(ListingPage):
         return sorted(names.items(), key=lambda option: option[1].casefold())
 
 
-class StoryPage(HeroImageMixin, BasePage):
+class StoryPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
     """A story: what a funded project did, with photos, in the leader's own words."""
 
     introduction = models.TextField(_("introduction"), max_length=500)
@@ -160,6 +175,7 @@ class StoryPage(HeroImageMixin, BasePage):
         FieldPanel("introduction"),
         FieldRowPanel([FieldPanel("date"), FieldPanel("campaign"), FieldPanel("district")]),
         MultiFieldPanel(hero_image_panels(), heading=_("Image")),
+        participatory_budget_panel(),
         FieldPanel("body"),
     ]
     search_fields = BasePage.search_fields + [
@@ -173,6 +189,7 @@ class StoryPage(HeroImageMixin, BasePage):
         SynchronizedField("campaign"),
         TranslatableField("district"),
         *HERO_IMAGE_TRANSLATION_FIELDS,
+        *PARTICIPATORY_BUDGET_TRANSLATION_FIELDS,
         TranslatableField("body"),
     ]
     parent_page_types = ["stories.StoryIndexPage"]
@@ -184,6 +201,10 @@ class StoryPage(HeroImageMixin, BasePage):
         APIField("campaign", serializer=PageLinkField()),
         APIField("district", serializer=CodeNameField()),
         APIField("image", serializer=ImageField()),
+        APIField(
+            "participatory_budget",
+            serializer=ComputedField(lambda page, request: participatory_budget_data(page)),
+        ),
         APIField("body"),
     ]
 
