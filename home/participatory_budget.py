@@ -91,6 +91,29 @@ class ParticipatoryBudgetMixin(models.Model):
             raise ValidationError(errors)
 
 
+class ParticipatoryBudgetWorkshopMixin(models.Model):
+    """A workshop held for the Participatory Budget: writing ideas together during the
+    city's submission window (January–February), or preparing a project."""
+
+    pb_edition = models.PositiveSmallIntegerField(
+        _("Participatory Budget edition"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_EDITION), MaxValueValidator(2100)],
+        help_text=_(
+            "For a Participatory Budget workshop: the edition it prepares (the year of the "
+            "vote). Empty: another workshop."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_participatory_budget(self):
+        return self.pb_edition is not None
+
+
 def participatory_budget_panel():
     return MultiFieldPanel(
         [

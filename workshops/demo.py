@@ -312,6 +312,8 @@ WORKSHOPS = [
     {
         "slug": PARTICIPATORY_BUDGET,
         "venue": "belleville",
+        # prepares ideas for the next edition of the Paris Participatory Budget
+        "pb_edition": 2027,
         "days": 9,
         "time": (18, 0),
         "minutes": 120,
@@ -508,6 +510,7 @@ def build(site):
             hero_image=image,
             social_image=image,
             hero_image_alt=spec["alt"].fr,
+            pb_edition=spec.get("pb_edition"),
             starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(minutes=spec["minutes"]),
             registration_deadline=(

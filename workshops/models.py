@@ -48,6 +48,7 @@ from home.models import (
     ListingPage,
     hero_image_panels,
 )
+from home.participatory_budget import ParticipatoryBudgetWorkshopMixin
 
 from .listing import listing_context
 
@@ -159,7 +160,7 @@ class WorkshopPageForm(WagtailAdminPageForm):
     )
 
 
-class WorkshopPage(HeroImageMixin, BasePage):
+class WorkshopPage(HeroImageMixin, ParticipatoryBudgetWorkshopMixin, BasePage):
     """A workshop or meeting: when, where, in which languages, how many seats."""
 
     summary = models.TextField(_("summary"), max_length=300)
@@ -217,6 +218,7 @@ class WorkshopPage(HeroImageMixin, BasePage):
             heading=_("Registration"),
         ),
         FieldPanel("related_campaigns"),
+        FieldPanel("pb_edition"),
         FieldPanel("body"),
     ]
     search_fields = BasePage.search_fields + [
@@ -226,6 +228,7 @@ class WorkshopPage(HeroImageMixin, BasePage):
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("summary"),
         *HERO_IMAGE_TRANSLATION_FIELDS,
+        SynchronizedField("pb_edition"),
         SynchronizedField("starts_at"),
         SynchronizedField("ends_at"),
         TranslatableField("venue"),
@@ -243,6 +246,8 @@ class WorkshopPage(HeroImageMixin, BasePage):
         APIField("image", serializer=ImageField()),
         APIField("starts_at"),
         APIField("ends_at"),
+        # the Participatory Budget edition this workshop prepares, or null
+        APIField("pb_edition"),
         APIField("venue", serializer=ComputedField(lambda page, request: page.api_venue())),
         APIField(
             "languages",

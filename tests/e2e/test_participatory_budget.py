@@ -51,3 +51,16 @@ def test_a_project_says_so_and_the_listing_filters_by_edition_and_stage(
     assert cards.count() == 1
     assert "jardin-des-couronnes" in cards.first.locator(".card__title a").get_attribute("href")
     check_and_shoot(page, artifacts_dir, "listing", lang, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_participatory_budget_workshop_names_its_edition(
+    new_page, site_url, artifacts_dir, lang, width
+):
+    page = new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site_url}/{lang}/ateliers/budget-participatif/")
+    note = page.locator(".page-header .pb-note")
+    assert note.is_visible()
+    assert EDITION[lang].replace("2024", "2027") in note.inner_text()
+    check_and_shoot(page, artifacts_dir, "workshop", lang, width)
