@@ -79,3 +79,7 @@ class CampaignsConfig(AppConfig):
         from . import impact_demo
 
         demo.register("impact", impact_demo.build, order=70)
+        from . import participatory_budget_demo
+
+        # after the campaigns (order 10 in campaigns_demo) that it lists
+        demo.register("participatory-budget", participatory_budget_demo.build, order=75)

@@ -11,6 +11,7 @@ import factory
 from .impact import ImpactPage
 from .models import CampaignIndexPage, CampaignPage, Category, District
 from .news import CampaignNewsPage
+from .participatory_budget import ParticipatoryBudgetPage
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -78,3 +79,15 @@ class ImpactPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ImpactPage
+
+
+class ParticipatoryBudgetPageFactory(wagtail_factories.PageFactory):
+    """The page of the association's Participatory Budget projects: give ``parent=<home
+    page>``; it lists the campaigns marked as projects."""
+
+    title = "Nos projets au Budget participatif"
+    slug = factory.Sequence(lambda n: f"budget-participatif-{n}")
+    introduction = "Les projets que nous soutenons et qui sont aussi des idées pour la Ville."
+
+    class Meta:
+        model = ParticipatoryBudgetPage

@@ -52,6 +52,7 @@ from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the
 from .impact import ImpactPage  # noqa: F401 - models of the app
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
 from .panels import EmbedSnippetsPanel
+from .participatory_budget import ParticipatoryBudgetPage  # noqa: F401 - models of the app
 from .payouts import Expense, Payout  # noqa: F401 - models of the app
 
 

@@ -91,7 +91,7 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage
+from campaigns.models import CampaignIndexPage, CampaignPage, ImpactPage, ParticipatoryBudgetPage
 from donations.models import CampaignTally, MatchFund
 from helpers.cache_tags import (  # noqa: F401 - the names the tests and callers use here
     API,
@@ -324,7 +324,7 @@ def _page_type_tags(page):
     if isinstance(page, CampaignPage):
         key = page.translation_key
         return {campaign_tag(key), stories_tag(key), fund_room_tag(key)}
-    if isinstance(page, (CampaignIndexPage, ImpactPage)):
+    if isinstance(page, (CampaignIndexPage, ImpactPage, ParticipatoryBudgetPage)):
         return {TOTALS}
     if isinstance(page, WorkshopIndexPage):
         return {WORKSHOP_SEATS}

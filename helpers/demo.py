@@ -19,10 +19,12 @@ _builders = {}
 
 @dataclass
 class DemoSite:
-    """What builders get: the French home page, the main menu's pages (in order), images."""
+    """What builders get: the French home page, the main menu's pages (in order), the
+    footer's pages (a builder may add its own), images."""
 
     home: Page
     menu_pages: list = field(default_factory=list)
+    footer_pages: list = field(default_factory=list)
     images: dict = field(default_factory=dict)
 
     @property

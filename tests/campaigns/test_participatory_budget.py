@@ -12,8 +12,10 @@ from wagtail.models import Page
 import pytest
 from bs4 import BeautifulSoup
 
-from campaigns.factories import CampaignPageFactory
+from campaigns.factories import CampaignPageFactory, ParticipatoryBudgetPageFactory
 from campaigns.models import CampaignPage
+from cocity import page_cache
+from helpers.cache_tags import TOTALS
 from home.locales import create_language_aliases
 from home.participatory_budget import ParticipatoryBudgetStage
 
@@ -150,3 +152,54 @@ def test_the_demo_has_two_projects_at_different_stages(demo_site):
     )
     assert projects.count() == 2
     assert len({project.pb_stage for project in projects}) == 2
+
+
+@pytest.fixture
+def projects_page(home_page):
+    page = ParticipatoryBudgetPageFactory(parent=home_page)
+    create_language_aliases(page)
+    return page
+
+
+def test_the_projects_page_lists_them_by_edition_then_stage(client, projects, projects_page):
+    campaign, built, plain = projects
+    index = campaign.get_parent()
+    voted = CampaignPageFactory(parent=index, title="Fontaine", pb_edition=2025, pb_stage="voted")
+    create_language_aliases(voted)
+    soup = BeautifulSoup(client.get(projects_page.url).content, "html.parser")
+    sections = soup.select("main section")
+    assert [section.h2.get_text(strip=True) for section in sections] == [
+        "Budget participatif de Paris 2025",
+        "Budget participatif de Paris 2024",
+    ]
+    # within an edition, by stage: on the ballot before voted
+    assert [a.get_text(strip=True) for a in sections[0].select("h3.card__title a")] == [
+        campaign.title,
+        "Fontaine",
+    ]
+    assert [a.get_text(strip=True) for a in sections[1].select("h3.card__title a")] == [built.title]
+    assert plain.title not in soup.get_text()
+    assert "Budget participatif 2024 : En cours de réalisation" in sections[1].get_text(" ")
+
+    arabic = Page.objects.get(
+        translation_key=projects_page.translation_key, locale__language_code="ar"
+    )
+    html = client.get(arabic.url).content.decode()
+    assert 'dir="rtl"' in html and "الميزانية التشاركية لباريس 2025" in html
+
+
+def test_a_projects_page_without_projects_says_so(client, campaign, projects_page):
+    soup = BeautifulSoup(client.get(projects_page.url).content, "html.parser")
+    assert soup.select("main section") == []
+    assert (
+        "Pas encore de projet au budget participatif" in soup.select_one(".empty-state").get_text()
+    )
+
+
+def test_a_gift_or_a_stage_changed_purges_the_cached_projects_page(projects, projects_page):
+    """The page is kept under the totals' tag (cocity/page_cache.py), which a gift and any
+    change of a campaign purge."""
+    campaign, _built, _plain = projects
+    assert TOTALS in page_cache._page_type_tags(projects_page.specific)
+    assert TOTALS in page_cache.page_change_tags(campaign)
+    assert TOTALS in page_cache.ledger_tags(campaign.translation_key)

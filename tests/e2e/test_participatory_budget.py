@@ -64,3 +64,18 @@ def test_the_participatory_budget_workshop_names_its_edition(
     assert note.is_visible()
     assert EDITION[lang].replace("2024", "2027") in note.inner_text()
     check_and_shoot(page, artifacts_dir, "workshop", lang, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_projects_page_groups_them_by_edition(new_page, site_url, artifacts_dir, lang, width):
+    page = new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site_url}/{lang}/")
+    # linked from the footer of every page
+    with page.expect_navigation():
+        page.locator("footer a[href$='/budget-participatif/']").first.click()
+    headings = page.locator("main section h2")
+    assert headings.count() == 2  # 2025, then 2024
+    assert "2025" in headings.nth(0).inner_text() and "2024" in headings.nth(1).inner_text()
+    assert page.locator("main section .card").count() == 2
+    check_and_shoot(page, artifacts_dir, "projects", lang, width)

@@ -180,7 +180,10 @@ class Command(BaseCommand):
         home.hero_cta_page = pages[0]
         home.save_revision().publish()
         demo_site = demo.DemoSite(
-            home=home, images=images, menu_pages=[page for page in pages if page.show_in_menus]
+            home=home,
+            images=images,
+            menu_pages=[page for page in pages if page.show_in_menus],
+            footer_pages=footer_pages,
         )
         demo_site.translate([home, *pages], content.every_copy())
 
@@ -196,7 +199,9 @@ class Command(BaseCommand):
         footer = FooterFactory(
             locale=fr,
             about=content.FOOTER_ABOUT.fr,
-            links=[("link", {"label": "", "page": page, "url": ""}) for page in footer_pages],
+            links=[
+                ("link", {"label": "", "page": page, "url": ""}) for page in demo_site.footer_pages
+            ],
         )
         demo_site.translate([menu, footer], content.every_copy())
         sync_all_trees()
