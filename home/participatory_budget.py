@@ -27,6 +27,17 @@ from wagtail_localize.fields import SynchronizedField
 FIRST_EDITION = 2014
 
 
+def edition_field(help_text):
+    """The edition (the year of the vote) a page belongs to or prepares; empty: none."""
+    return models.PositiveSmallIntegerField(
+        _("Participatory Budget edition"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_EDITION), MaxValueValidator(2100)],
+        help_text=help_text,
+    )
+
+
 class ParticipatoryBudgetStage(models.TextChoices):
     """Where a project stands in the city's yearly process, in its order."""
 
@@ -42,12 +53,8 @@ class ParticipatoryBudgetStage(models.TextChoices):
 class ParticipatoryBudgetMixin(models.Model):
     """A page that may be a Participatory Budget project (campaigns, stories)."""
 
-    pb_edition = models.PositiveSmallIntegerField(
-        _("Participatory Budget edition"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(FIRST_EDITION), MaxValueValidator(2100)],
-        help_text=_("The year of the vote, e.g. 2025. Empty: not a Participatory Budget project."),
+    pb_edition = edition_field(
+        _("The year of the vote, e.g. 2025. Empty: not a Participatory Budget project.")
     )
     pb_stage = models.CharField(
         _("stage in the Participatory Budget"),
@@ -95,15 +102,11 @@ class ParticipatoryBudgetWorkshopMixin(models.Model):
     """A workshop held for the Participatory Budget: writing ideas together during the
     city's submission window (January–February), or preparing a project."""
 
-    pb_edition = models.PositiveSmallIntegerField(
-        _("Participatory Budget edition"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(FIRST_EDITION), MaxValueValidator(2100)],
-        help_text=_(
+    pb_edition = edition_field(
+        _(
             "For a Participatory Budget workshop: the edition it prepares (the year of the "
             "vote). Empty: another workshop."
-        ),
+        )
     )
 
     class Meta:

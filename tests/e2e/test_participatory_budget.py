@@ -5,7 +5,7 @@ under test-artifacts/ (pb-<name>-<lang>-<width>.png)."""
 
 import pytest
 
-from tests.e2e.axe import assert_no_serious_axe_violations
+from tests.e2e.screens import shoot_and_check
 
 pytestmark = pytest.mark.e2e
 
@@ -16,13 +16,7 @@ EDITION = {"fr": "Budget participatif de Paris 2024", "ar": "الميزانية 
 
 def check_and_shoot(page, artifacts_dir, name, lang, width):
     assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
-    page.screenshot(path=artifacts_dir / f"pb-{name}-{lang}-{width}.png", full_page=True)
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth,"
-        " client: document.documentElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= sizes["client"], f"{page.url} scrolls sideways: {sizes}"
-    assert_no_serious_axe_violations(page)
+    shoot_and_check(page, artifacts_dir / f"pb-{name}-{lang}-{width}.png")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

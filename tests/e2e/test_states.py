@@ -5,8 +5,8 @@ test-artifacts/ (states-<name>-<lang>-<width>.png)."""
 
 import pytest
 
-from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.conftest import not_found_page
+from tests.e2e.screens import shoot_and_check
 
 pytestmark = pytest.mark.e2e
 
@@ -30,13 +30,7 @@ def check_and_shoot(page, artifacts_dir, name, lang, width):
     """Right language and direction, no sideways scrolling, axe-clean; then a screenshot."""
     assert page.get_attribute("html", "lang") == lang
     assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
-    page.screenshot(path=artifacts_dir / f"states-{name}-{lang}-{width}.png", full_page=True)
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth,"
-        " client: document.documentElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= sizes["client"], f"{page.url} scrolls sideways: {sizes}"
-    assert_no_serious_axe_violations(page)
+    shoot_and_check(page, artifacts_dir / f"states-{name}-{lang}-{width}.png")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
