@@ -83,3 +83,8 @@ class CampaignsConfig(AppConfig):
 
         # after the campaigns (order 10 in campaigns_demo) that it lists
         demo.register("participatory-budget", participatory_budget_demo.build, order=75)
+        # ways to help besides money: the needs of a campaign and offers (after the campaigns)
+        from . import help_demo, help_personal_data
+
+        demo.register("help", help_demo.build, help_demo.reset, order=35)
+        help_personal_data.register()

@@ -50,6 +50,7 @@ from . import payouts
 from .admin_forms import CampaignPageForm
 from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
 from .impact import ImpactPage  # noqa: F401 - models of the app
+from .needs import HelpFigures, HelpOffer, Need  # noqa: F401 - models of the app
 from .news import CampaignNewsPage, NewsDelivery, NewsMailing  # noqa: F401 - models of the app
 from .panels import EmbedSnippetsPanel
 from .participatory_budget import ParticipatoryBudgetPage  # noqa: F401 - models of the app
@@ -680,8 +681,19 @@ class CampaignPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
         # (home/templatetags/fragment_tags.py); the pictures are kept with the frame
         # (home/templatetags/picture_tags.py)
         context["donations"] = Once(lambda: self.recent_donations(request))
+        context["needs"] = Once(lambda: list(Need.objects.of(self.translation_key).shown()))
         context["featured_sections"] = self.featured_sections(request)
         return context
+
+    @cached_property
+    def has_open_needs(self):
+        """True while one of the campaign's needs takes offers (1 query)."""
+        return Need.objects.of(self.translation_key).taking_offers().exists()
+
+    @cached_property
+    def help_figures(self):
+        """People who help, hours offered, things lent (campaigns/needs.py): 1 query."""
+        return HelpFigures.for_campaign(self.translation_key)
 
     def featured_sections(self, request):
         """The featured sections of the "campaign" slot (the project's stories): for a live

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import help_history
 from .match_admin import register_match_funds  # noqa: F401 - registers its hooks
 from .models import Category, District
 from .payout_admin import register_payouts_viewsets  # noqa: F401 - registers its hooks
@@ -31,3 +33,8 @@ class CampaignSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(CampaignSnippetsGroup)
+
+
+@hooks.register("register_log_actions")
+def register_offer_log_actions(actions):
+    help_history.register_actions(actions)

@@ -64,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("", include("donations.urls")),
     path("", include("stories.urls")),
     path("", include("workshops.urls")),
+    path("", include("campaigns.help_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -250,6 +250,11 @@ REGISTRATION_POSTS_PER_IP = (300, 10 * 60)
 # Workshop registrations' names, emails, phones and needs are erased this many months after
 # the workshop ended (`manage.py purge_registrations`, daily; the seats counted stay).
 WORKSHOP_PERSONAL_DATA_MONTHS = 6
+# Offers of help on a campaign (campaigns/help_views.py): every submission from one IP address
+# counts (floods only: a community centre offers for many residents). Helpers' names, emails,
+# phones, availability and notes are erased by the same retention rule as registrations:
+# WORKSHOP_PERSONAL_DATA_MONTHS after the later of the campaign's close and the task's date.
+HELP_OFFER_POSTS_PER_IP = (300, 10 * 60)
 # Confirmed registrants are emailed a reminder this many hours before the workshop starts
 # (`manage.py send_workshop_reminders`, every 10 minutes; workshops/reminders.py).
 WORKSHOP_REMINDER_HOURS = int(env.get("WORKSHOP_REMINDER_HOURS", "24"))
