@@ -287,3 +287,13 @@ def test_the_need_form_reads_hours_as_text_and_keeps_confirmed_places(campaign, 
         data={"kind": "task", "title": "P", "language": "fr", "wanted": "1", "hours": ""},
     )
     assert not form.is_valid() and "wanted" in form.errors
+
+
+def test_a_flood_of_offers_gets_a_429_with_when_to_retry(client, need, settings):
+    settings.HELP_OFFER_POSTS_PER_IP = (3, 600)
+    for _attempt in range(3):
+        assert client.post(offer_url(need), {**OFFER, "email": ""}).status_code == 400
+    flood = client.post(offer_url(need, "en"), OFFER)
+    assert flood.status_code == 429 and int(flood["Retry-After"]) >= 1
+    assert "Too many attempts" in flood.content.decode()
+    assert not HelpOffer.objects.exists()
