@@ -88,8 +88,15 @@ class NeedQuerySet(models.QuerySet):
         )
 
     def shown(self):
-        """The needs shown on the campaign page: open ones first, in their order."""
-        return self.with_counts().order_by("-is_open", "sort_order", "pk")
+        """The needs shown on the campaign page: those taking offers first, in their order;
+        a closed or past need only if someone answered it (a record of the help given)."""
+        taking = Q(is_open=True) & (Q(starts_at__isnull=True) | Q(starts_at__gt=timezone.now()))
+        return (
+            self.filter(taking | Q(taken__gt=0))
+            .with_counts()
+            .annotate(taking=models.ExpressionWrapper(taking, output_field=models.BooleanField()))
+            .order_by("-taking", "sort_order", "pk")
+        )
 
 
 class Need(models.Model):

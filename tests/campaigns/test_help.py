@@ -297,3 +297,16 @@ def test_a_flood_of_offers_gets_a_429_with_when_to_retry(client, need, settings)
     assert flood.status_code == 429 and int(flood["Retry-After"]) >= 1
     assert "Too many attempts" in flood.content.decode()
     assert not HelpOffer.objects.exists()
+
+
+def test_needs_no_longer_taking_offers_show_after_the_open_ones_if_answered(client, campaign):
+    past = make_need(campaign, title="Nettoyage du square", wanted=2)
+    offers.offer(past, name="A", language="fr", phone="0601020304")
+    Need.objects.filter(pk=past.pk).update(starts_at=timezone.now() - datetime.timedelta(days=1))
+    make_need(campaign, title="Jamais répondu", is_open=False)
+    make_need(campaign, title="Arroser", sort_order=5)
+    soup = BeautifulSoup(client.get(campaign.url).content, "html.parser")
+    titles = [h.get_text(strip=True) for h in soup.select("#help .need__title")]
+    assert titles == ["Arroser", "Nettoyage du square"]
+    assert "need--past" in soup.select("#help .need")[1]["class"]
+    assert not soup.select("#help .need--past .need__action")
