@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +97,7 @@ class NeedForm(forms.ModelForm):
 
     # read as text: a number field in French turns "1,5" into 15
     hours = forms.CharField(
-        label=Need._meta.get_field("hours").verbose_name,
+        label=capfirst(Need._meta.get_field("hours").verbose_name),
         help_text=Need._meta.get_field("hours").help_text,
         required=False,
         max_length=6,
@@ -105,6 +106,7 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = NeedKind.choices  # two radio buttons, no empty one
         self.fields["starts_at"].input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import gift_views, story_views, views
+from . import gift_views, help_views, story_views, views
 from .access import redirect_copies
 from .account_urls import urlpatterns as account_urlpatterns
 from .feeds import StoriesFeed
@@ -29,6 +29,18 @@ urlpatterns = [
     ),
     path("space/campaigns/<int:campaign_id>/gifts/", gift_views.gifts, name="campaign_gifts"),
     path("space/photos/<path:name>", views.private_photo, name="private_photo"),
+    # Ways to help besides money (help_views.py)
+    path("space/campaigns/<int:campaign_id>/help/", help_views.needs, name="help_needs"),
+    path("space/campaigns/<int:campaign_id>/help/new/", help_views.need_new, name="help_need_new"),
+    path("space/help/<int:need_id>/", help_views.need_offers, name="help_offers"),
+    path("space/help/<int:need_id>/edit/", help_views.need_edit, name="help_need_edit"),
+    path("space/help/<int:need_id>/open/", help_views.need_open, name="help_need_open"),
+    path("space/help/<int:need_id>/offers/new/", help_views.offer_new, name="help_offer_new"),
+    path(
+        "space/help/offers/<int:offer_id>/withdraw/",
+        help_views.offer_withdraw,
+        name="help_offer_withdraw",
+    ),
 ]
 
 urlpatterns += account_urlpatterns + proposal_urlpatterns + news_urlpatterns
