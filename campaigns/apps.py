@@ -32,11 +32,15 @@ class CampaignsConfig(AppConfig):
 
         from .closing import CampaignClosing
         from .models import Category, District
+        from .needs import HelpOffer, Need
         from .payouts import Expense, Payout
 
         frame.watch(District, Category)
         # and what the campaign page reads of its closing, payouts and expenses (models.py)
         frame.watch(CampaignClosing, Payout, Expense)
+        # the needs and help figures of a campaign page are kept with the frame (offers are
+        # rare next to page views: a new generation on each is cheap)
+        frame.watch(Need, HelpOffer)
         # the ledger tells late gifts from on-time ones by the campaign's closing time
         ledger.register_closing_time(closing_time)
         # match funds may choose campaigns by district and category (donations/matching.py)

@@ -1,13 +1,17 @@
 """The impact page: what the money did, computed from the ledger (docs/operations.md,
-"Impact figures").
+"Impact figures"), and what residents gave besides money.
 
 Campaigns funded, success rate over closed campaigns, money by year and by district, online
-and offline, matched by sponsors, people who gave: one computation (``impact_figures``) read
-by this page, the home page's key figures and open data, so no figure is typed by hand.
+and offline, matched by sponsors, people who gave; people who help, hours offered, things
+lent or given (confirmed offers of help, campaigns/needs.py): one computation
+(``impact_figures``) read by this page, the home page's key figures and open data, so no
+figure is typed by hand.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
@@ -20,13 +24,14 @@ from wagtail.api import APIField
 
 from donations import ledger
 from donations.models import Dispute, DisputeStatus, Donation, DonationSource, DonationStatus
-from helpers import compiled
+from helpers import compiled, frame
 from helpers.api import ComputedField
 from helpers.visibility import private_sections, public_pages
 from home import figures
 from home.models import ListingPage
 
 from .closing import CampaignClosing, ClosingResult
+from .needs import HelpFigures
 
 
 @dataclass(frozen=True)
@@ -133,16 +138,19 @@ def impact_figures():
     out by lost disputes), people (distinct people who gave: ledger.person_key, gifts lost
     in full to a dispute left out), districts (districts with a public campaign), by_year
     [(year, cents raised)] oldest first (the year a gift was paid or received), by_district
-    [(district name in the reader's language, cents raised)] largest first. Three queries
-    (plus the private sections', remembered per request), whatever the number of campaigns
-    or gifts.
+    [(district name in the reader's language, cents raised)] largest first; helpers (people
+    who help each campaign, added up: HelpFigures), hours_offered (a Decimal), things_lent.
+    Three queries (plus the private sections', remembered per request, and the help figures'
+    after a change, kept with the frame), whatever the number of campaigns, gifts or offers
+    of help.
     """
-    return collect()[2]
+    return collect()[3]
 
 
 def collect():
-    """(public_campaigns(), {campaign key: cents raised}, the figures of impact_figures()):
-    for open data, which groups the same campaigns by district and closing year."""
+    """(public_campaigns(), {campaign key: cents raised}, {campaign key: HelpFigures}, the
+    figures of impact_figures()): for open data, which groups the same campaigns by district
+    and closing year."""
     campaigns = public_campaigns()
     keys = tuple(campaigns)  # their SQL compiled once per set of campaigns (helpers/compiled.py)
     rows = compiled.rows(
@@ -177,6 +185,9 @@ def collect():
         ),
     )
     people = people[0] if people else 0
+    # kept with the frame (Need and HelpOffer are watched, and so are pages: campaigns/apps.py)
+    digest = hashlib.sha256(",".join(sorted(str(key) for key in keys)).encode()).hexdigest()
+    helped = frame.shared(f"help-figures:{digest[:32]}", lambda: HelpFigures.of(keys))
 
     results = [campaign.result for campaign in campaigns.values() if campaign.result]
     funded = results.count(ClosingResult.SUCCEEDED)
@@ -197,10 +208,13 @@ def collect():
         "disputed_cents": disputed,
         "people": people,
         "districts": len(districts),
+        "helpers": sum(received.people for received in helped.values()),
+        "hours_offered": sum((received.hours for received in helped.values()), Decimal(0)),
+        "things_lent": sum(received.things for received in helped.values()),
         "by_year": sorted(by_year.items()),
         "by_district": _by_district(campaigns, by_campaign),
     }
-    return campaigns, dict(by_campaign), impact
+    return campaigns, dict(by_campaign), helped, impact
 
 
 def _by_district(campaigns, by_campaign):
@@ -237,5 +251,8 @@ class ImpactPage(ListingPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = figures.figures(request)
+        context["figures"] = impact = figures.figures(request)
+        # the plural form of "hours offered" is chosen on a whole number (gettext's rule)
+        hours = impact.get("hours_offered", Decimal(0))
+        context["hours_count"] = int(hours.to_integral_value(rounding=ROUND_HALF_UP))
         return context

@@ -46,7 +46,7 @@ from home.participatory_budget import (
 )
 
 from . import closing as closings
-from . import payouts
+from . import help_api, payouts
 from .admin_forms import CampaignPageForm
 from .closing import CampaignClosing, ClosingEmail  # noqa: F401 - models of the app
 from .impact import ImpactPage  # noqa: F401 - models of the app
@@ -403,6 +403,8 @@ class CampaignPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
                 ]
             ),
         ),
+        APIField("help", serializer=ComputedField(help_api.help_data)),
+        APIField("needs", serializer=ComputedField(help_api.needs_data)),
         APIField("body"),
     ]
     currency = "EUR"
@@ -584,6 +586,12 @@ class CampaignPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
             queryset.select_related("district", "category").annotate(**listing_annotations())
         )
 
+    @classmethod
+    def api_prefetch(cls, pages):
+        """A page of the API's results: the needs and help figures of all its campaigns in
+        two queries (campaigns/help_api.py)."""
+        help_api.prefetch(pages)
+
     def api_display(self):
         """The figures as the campaign page shows them, in the active language."""
         return {
@@ -681,19 +689,38 @@ class CampaignPage(HeroImageMixin, ParticipatoryBudgetMixin, BasePage):
         # (home/templatetags/fragment_tags.py); the pictures are kept with the frame
         # (home/templatetags/picture_tags.py)
         context["donations"] = Once(lambda: self.recent_donations(request))
-        context["needs"] = Once(lambda: list(Need.objects.of(self.translation_key).shown()))
+        context["needs"] = Once(lambda: self.shown_needs)
         context["featured_sections"] = self.featured_sections(request)
         return context
 
     @cached_property
-    def has_open_needs(self):
-        """True while one of the campaign's needs takes offers (1 query)."""
-        return Need.objects.of(self.translation_key).taking_offers().exists()
+    def _help(self):
+        """(the needs shown, the help figures), kept with the frame (helpers/frame.py;
+        Need and HelpOffer are watched: campaigns/apps.py): two queries after a change, none
+        otherwise. A need's date passing shows within the frame's lifetime."""
 
-    @cached_property
+        def build():
+            key = self.translation_key
+            return list(Need.objects.of(key).shown()), HelpFigures.for_campaign(key)
+
+        if not self.translation_key:
+            return [], HelpFigures()
+        return frame.shared(f"campaign-help:{self.translation_key}", build)
+
+    @property
+    def shown_needs(self):
+        """The needs on the campaign page (campaigns/needs.py NeedQuerySet.shown)."""
+        return self._help[0]
+
+    @property
+    def has_open_needs(self):
+        """True while one of the campaign's needs takes offers."""
+        return any(need.taking and not need.is_past for need in self.shown_needs)
+
+    @property
     def help_figures(self):
-        """People who help, hours offered, things lent (campaigns/needs.py): 1 query."""
-        return HelpFigures.for_campaign(self.translation_key)
+        """People who help, hours offered, things lent (campaigns/needs.py)."""
+        return self._help[1]
 
     def featured_sections(self, request):
         """The featured sections of the "campaign" slot (the project's stories): for a live

@@ -7,8 +7,9 @@ first. Emails leave only after the transaction commits. As for workshop seats, t
 list is first come, first served: while anyone waits, newcomers wait too, and freed places go
 to the oldest waiting offer that fits (never past it).
 
-Every change purges the campaign's cache tag (helpers/cache_tags.py): its page, in every
-language, shows the places left and the people who help.
+Every change purges the campaign's cache tag and the ledger's lists (helpers/cache_tags.py):
+its page, in every language, the API, the open data and the figures show the places left and
+the people who help.
 """
 
 from django.db import models, transaction
@@ -29,14 +30,20 @@ class NotEnoughPlaces(Exception):
     """Staff tried to confirm a waiting offer that does not fit: raise the number wanted."""
 
 
-def _lock(need_id):
-    """Lock the need's row and return it fresh."""
+def lock(need_id):
+    """Lock the need's row and return it fresh (inside a transaction): an offer made
+    meanwhile waits, then sees what the caller changed (staff and leaders editing a need)."""
     Need.objects.filter(pk=need_id).update(version=models.F("version") + 1)
     return Need.objects.get(pk=need_id)
 
 
-def _purge(need):
-    cache_tags.purge_on_commit([cache_tags.campaign_tag(need.campaign_key)])
+def need_changed(need):
+    """After a need is written or changed (staff, leaders): purge what shows it — the
+    campaign's page and card, and what counts help across campaigns (the API, the open data,
+    the impact and home figures)."""
+    cache_tags.purge_on_commit(
+        [cache_tags.campaign_tag(need.campaign_key), *cache_tags.LEDGER_LISTS]
+    )
 
 
 def offer(
@@ -62,7 +69,7 @@ def offer(
     leaders told once the transaction commits; the demo data passes False.
     """
     with transaction.atomic():
-        need = _lock(need.pk)
+        need = lock(need.pk)
         if need.is_past or (staff is None and not need.accepts_offers):
             raise OffersClosed(need.state)
         fits = quantity <= need.wanted - need.taken
@@ -93,7 +100,7 @@ def offer(
             if staff is None:
                 # the leaders' space (stories/) tells the campaign's leaders
                 transaction.on_commit(lambda: offer_made.send(HelpOffer, offer=item))
-        _purge(need)
+        need_changed(need)
     return item
 
 
@@ -103,7 +110,7 @@ def withdraw(item, user=None):
 
     Returns the offers promoted from the waiting list (emailed on commit)."""
     with transaction.atomic():
-        need = _lock(item.need_id)
+        need = lock(item.need_id)
         item = HelpOffer.objects.get(pk=item.pk)
         if item.status == OfferStatus.WITHDRAWN:
             return []
@@ -115,18 +122,18 @@ def withdraw(item, user=None):
         history.record(item, history.WITHDRAWN, user=user, by="staff" if user else "helper")
         promoted = _promote_waiting(need)
         need.save(update_fields=["taken"])
-        _purge(need)
+        need_changed(need)
     return promoted
 
 
 def fill_from_waiting_list(need):
     """Confirm waiting offers that now fit (after the number wanted was raised)."""
     with transaction.atomic():
-        need = _lock(need.pk)
+        need = lock(need.pk)
         promoted = _promote_waiting(need)
         need.save(update_fields=["taken"])
         if promoted:
-            _purge(need)
+            need_changed(need)
     return promoted
 
 
@@ -134,7 +141,7 @@ def confirm_waiting(item, user=None):
     """Staff move one waiting offer in, out of turn if they choose to. Raises
     NotEnoughPlaces when it does not fit."""
     with transaction.atomic():
-        need = _lock(item.need_id)
+        need = lock(item.need_id)
         item = HelpOffer.objects.get(pk=item.pk)
         if item.status != OfferStatus.WAITLISTED:
             return item
@@ -143,7 +150,7 @@ def confirm_waiting(item, user=None):
         _confirm(item, need)
         need.save(update_fields=["taken"])
         history.record(item, history.CONFIRMED, user=user)
-        _purge(need)
+        need_changed(need)
     return item
 
 

@@ -1,9 +1,10 @@
 """Open data (docs/api.md, "Open data"): every published campaign as CSV and JSON, and totals
 by district and year, under the Licence Ouverte / Open Licence 2.0 (Etalab).
 
-Nothing personal ever leaves through here: no donor, leader or message, only each campaign's
-public figures, read from the ledger's tallies. Every response costs the same few queries
-whatever the number of campaigns.
+Nothing personal ever leaves through here: no donor, helper, leader or message, only each
+campaign's public figures, read from the ledger's tallies, and what it received besides money
+(counts of confirmed offers of help, campaigns/needs.py). Every response costs the same few
+queries whatever the number of campaigns.
 """
 
 import csv
@@ -11,6 +12,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -24,6 +27,7 @@ from home.participatory_budget import ParticipatoryBudgetStage
 from .closing import ClosingResult
 from .impact import collect as collect_impact
 from .models import CampaignPage, Category, District, listing_annotations
+from .needs import HelpFigures, Need
 from .payouts import money_use_annotations
 
 LICENCE = {
@@ -38,6 +42,30 @@ CSV_FILENAME = "cocity-campaigns.csv"
 def title_field(language_code):
     """The column of a campaign's title in ``language_code``: title_fr, title_zh_hans…"""
     return "title_" + language_code.replace("-", "_")
+
+
+# What a campaign received besides money, and what it still asks for: counts only, never
+# a helper.
+HELP_FIELDS = {
+    "helpers": (
+        "integer",
+        "People who help the project (give time or lend or give things): confirmed offers "
+        "of help, each person counted once (same email or phone) with the people who come "
+        "with them.",
+    ),
+    "hours_offered": (
+        "decimal",
+        "Hours of help offered: for each confirmed offer to a task, the people who come times "
+        "the task's hours per person (1 decimal).",
+    ),
+    "things_lent": ("integer", "Things lent or given (confirmed offers)."),
+    "needs_open": (
+        "integer",
+        "Needs (tasks, things to lend or give) still taking offers of help: open, and their "
+        "date, if any, not come yet.",
+    ),
+    "needs": ("integer", "Needs the project has published, taking offers or not."),
+}
 
 
 # Field name → (type, definition), in the order of the CSV columns.
@@ -105,6 +133,10 @@ FIELDS = {
     ),
     "pb_project_number": ("string", "Its number on the city's site, when known."),
     "pb_url": ("url", "Its page on the city's site (decider.paris.fr), when known."),
+    **{
+        name: HELP_FIELDS[name]
+        for name in ("helpers", "hours_offered", "things_lent", "needs_open", "needs")
+    },
 }
 JSON_ONLY_FIELDS = {
     "page_ids": (
@@ -133,6 +165,15 @@ GROUP_FIELDS = {
         "number",
         "succeeded / ended, between 0 and 1 (4 decimals); null when no campaign has closed.",
     ),
+    "helpers": (
+        "integer",
+        "People who help each of them (time, things), added up (someone who helps two "
+        "counts twice).",
+    ),
+    "hours_offered": HELP_FIELDS["hours_offered"],
+    "things_lent": HELP_FIELDS["things_lent"],
+    "needs_open": HELP_FIELDS["needs_open"],
+    "needs": HELP_FIELDS["needs"],
 }
 # The overall totals are the impact figures (campaigns/impact.py), as on the impact page and
 # the home page: the same numbers everywhere.
@@ -163,18 +204,59 @@ def euros(cents):
     return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
+def hours(value):
+    """Hours as a plain decimal string with one decimal: Decimal("7.50") → "7.5"."""
+    return str(value.quantize(Decimal("0.1")))
+
+
 def local_iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+def _count_needs(needs):
+    """The number of ``needs`` of the campaign (a subquery of the campaign's pages)."""
+    counted = (
+        needs.filter(campaign_key=OuterRef("translation_key"))
+        .order_by()
+        .values("campaign_key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def needs_annotations():
+    """Each campaign page with ``needs_count`` and ``needs_open`` (taking offers), in its
+    own query."""
+    return {
+        "needs_count": _count_needs(Need.objects.all()),
+        "needs_open": _count_needs(Need.objects.taking_offers()),
+    }
+
+
+def needs_by_campaign(campaign_keys):
+    """{campaign key: (needs taking offers, needs)} in one query."""
+    rows = (
+        Need.objects.filter(campaign_key__in=list(campaign_keys))
+        .order_by()
+        .values("campaign_key")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(pk__in=Need.objects.taking_offers().values("pk"))),
+        )
+        .values_list("campaign_key", "open", "total")
+    )
+    return {key: (open_, total) for key, open_, total in rows}
+
+
 def _public_campaigns(request):
     """The published campaigns, one entry per campaign (translation key), each a dict with
-    its main page (French when translated into French) and what the rows need. Four queries."""
+    its main page (French when translated into French) and what the rows need. Five queries."""
     versions = (
         public_pages(CampaignPage.objects.all())
         .defer("body")
         .select_related("locale", "district", "category")
-        .annotate(**listing_annotations(), **money_use_annotations())
+        .annotate(**listing_annotations(), **money_use_annotations(), **needs_annotations())
         .order_by("opens_at", "translation_key", "pk")
     )
     campaigns = defaultdict(list)
@@ -182,6 +264,7 @@ def _public_campaigns(request):
         campaigns[version.translation_key].append(version)
     french_districts = _french_names(District)
     french_categories = _french_names(Category)
+    helped = HelpFigures.of(campaigns)
 
     entries = []
     for key, pages in campaigns.items():
@@ -201,6 +284,7 @@ def _public_campaigns(request):
                 "district": _in_french(main.district, french_districts),
                 "category": _in_french(main.category, french_categories),
                 "url": request.build_absolute_uri(main.get_url(request)),
+                "help": helped.get(key, HelpFigures()),
             }
         )
     return entries
@@ -246,6 +330,11 @@ def _row(entry):
         pb_stage=main.pb_stage,
         pb_project_number=main.pb_project_number,
         pb_url=main.pb_url,
+        helpers=entry["help"].people,
+        hours_offered=hours(entry["help"].hours),
+        things_lent=entry["help"].things,
+        needs_open=main.needs_open,
+        needs=main.needs_count,
     )
     return row
 
@@ -295,12 +384,20 @@ class _Totals:
 
     def __init__(self):
         self.campaigns = self.raised_cents = self.donors = self.ended = self.succeeded = 0
+        self.help = HelpFigures()
+        self.needs_open = self.needs = 0
 
-    def add(self, campaign, raised_cents):
-        """Count ``campaign`` (an impact.PublicCampaign) that raised ``raised_cents``."""
+    def add(self, campaign, raised_cents, received, needs):
+        """Count ``campaign`` (an impact.PublicCampaign) that raised ``raised_cents``, was
+        helped as ``received`` (HelpFigures) says and published ``needs`` (open, all)."""
         self.campaigns += 1
         self.raised_cents += raised_cents
         self.donors += campaign.donor_count
+        self.help.people += received.people
+        self.help.hours += received.hours
+        self.help.things += received.things
+        self.needs_open += needs[0]
+        self.needs += needs[1]
         if campaign.result:
             self.ended += 1
             if campaign.result == ClosingResult.SUCCEEDED:
@@ -314,6 +411,16 @@ class _Totals:
             "ended": self.ended,
             "succeeded": self.succeeded,
             "success_rate": round(self.succeeded / self.ended, 4) if self.ended else None,
+            **self.help_dict(),
+        }
+
+    def help_dict(self):
+        return {
+            "helpers": self.help.people,
+            "hours_offered": hours(self.help.hours),
+            "things_lent": self.help.things,
+            "needs_open": self.needs_open,
+            "needs": self.needs,
         }
 
 
@@ -323,8 +430,8 @@ def closing_year(campaign):
 
 
 def _overall(totals, impact):
-    """The overall totals: the impact figures (``impact``), and the gifts counted by
-    campaign (``totals.donors``)."""
+    """The overall totals: the impact figures (``impact``), and the gifts and needs counted
+    by campaign (``totals``)."""
     rate = impact["success_rate"]
     return {
         "campaigns": impact["campaigns_count"],
@@ -338,6 +445,11 @@ def _overall(totals, impact):
         "online_eur": euros(impact["online_cents"]),
         "offline_eur": euros(impact["offline_cents"]),
         "people": impact["people"],
+        "helpers": impact["helpers"],
+        "hours_offered": hours(impact["hours_offered"]),
+        "things_lent": impact["things_lent"],
+        "needs_open": totals.needs_open,
+        "needs": totals.needs,
     }
 
 
@@ -346,14 +458,16 @@ def stats_json(request):
     """Totals of the published campaigns: overall (the impact figures, as on the impact page
     and the home page), by district and by closing year, from the same computation."""
     now = timezone.now()
-    campaigns, raised, impact = collect_impact()
+    campaigns, raised, helped, impact = collect_impact()
+    needs = needs_by_campaign(campaigns)
     overall = _Totals()
     by_district = defaultdict(_Totals)
     by_year = defaultdict(_Totals)
     for key, campaign in campaigns.items():
         district = (campaign.district_code, campaign.district_name_fr)
+        received = helped.get(key, HelpFigures())
         for totals in (overall, by_district[district], by_year[closing_year(campaign)]):
-            totals.add(campaign, raised.get(key, 0))
+            totals.add(campaign, raised.get(key, 0), received, needs.get(key, (0, 0)))
     return _cacheable(
         JsonResponse(
             {

@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import help_history
+from .help_admin import help_viewset
 from .match_admin import register_match_funds  # noqa: F401 - registers its hooks
 from .models import Category, District
 from .payout_admin import register_payouts_viewsets  # noqa: F401 - registers its hooks
@@ -38,3 +39,9 @@ register_snippet(CampaignSnippetsGroup)
 @hooks.register("register_log_actions")
 def register_offer_log_actions(actions):
     help_history.register_actions(actions)
+
+
+@hooks.register("register_admin_viewset")
+def register_help_viewset():
+    """The "Help offered" menu: campaigns' needs and their offers (help_admin.py)."""
+    return help_viewset()

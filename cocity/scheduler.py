@@ -219,6 +219,12 @@ JOBS = [
         _("Erases the personal data of registrations for workshops that ended long ago."),
     ),
     Job(
+        "purge_helpers",
+        Daily(hour=3, minute=15),
+        command("purge_helpers"),
+        _("Erases the personal data of offers of help for campaigns that ended long ago."),
+    ),
+    Job(
         "clearsessions",
         Daily(hour=3, minute=30),
         command("clearsessions"),

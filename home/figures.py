@@ -32,6 +32,9 @@ FIGURES = {
     "matched": (_("Money matched by sponsors"), MONEY, "matched_cents"),
     "online": (_("Money given online"), MONEY, "online_cents"),
     "offline": (_("Money given by cash, cheque or transfer"), MONEY, "offline_cents"),
+    "helpers": (_("People who help (time or things)"), NUMBER, "helpers"),
+    "hours_offered": (_("Hours of help offered"), NUMBER, "hours_offered"),
+    "things_lent": (_("Things lent or given"), NUMBER, "things_lent"),
 }
 
 _provider = None

@@ -23,7 +23,6 @@ from campaigns import offers
 from campaigns.help_forms import HelpOfferForm, NeedForm
 from campaigns.models import CampaignPage
 from campaigns.needs import HelpOffer, Need, OfferSource, OfferStatus
-from helpers import cache_tags
 from helpers.i18n import active_locale
 from home.contact import lacks_contact
 
@@ -103,11 +102,6 @@ def offers_url(need):
     return redirect("stories:help_offers", need_id=need.pk)
 
 
-def purge(need):
-    """The campaign's page (every language) shows its needs and their places."""
-    cache_tags.purge_on_commit([cache_tags.campaign_tag(need.campaign_key)])
-
-
 def _render(request, template, context, status=200):
     """The page, never stored by a browser or a proxy: it names the helpers."""
     response = render(request, template, context, status=status)
@@ -170,6 +164,17 @@ def _need_form(request, campaign, need, initial):
         context["form"] = form
         return _render(request, "stories/space/help_need_form.html", context, status=400)
     with transaction.atomic():
+        if wanted_before is not None:
+            # under the need's lock: offers confirmed since the form was read count too
+            taken = offers.lock(need.pk).taken
+            if form.cleaned_data["wanted"] < taken:
+                form.add_error(
+                    "wanted",
+                    gettext("%(taken)s are already confirmed: ask fewer only after some withdraw.")
+                    % {"taken": taken},
+                )
+                context["form"] = form
+                return _render(request, "stories/space/help_need_form.html", context, status=400)
         need = form.save(commit=False)
         if wanted_before is None:
             need.save()
@@ -179,7 +184,7 @@ def _need_form(request, campaign, need, initial):
         promoted = []
         if wanted_before is not None and need.wanted > wanted_before:
             promoted = offers.fill_from_waiting_list(need)
-        purge(need)
+        offers.need_changed(need)
     messages.success(request, gettext("“%(title)s” is saved.") % {"title": need.title})
     if promoted:
         messages.success(request, _moved_message(promoted))
@@ -193,7 +198,7 @@ def need_open(request, need_id):
     need = led_need(request, need_id)
     need.is_open = request.POST.get("open") == "1"
     need.save(update_fields=["is_open", "updated_at"])
-    purge(need)
+    offers.need_changed(need)
     if need.is_open:
         message = gettext("“%(title)s” takes offers again.")
     else:

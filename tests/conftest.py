@@ -187,6 +187,7 @@ PERMISSION_MIGRATIONS = (
     ("stories.migrations.0004_groups_and_review_workflow", "groups_and_workflow"),
     ("stories.migrations.0005_campaign_review_workflow", "campaign_review_workflow"),
     ("workshops.migrations.0004_registration_permissions", "grant"),
+    ("campaigns.migrations.0009_help_permissions", "grant"),
 )
 
 

@@ -20,6 +20,14 @@ from tests.conftest import restore_migrated_groups
 pytestmark = pytest.mark.django_db
 
 COMMUNICATIONS_PERMISSIONS = {
+    # ways to help besides money (campaigns/migrations/0009_help_permissions.py)
+    ("campaigns", "view_need"),
+    ("campaigns", "add_need"),
+    ("campaigns", "change_need"),
+    ("campaigns", "view_helper_details"),
+    ("campaigns", "view_helpoffer"),
+    ("campaigns", "add_helpoffer"),
+    ("campaigns", "change_helpoffer"),
     ("wagtailadmin", "access_admin"),
     ("wagtail_localize", "submit_translation"),
     ("stories", "add_proposal"),
