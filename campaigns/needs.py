@@ -266,7 +266,8 @@ class HelpOffer(models.Model):
         indexes = [models.Index(fields=["need", "status", "created_at"])]
 
     def __str__(self):
-        return f"{self.name} ({self.quantity})"
+        # after erasure (campaigns/help_personal_data.py) the name is blank: the number then
+        return f"{self.name or f'#{self.pk}'} ({self.quantity})"
 
 
 class HelpFigures:
