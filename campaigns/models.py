@@ -182,6 +182,24 @@ class CampaignIndexPage(ListingPage):
             ),
         ]
 
+    def help_filters(self):
+        """ "Looking for time or things": campaigns with a need that takes offers, when some
+        campaign has needs at all (kept with the frame: Need is watched)."""
+        if not frame.shared("campaigns-have-needs", lambda: Need.objects.exists()):
+            return []
+        return [
+            ListingFilter(
+                "help",
+                _("Ways to help"),
+                [("wanted", _("Looking for time or things"))],
+                lambda qs, value, now: qs.filter(
+                    translation_key__in=Need.objects.taking_offers(now).values("campaign_key")
+                ),
+                strict=True,
+                takes_now=True,
+            )
+        ]
+
     def _listing(self, request):
         """(the page of campaigns, the filters) for the visitor's filters and page."""
         return filter_and_paginate(
@@ -209,6 +227,7 @@ class CampaignIndexPage(ListingPage):
                     lambda qs, value: qs.filter(category__code=value),
                 ),
                 *self.participatory_budget_filters(),
+                *self.help_filters(),
             ],
             self.per_page,
             # compiled once per listing, private sections, filters and page (helpers/listing.py)

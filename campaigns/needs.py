@@ -80,11 +80,11 @@ class NeedQuerySet(models.QuerySet):
             waiting=Coalesce(Subquery(waiting[:1], output_field=models.IntegerField()), 0)
         )
 
-    def taking_offers(self):
-        """Open, and their date (if any) not come yet: full ones still take offers (they
-        wait)."""
+    def taking_offers(self, now=None):
+        """Open, and their date (if any) not come yet (at ``now``): full ones still take
+        offers (they wait)."""
         return self.filter(is_open=True).filter(
-            Q(starts_at__isnull=True) | Q(starts_at__gt=timezone.now())
+            Q(starts_at__isnull=True) | Q(starts_at__gt=now or timezone.now())
         )
 
     def shown(self):

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from campaigns import help_links, offers
+from campaigns.factories import CampaignPageFactory
 from campaigns.help_forms import NeedForm
 from campaigns.needs import HelpFigures, HelpOffer, Need, NeedKind, OfferStatus
 
@@ -310,3 +311,21 @@ def test_needs_no_longer_taking_offers_show_after_the_open_ones_if_answered(clie
     assert titles == ["Arroser", "Nettoyage du square"]
     assert "need--past" in soup.select("#help .need")[1]["class"]
     assert not soup.select("#help .need--past .need__action")
+
+
+def test_the_campaign_listing_finds_campaigns_looking_for_help(client, campaign, home_page):
+    index = campaign.get_parent().specific
+    other = CampaignPageFactory(parent=index, title="Sans besoin")
+    listing = BeautifulSoup(client.get(index.url).content, "html.parser")
+    assert listing.find("select", {"name": "help"}) is None  # no need anywhere: no filter
+
+    make_need(campaign, title="Arroser")
+    make_need(other, title="Fini", starts_at=timezone.now() - datetime.timedelta(days=1))
+    listing = BeautifulSoup(client.get(index.url).content, "html.parser")
+    assert listing.find("select", {"name": "help"}) is not None
+    both = listing.get_text()
+    assert campaign.title in both and "Sans besoin" in both
+    wanted = client.get(index.url, {"help": "wanted"}).content.decode()
+    assert campaign.title in wanted and "Sans besoin" not in wanted
+    # an unknown value is ignored, never an error
+    assert "Sans besoin" in client.get(index.url, {"help": "<x>"}).content.decode()
