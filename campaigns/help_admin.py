@@ -10,9 +10,7 @@ places goes through campaigns/offers.py. Helpers' names and contact details are 
 exported, only to staff with ``campaigns.view_helper_details``.
 """
 
-import datetime
 import uuid
-from collections import OrderedDict
 
 from django import forms
 from django.conf import settings
@@ -25,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +38,6 @@ from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_r
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import PermissionCheckedMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.coreutils import get_supported_content_language_variant
@@ -50,7 +47,7 @@ from wagtail.permissions import policy_registry
 import django_filters
 
 from donations.admin_forms import campaign_choices, campaign_titles, choose_campaign
-from helpers.spreadsheets import in_language, spreadsheet_safe
+from helpers.spreadsheets import PeopleExportMixin
 
 from . import offers
 from .help_forms import HelpOfferForm, NeedForm
@@ -66,7 +63,7 @@ STATE_LABELS = {
     "open": _("Taking offers"),
     "waitlist": _("Full: new offers wait"),
     "closed": _("Closed (staff may still add an offer)"),
-    "past": _("Over"),
+    "past": _("Its date has passed"),
 }
 
 
@@ -551,19 +548,8 @@ class AddOfferView(OfferPermissionMixin, NeedMixin, WagtailAdminTemplateMixin, V
         form = PhoneOfferForm(request.POST, need=self.need)
         if not form.is_valid():
             return self.render_form(form, status=400)
-        data = form.cleaned_data
         try:
-            item = offers.offer(
-                self.need,
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                language=data["language"],
-                quantity=data["quantity"],
-                availability=data["availability"],
-                note=data["note"],
-                staff=request.user,
-            )
+            item = form.save(staff=request.user)
         except offers.OffersClosed:
             form.add_error(None, self.past_message())
             return self.render_form(form, status=400)
@@ -676,7 +662,7 @@ class ConfirmWaitingOfferView(OfferPermissionMixin, NeedMixin, View):
 # Exports
 
 
-class OffersExportView(SpreadsheetExportMixin, View):
+class OffersExportView(PeopleExportMixin, View):
     """The confirmed then waiting (in order) offers of a need, or of every need of a campaign,
     as CSV (``?export=csv``, the default) or XLSX (``?export=xlsx``), in the user's language
     and time zone. Only for staff who may see helpers' details. What people typed never runs
@@ -721,12 +707,6 @@ class OffersExportView(SpreadsheetExportMixin, View):
         page = pages.order_by("pk").first()  # the original, in the language it was written
         return f"help-offers-{page.slug if page else self.kwargs['campaign_key']}"
 
-    def get(self, request, *args, **kwargs):
-        spreadsheet_format = request.GET.get("export")
-        if spreadsheet_format not in self.FORMATS:
-            spreadsheet_format = self.FORMAT_CSV
-        return self.as_spreadsheet(self.rows(), spreadsheet_format)
-
     def rows(self):
         """For each need in its order: confirmed offers, then those waiting (``position``)."""
         found = (
@@ -746,39 +726,12 @@ class OffersExportView(SpreadsheetExportMixin, View):
                 item.position = len(waiting)
         return [item for confirmed, waiting in by_need.values() for item in confirmed + waiting]
 
-    def to_row_dict(self, item):
-        return OrderedDict((field, self.export_value(item, field)) for field in self.list_export)
-
     def export_value(self, item, field):
         if field == "need":
             return item.need.title
         if field == "kind":
             return item.need.get_kind_display()
-        if field in ("status", "language", "source"):
-            return getattr(item, f"get_{field}_display")()
-        if field == "taken_by":
-            return get_user_display_name(item.taken_by) if item.taken_by else ""
-        value = getattr(item, field)
-        if field in ("created_at", "confirmed_at") and value is not None:
-            return timezone.localtime(value)  # the staff member's time zone
-        return "" if value is None else value
-
-    def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, datetime.datetime):
-            if export_format == self.FORMAT_CSV:
-                return value.isoformat(timespec="seconds")  # with its offset
-            return value.replace(tzinfo=None)  # a spreadsheet date, in local time
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            value = spreadsheet_safe(value)
-        return value
-
-    def stream_csv(self, queryset):
-        return in_language(
-            super().stream_csv(queryset),
-            translation.get_language(),
-            timezone.get_current_timezone(),
-        )
+        return super().export_value(item, field)
 
 
 # The viewset

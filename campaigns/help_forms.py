@@ -18,6 +18,7 @@ from home.contact import (
     phone_field,
 )
 
+from . import offers
 from .needs import Need, NeedKind
 
 
@@ -69,6 +70,15 @@ class HelpOfferForm(forms.Form):
         if lacks_contact(self, cleaned):
             raise forms.ValidationError(NO_CONTACT_MESSAGE)
         return cleaned
+
+    def save(self, staff=None, source=None):
+        """Make the offer (campaigns/offers.py; OffersClosed when the need takes none):
+        ``staff``, the staff member or leader who took it for someone."""
+        data = self.cleaned_data
+        fields = ("name", "email", "phone", "language", "quantity", "availability", "note")
+        return offers.offer(
+            self.need, **{name: data[name] for name in fields}, staff=staff, source=source
+        )
 
 
 class NeedForm(forms.ModelForm):

@@ -65,18 +65,8 @@ def offer_help(request, need_id):
     form = HelpOfferForm(request.POST, need=need)
     if not form.is_valid():
         return _form_page(request, need, campaign, form, status=400)
-    data = form.cleaned_data
     try:
-        item = offers.offer(
-            need,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            language=data["language"],
-            quantity=data["quantity"],
-            availability=data["availability"],
-            note=data["note"],
-        )
+        item = form.save()
     except offers.OffersClosed:
         need.refresh_from_db()
         form.add_error(None, closed_message(need))

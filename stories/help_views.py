@@ -256,20 +256,8 @@ def offer_new(request, need_id):
     form = context["form"] = LeaderOfferForm(request.POST, need=need)
     if not form.is_valid():
         return _render(request, "stories/space/help_offer_form.html", context, status=400)
-    data = form.cleaned_data
     try:
-        item = offers.offer(
-            need,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            language=data["language"],
-            quantity=data["quantity"],
-            availability=data["availability"],
-            note=data["note"],
-            staff=request.user,
-            source=OfferSource.SPACE,
-        )
+        item = form.save(staff=request.user, source=OfferSource.SPACE)
     except offers.OffersClosed:
         form.add_error(None, PAST_MESSAGE)
         return _render(request, "stories/space/help_offer_form.html", context, status=400)

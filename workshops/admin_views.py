@@ -6,15 +6,12 @@ goes through workshops/registrations.py, which keeps the seat counter right and 
 Contact details are shown only to staff with ``workshops.view_registrant_details``.
 """
 
-import datetime
-from collections import OrderedDict
-
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -26,12 +23,11 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic import BaseListingView, PermissionCheckedMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.permissions import policy_registry
 
-from helpers.spreadsheets import in_language, spreadsheet_safe
+from helpers.spreadsheets import PeopleExportMixin
 
 from . import registrations
 from .admin_forms import PhoneRegistrationForm
@@ -449,9 +445,7 @@ class ConfirmWaitingView(RegistrationPermissionMixin, WorkshopMixin, View):
 # Export and attendance sheet
 
 
-class RegistrationsExportView(
-    RegistrationPermissionMixin, WorkshopMixin, SpreadsheetExportMixin, View
-):
+class RegistrationsExportView(RegistrationPermissionMixin, WorkshopMixin, PeopleExportMixin, View):
     """The confirmed then waiting (in order) registrations of a workshop, as CSV
     (``?export=csv``, the default) or XLSX (``?export=xlsx``) with Wagtail's
     SpreadsheetExportMixin, in the user's language and time zone; email and phone only with
@@ -483,12 +477,6 @@ class RegistrationsExportView(
     def get_filename(self):
         return f"registrations-{self.workshop.slug}"
 
-    def get(self, request, *args, **kwargs):
-        spreadsheet_format = request.GET.get("export")
-        if spreadsheet_format not in self.FORMATS:
-            spreadsheet_format = self.FORMAT_CSV
-        return self.as_spreadsheet(self.rows(), spreadsheet_format)
-
     def rows(self):
         """Confirmed registrations, then those waiting in their order (``position``)."""
         rows = list(
@@ -503,36 +491,6 @@ class RegistrationsExportView(
         for position, item in enumerate(waiting, 1):
             item.position = position
         return confirmed + waiting
-
-    def to_row_dict(self, item):
-        return OrderedDict((field, self.export_value(item, field)) for field in self.list_export)
-
-    def export_value(self, item, field):
-        if field in ("status", "language", "source"):
-            return getattr(item, f"get_{field}_display")()
-        if field == "taken_by":
-            return get_user_display_name(item.taken_by) if item.taken_by else ""
-        value = getattr(item, field)
-        if field in ("created_at", "confirmed_at") and value is not None:
-            return timezone.localtime(value)  # the staff member's time zone
-        return "" if value is None else value
-
-    def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, datetime.datetime):
-            if export_format == self.FORMAT_CSV:
-                return value.isoformat(timespec="seconds")  # with its offset
-            return value.replace(tzinfo=None)  # a spreadsheet date, in local time
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            value = spreadsheet_safe(value)
-        return value
-
-    def stream_csv(self, queryset):
-        return in_language(
-            super().stream_csv(queryset),
-            translation.get_language(),
-            timezone.get_current_timezone(),
-        )
 
 
 class AttendanceSheetView(RegistrationPermissionMixin, WorkshopMixin, TemplateView):
