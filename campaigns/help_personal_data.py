@@ -5,7 +5,6 @@ quantity, need, status and dates stay, so the hours offered and things lent do n
 Registered from the app's AppConfig.ready()."""
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,17 +55,7 @@ def _record(item, titles):
 
 def find(email, phone):
     """The offers of help made with this email or this phone number."""
-    offers = HelpOffer.objects.none()
-    if email:
-        offers |= HelpOffer.objects.filter(email__iexact=email)
-    ids = set(offers.values_list("pk", flat=True))
-    if phone:
-        ids |= set(
-            personal_data.with_phone(HelpOffer.objects.all(), "phone", phone).values_list(
-                "pk", flat=True
-            )
-        )
-    found = list(HelpOffer.objects.filter(pk__in=ids).select_related("need").order_by("pk"))
+    found = list(personal_data.with_contact(HelpOffer.objects.select_related("need"), email, phone))
     titles = dict(
         CampaignPage.objects.filter(
             translation_key__in={item.campaign_key for item in found},
@@ -78,12 +67,7 @@ def find(email, phone):
 
 def erase(records, by_user):
     """Blank the offers' name, email, phone, availability and note; returns how many."""
-    ids = [record.id for record in records]
-    with transaction.atomic():
-        HelpOffer.objects.filter(pk__in=ids).update(**ERASED)
-        erased = list(HelpOffer.objects.filter(pk__in=ids))
-        personal_data.log_erased(erased, by_user)
-    return len(erased)
+    return personal_data.blank(HelpOffer, records, ERASED, by_user)
 
 
 def register():

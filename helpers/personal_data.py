@@ -121,6 +121,30 @@ def with_phone(queryset, field_name, phone):
     )
 
 
+def with_contact(queryset, email="", phone="", email_field="email", phone_field="phone"):
+    """The rows of ``queryset`` made with this email (any case) or this phone number, by
+    primary key."""
+    ids = set()
+    if email:
+        ids |= set(
+            queryset.filter(**{f"{email_field}__iexact": email}).values_list("pk", flat=True)
+        )
+    if phone:
+        ids |= set(with_phone(queryset, phone_field, phone).values_list("pk", flat=True))
+    return queryset.filter(pk__in=ids).order_by("pk")
+
+
+def blank(model, records, fields, by_user):
+    """Blank ``fields`` (a {field: empty value}) of the ``model`` rows of ``records`` and log
+    each erasure, in one transaction; returns how many."""
+    ids = [record.id for record in records]
+    with transaction.atomic():
+        model.objects.filter(pk__in=ids).update(**fields)
+        erased = list(model.objects.filter(pk__in=ids))
+        log_erased(erased, by_user)
+    return len(erased)
+
+
 def scrub(text, needles):
     """``text`` with every needle (name, email, phone…) replaced by "[…]", case-insensitive."""
     for needle in sorted({n.strip() for n in needles if n and n.strip()}, key=len, reverse=True):

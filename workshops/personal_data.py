@@ -5,7 +5,6 @@ and dates stay, so a workshop's attendance figures do not change. Registered fro
 AppConfig.ready()."""
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,17 +51,7 @@ def _record(registration, titles):
 
 def find(email, phone):
     """The registrations made with this email or this phone number."""
-    registrations = Registration.objects.none()
-    if email:
-        registrations |= Registration.objects.filter(email__iexact=email)
-    ids = set(registrations.values_list("pk", flat=True))
-    if phone:
-        ids |= set(
-            personal_data.with_phone(Registration.objects.all(), "phone", phone).values_list(
-                "pk", flat=True
-            )
-        )
-    found = list(Registration.objects.filter(pk__in=ids).order_by("pk"))
+    found = list(personal_data.with_contact(Registration.objects.all(), email, phone))
     titles = dict(
         WorkshopPage.objects.filter(
             translation_key__in={r.workshop_key for r in found},
@@ -74,12 +63,7 @@ def find(email, phone):
 
 def erase(records, by_user):
     """Blank the registrations' name, email, phone and needs; returns how many."""
-    ids = [record.id for record in records]
-    with transaction.atomic():
-        Registration.objects.filter(pk__in=ids).update(**ERASED)
-        erased = list(Registration.objects.filter(pk__in=ids))
-        personal_data.log_erased(erased, by_user)
-    return len(erased)
+    return personal_data.blank(Registration, records, ERASED, by_user)
 
 
 def register():
