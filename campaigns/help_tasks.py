@@ -7,6 +7,7 @@ from django.utils import translation
 
 from helpers.email_retry import email_task
 from helpers.emails import render_subject, render_text
+from helpers.visibility import public_pages
 
 from .help_links import withdraw_token
 from .models import CampaignPage
@@ -14,8 +15,9 @@ from .needs import HelpOffer, OfferEmail
 
 
 def campaign_page(campaign_key, language):
-    """The live campaign page of ``campaign_key`` in ``language``, else in any language."""
-    pages = CampaignPage.objects.live().filter(translation_key=campaign_key)
+    """The campaign page of ``campaign_key`` the public may see, in ``language``, else in any
+    language (None when private or unpublished: the email would link to a closed page)."""
+    pages = public_pages(CampaignPage.objects.filter(translation_key=campaign_key))
     return pages.filter(locale__language_code=language).first() or pages.first()
 
 
